@@ -1,0 +1,48 @@
+package io.tidemark.app.demo.standin;
+
+import de.bwaldvogel.mongo.bson.Document;
+import java.time.Instant;
+
+/**
+ * One write as the stand-in's oplog remembers it: enough to render the change event MongoDB would
+ * emit for it, and nothing that changes after the write (documents are copies taken under the
+ * collection's lock).
+ *
+ * @param timestamp the BSON timestamp as its 64-bit value (seconds in the high half, increment in
+ *     the low half); unique and increasing, so it doubles as the resume token
+ * @param document the inserted document or the replacement; null for other operations
+ * @param updateDescription {@code {updatedFields, removedFields, truncatedArrays}} for updates
+ */
+record OplogEntry(
+    long timestamp,
+    Instant wallTime,
+    Operation operation,
+    String database,
+    String collection,
+    Object documentId,
+    Document document,
+    Document updateDescription) {
+
+  /** The kinds of write the stand-in logs, with the {@code operationType} of their event. */
+  enum Operation {
+    INSERT("insert"),
+    UPDATE("update"),
+    REPLACE("replace"),
+    DELETE("delete"),
+    DROP("drop");
+
+    private final String eventName;
+
+    Operation(String eventName) {
+      this.eventName = eventName;
+    }
+
+    String eventName() {
+      return eventName;
+    }
+  }
+
+  boolean belongsTo(String database, String collection) {
+    return this.database.equals(database) && this.collection.equals(collection);
+  }
+}

@@ -1,0 +1,154 @@
+package io.tidemark.core.config;
+
+import io.tidemark.core.mapping.ColumnMapping;
+import io.tidemark.core.mapping.OnError;
+import io.tidemark.core.mapping.SqlType;
+import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.value.FieldPath;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Binds a parsed YAML tree (maps, lists, scalars) to a {@link TidemarkConfig}, validating every key
+ * and reporting all problems at once, each with its YAML path.
+ */
+public final class ConfigBinder {
+  private ConfigBinder() {}
+
+  /**
+   * @param tree the parsed document
+   * @param origin the file name, for the error message
+   * @throws io.tidemark.core.error.TidemarkException with code CONFIG_INVALID listing every problem
+   */
+  public static TidemarkConfig bind(Object tree, String origin) {
+    ConfigProblems problems = new ConfigProblems();
+    ConfigSection root = new ConfigSection("", "", tree, problems);
+    if (tree == null) {
+      problems.add("", "the file is empty; it needs at least source, sink and collections");
+    }
+    root.rejectUnknownKeys("source", "sink", "collections", "snapshot", "stream", "retry");
+    String pipeline = root.string(ConfigKeys.PIPELINE);
+
+    ConfigSection source = root.section("source");
+    source.rejectUnknownKeys();
+    var sourceConfig =
+        new TidemarkConfig.SourceConfig(
+            source.string(ConfigKeys.SOURCE_URI), source.string(ConfigKeys.SOURCE_DATABASE));
+
+    ConfigSection sink = root.section("sink");
+    sink.rejectUnknownKeys();
+    var sinkConfig =
+        new SinkConfig(
+            sink.string(ConfigKeys.SINK_JDBC_URL),
+            sink.string(ConfigKeys.SINK_USERNAME),
+            sink.string(ConfigKeys.SINK_PASSWORD),
+            sink.string(ConfigKeys.SINK_SCHEMA),
+            sink.string(ConfigKeys.SINK_METADATA_SCHEMA),
+            sink.positiveInt(ConfigKeys.SINK_POOL_SIZE));
+    if (sinkConfig.jdbcUrl() != null && !sinkConfig.jdbcUrl().startsWith("jdbc:postgresql:")) {
+      sink.problem("jdbcUrl", "'" + sinkConfig.jdbcUrl() + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db)");
+    }
+
+    List<TableMapping> collections = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    Set<String> tables = new HashSet<>();
+    for (ConfigSection c : root.list("collections", tree != null)) {
+      TableMapping mapping = bindCollection(c);
+      if (mapping == null) {
+        continue;
+      }
+      if (!names.add(mapping.collection())) {
+        c.problem("name", "collection '" + mapping.collection() + "' is listed twice");
+      }
+      if (!tables.add(mapping.table())) {
+        c.problem("table", "table '" + mapping.table() + "' is the target of two collections");
+      }
+      collections.add(mapping);
+    }
+
+    ConfigSection snapshot = root.section("snapshot");
+    snapshot.rejectUnknownKeys();
+    var snapshotConfig =
+        new TidemarkConfig.SnapshotConfig(snapshot.positiveInt(ConfigKeys.SNAPSHOT_CHUNK_SIZE));
+
+    ConfigSection stream = root.section("stream");
+    stream.rejectUnknownKeys();
+    var streamConfig =
+        new TidemarkConfig.StreamConfig(
+            stream.positiveInt(ConfigKeys.STREAM_BATCH_SIZE),
+            stream.bytes(ConfigKeys.STREAM_MAX_BATCH_BYTES),
+            stream.duration(ConfigKeys.STREAM_MAX_BATCH_DELAY),
+            stream.duration(ConfigKeys.STREAM_IDLE_CHECKPOINT_INTERVAL),
+            stream.positiveInt(ConfigKeys.STREAM_QUEUE_CAPACITY),
+            stream.bytes(ConfigKeys.STREAM_QUEUE_MAX_BYTES));
+
+    ConfigSection retry = root.section("retry");
+    retry.rejectUnknownKeys();
+    var retryConfig =
+        new TidemarkConfig.RetryConfig(
+            retry.duration(ConfigKeys.RETRY_INITIAL_DELAY),
+            retry.duration(ConfigKeys.RETRY_MAX_DELAY),
+            retry.positiveNumber(ConfigKeys.RETRY_MULTIPLIER));
+
+    problems.throwIfAny(origin);
+    return new TidemarkConfig(
+        pipeline, sourceConfig, sinkConfig, collections, snapshotConfig, streamConfig, retryConfig);
+  }
+
+  private static TableMapping bindCollection(ConfigSection c) {
+    c.rejectUnknownKeys("columns");
+    String name = c.string(ConfigKeys.COLLECTION_NAME);
+    String table = Optional.ofNullable(c.stringOrNull(ConfigKeys.COLLECTION_TABLE)).orElse(name);
+    String onErrorText = c.string(ConfigKeys.COLLECTION_ON_ERROR);
+    OnError onError = OnError.FAIL;
+    try {
+      onError = OnError.valueOf(onErrorText.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      c.problem("onError", "'" + onErrorText + "' is not one of: fail, deadletter");
+    }
+    List<ColumnMapping> columns = new ArrayList<>();
+    Set<String> columnNames = new HashSet<>();
+    columnNames.add(TableMapping.DEFAULT_KEY_COLUMN);
+    for (ConfigSection col : c.list("columns", false)) {
+      col.rejectUnknownKeys();
+      String field = col.string(ConfigKeys.COLUMN_FIELD);
+      if (field == null) {
+        continue;
+      }
+      String column = Optional.ofNullable(col.stringOrNull(ConfigKeys.COLUMN_COLUMN)).orElse(field);
+      String typeText = col.string(ConfigKeys.COLUMN_TYPE);
+      Optional<SqlType> type = SqlType.parse(typeText);
+      if (type.isEmpty()) {
+        col.problem("type", "unknown SQL type '" + typeText + "'; accepted: " + SqlType.ACCEPTED);
+      }
+      if (!columnNames.add(column)) {
+        col.problem("column", "column '" + column + "' appears twice in table '" + table + "'");
+      }
+      FieldPath path;
+      try {
+        path = FieldPath.parse(field);
+      } catch (IllegalArgumentException e) {
+        col.problem("field", "'" + field + "' is not a dotted field path (empty segment)");
+        continue;
+      }
+      columns.add(new ColumnMapping(path, column, type.orElse(SqlType.TEXT)));
+    }
+    String documentColumn = c.stringOrNull(ConfigKeys.COLLECTION_DOCUMENT_COLUMN);
+    if (documentColumn == null) {
+      documentColumn = columns.isEmpty() ? TableMapping.DEFAULT_DOCUMENT_COLUMN : null;
+    } else if (documentColumn.isBlank()) {
+      documentColumn = null;
+    } else if (!columnNames.add(documentColumn)) {
+      c.problem("documentColumn", "column '" + documentColumn + "' is also a mapped column");
+    }
+    if (name == null || table == null) {
+      return null;
+    }
+    return new TableMapping(
+        name, table, TableMapping.DEFAULT_KEY_COLUMN, columns, documentColumn, onError);
+  }
+}

@@ -1,0 +1,179 @@
+package io.tidemark.core.config;
+
+import java.util.List;
+
+/** Every configuration key Tidemark accepts. The reference in docs/configuration.md is made from this list. */
+public final class ConfigKeys {
+  private ConfigKeys() {}
+
+  public static final ConfigKey PIPELINE =
+      ConfigKey.optional(
+          "",
+          "pipeline",
+          "string",
+          "tidemark",
+          "Name of this pipeline. Checkpoints in the sink are kept per pipeline, so two pipelines"
+              + " may share a sink database.");
+
+  public static final ConfigKey SOURCE_URI =
+      ConfigKey.required(
+          "source",
+          "uri",
+          "string",
+          "MongoDB connection string of a replica set or sharded cluster (change streams need"
+              + " one).");
+  public static final ConfigKey SOURCE_DATABASE =
+      ConfigKey.required("source", "database", "string", "Database holding the collections.");
+
+  public static final ConfigKey SINK_JDBC_URL =
+      ConfigKey.required(
+          "sink", "jdbcUrl", "string", "JDBC URL of the PostgreSQL database to write to.");
+  public static final ConfigKey SINK_USERNAME =
+      ConfigKey.optional("sink", "username", "string", null, "Database user.");
+  public static final ConfigKey SINK_PASSWORD =
+      ConfigKey.optional(
+          "sink", "password", "string", null, "Database password; use ${ENV_VAR}. Never logged.");
+  public static final ConfigKey SINK_SCHEMA =
+      ConfigKey.optional("sink", "schema", "string", "public", "Schema of the target tables.");
+  public static final ConfigKey SINK_METADATA_SCHEMA =
+      ConfigKey.optional(
+          "sink",
+          "metadataSchema",
+          "string",
+          "tidemark",
+          "Schema of Tidemark's own tables: checkpoints, snapshot progress, dead letters.");
+  public static final ConfigKey SINK_POOL_SIZE =
+      ConfigKey.optional(
+          "sink", "poolSize", "integer", "8", "Maximum connections Tidemark opens to the sink.");
+
+  public static final ConfigKey COLLECTION_NAME =
+      ConfigKey.required("collections[]", "name", "string", "Source collection name.");
+  public static final ConfigKey COLLECTION_TABLE =
+      ConfigKey.optional(
+          "collections[]", "table", "string", "the collection name", "Target table name.");
+  public static final ConfigKey COLLECTION_DOCUMENT_COLUMN =
+      ConfigKey.optional(
+          "collections[]",
+          "documentColumn",
+          "string",
+          "doc when no columns are given, none otherwise",
+          "A jsonb column holding the whole document (relaxed Extended JSON). Set it to keep the"
+              + " whole document next to configured columns; set it to an empty string to drop it.");
+  public static final ConfigKey COLLECTION_ON_ERROR =
+      ConfigKey.optional(
+          "collections[]",
+          "onError",
+          "fail | deadletter",
+          "fail",
+          "A document whose value cannot be stored in its column either stops the collection"
+              + " (fail) or goes to the dead-letter table with the reason (deadletter).");
+  public static final ConfigKey COLUMN_FIELD =
+      ConfigKey.required(
+          "collections[].columns[]",
+          "field",
+          "string",
+          "Dotted field path in the document, e.g. address.city or items.0.sku.");
+  public static final ConfigKey COLUMN_COLUMN =
+      ConfigKey.optional(
+          "collections[].columns[]", "column", "string", "the field path", "Column name.");
+  public static final ConfigKey COLUMN_TYPE =
+      ConfigKey.optional(
+          "collections[].columns[]",
+          "type",
+          "SQL type",
+          "text",
+          "One of: " + io.tidemark.core.mapping.SqlType.ACCEPTED + ".");
+
+  public static final ConfigKey SNAPSHOT_CHUNK_SIZE =
+      ConfigKey.optional(
+          "snapshot",
+          "chunkSize",
+          "integer",
+          "5000",
+          "Documents per copy transaction. A crash resumes the copy from the last committed"
+              + " chunk.");
+
+  public static final ConfigKey STREAM_BATCH_SIZE =
+      ConfigKey.optional(
+          "stream",
+          "batchSize",
+          "integer",
+          "2000",
+          "Most change events in one sink transaction (a source transaction is never split).");
+  public static final ConfigKey STREAM_MAX_BATCH_BYTES =
+      ConfigKey.optional(
+          "stream", "maxBatchBytes", "bytes", "16MB", "Most event bytes in one sink transaction.");
+  public static final ConfigKey STREAM_MAX_BATCH_DELAY =
+      ConfigKey.optional(
+          "stream",
+          "maxBatchDelay",
+          "duration",
+          "200ms",
+          "Longest time a change waits for its batch to fill before it is committed.");
+  public static final ConfigKey STREAM_IDLE_CHECKPOINT_INTERVAL =
+      ConfigKey.optional(
+          "stream",
+          "idleCheckpointInterval",
+          "duration",
+          "5s",
+          "How often a quiet collection's position is saved, so it never falls out of the"
+              + " oplog.");
+  public static final ConfigKey STREAM_QUEUE_CAPACITY =
+      ConfigKey.optional(
+          "stream",
+          "queueCapacity",
+          "integer",
+          "10000",
+          "Most events held between reader and writer; the reader waits when it is full.");
+  public static final ConfigKey STREAM_QUEUE_MAX_BYTES =
+      ConfigKey.optional(
+          "stream",
+          "queueMaxBytes",
+          "bytes",
+          "64MB",
+          "Most event bytes held between reader and writer; the reader waits when it is full.");
+
+  public static final ConfigKey RETRY_INITIAL_DELAY =
+      ConfigKey.optional(
+          "retry",
+          "initialDelay",
+          "duration",
+          "500ms",
+          "First wait before reconnecting after a network failure.");
+  public static final ConfigKey RETRY_MAX_DELAY =
+      ConfigKey.optional(
+          "retry", "maxDelay", "duration", "30s", "Longest wait between reconnect attempts.");
+  public static final ConfigKey RETRY_MULTIPLIER =
+      ConfigKey.optional(
+          "retry", "multiplier", "number", "2.0", "Growth of the wait after each failed attempt.");
+
+  /** Every key, in reference order. */
+  public static final List<ConfigKey> ALL =
+      List.of(
+          PIPELINE,
+          SOURCE_URI,
+          SOURCE_DATABASE,
+          SINK_JDBC_URL,
+          SINK_USERNAME,
+          SINK_PASSWORD,
+          SINK_SCHEMA,
+          SINK_METADATA_SCHEMA,
+          SINK_POOL_SIZE,
+          COLLECTION_NAME,
+          COLLECTION_TABLE,
+          COLLECTION_DOCUMENT_COLUMN,
+          COLLECTION_ON_ERROR,
+          COLUMN_FIELD,
+          COLUMN_COLUMN,
+          COLUMN_TYPE,
+          SNAPSHOT_CHUNK_SIZE,
+          STREAM_BATCH_SIZE,
+          STREAM_MAX_BATCH_BYTES,
+          STREAM_MAX_BATCH_DELAY,
+          STREAM_IDLE_CHECKPOINT_INTERVAL,
+          STREAM_QUEUE_CAPACITY,
+          STREAM_QUEUE_MAX_BYTES,
+          RETRY_INITIAL_DELAY,
+          RETRY_MAX_DELAY,
+          RETRY_MULTIPLIER);
+}

@@ -1,0 +1,24 @@
+package io.tidemark.core.event;
+
+import io.tidemark.core.value.FieldPath;
+import io.tidemark.core.value.Value;
+
+/**
+ * A document read from the source, in a form core can map without knowing the source's types.
+ * Implementations convert lazily: only the fields a mapping asks for are converted.
+ *
+ * <p>Instances are immutable and may be handed from the reader thread to the writer thread.
+ */
+public interface SourceDocument {
+  /** The document's identity. */
+  DocumentKey key();
+
+  /** The value at a field path, {@link Value.Missing} when absent. */
+  Value valueAt(FieldPath path);
+
+  /** The whole document as JSON for a {@code jsonb} column (MongoDB relaxed Extended JSON). */
+  String toJson();
+
+  /** Approximate size in bytes, used to bound queues and batches. */
+  int sizeInBytes();
+}

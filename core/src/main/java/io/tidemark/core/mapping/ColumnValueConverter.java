@@ -1,0 +1,255 @@
+package io.tidemark.core.mapping;
+
+import io.tidemark.core.value.JsonText;
+import io.tidemark.core.value.Value;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * Converts a source value into the text form a SQL column type accepts as input, refusing every
+ * conversion that would lose information (rounding, truncation, overflow, type change).
+ *
+ * <p>The result is the standard SQL/PostgreSQL text input form, so the same string feeds a {@code
+ * COPY} and a parameter array; {@code null} means SQL NULL.
+ */
+public final class ColumnValueConverter {
+  private static final BigInteger INT_MIN = BigInteger.valueOf(Integer.MIN_VALUE);
+  private static final BigInteger INT_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
+  private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
+  private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+  /** Largest magnitude below which every integer is exact in a double. */
+  private static final long EXACT_DOUBLE_LIMIT = 1L << 53;
+  /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the range written as ISO timestamps. */
+  private static final long MIN_ISO_MILLIS = -62135596800000L;
+
+  private static final long MAX_ISO_MILLIS = 253402300799999L;
+
+  private ColumnValueConverter() {}
+
+  /**
+   * @return the column's text input, or null for SQL NULL
+   * @throws ValueRejectedException when the value cannot be stored without loss
+   */
+  public static String convert(Value value, SqlType type, String field, String column)
+      throws ValueRejectedException {
+    if (value instanceof Value.Missing || value instanceof Value.Null) {
+      return null;
+    }
+    Conversion c = new Conversion(value, type, field, column);
+    return switch (type.kind()) {
+      case TEXT -> c.toText();
+      case VARCHAR -> c.toVarchar();
+      case INTEGER -> c.toInteger(INT_MIN, INT_MAX);
+      case BIGINT -> c.toInteger(LONG_MIN, LONG_MAX);
+      case DOUBLE -> c.toDouble();
+      case NUMERIC -> c.toNumeric();
+      case BOOLEAN -> c.toBoolean();
+      case TIMESTAMPTZ -> c.toTimestamp();
+      case DATE -> c.toDate();
+      case UUID -> c.toUuid();
+      case BYTEA -> c.toBytea();
+      case JSONB -> JsonText.of(value);
+    };
+  }
+
+  /** One conversion in progress; holds what error messages need. */
+  private record Conversion(Value value, SqlType type, String field, String column) {
+
+    private ValueRejectedException reject(String why) {
+      return new ValueRejectedException(
+          field,
+          column,
+          value.typeName() + " " + shortForm() + " cannot be stored in column " + column + " "
+              + type.ddl() + ": " + why);
+    }
+
+    private String shortForm() {
+      String json = JsonText.of(value);
+      return "'" + (json.length() > 60 ? json.substring(0, 57) + "..." : json) + "'";
+    }
+
+    String toText() throws ValueRejectedException {
+      if (value instanceof Value.Text t) {
+        return t.value();
+      } else if (value instanceof Value.ObjectId o) {
+        return o.hex();
+      } else if (value instanceof Value.Int32 || value instanceof Value.Int64) {
+        return JsonText.of(value);
+      } else if (value instanceof Value.Uuid u) {
+        return u.value().toString();
+      } else if (value instanceof Value.Bool b) {
+        return Boolean.toString(b.value());
+      } else if (value instanceof Value.Decimal d && d.value() != null) {
+        return d.value().toString();
+      } else if (value instanceof Value.Double d) {
+        return Double.toString(d.value());
+      } else if (value instanceof Value.DateTime dt) {
+        return Instant.ofEpochMilli(dt.epochMillis()).toString();
+      }
+      return JsonText.of(value);
+    }
+
+    String toVarchar() throws ValueRejectedException {
+      String text = toText();
+      if (text.codePointCount(0, text.length()) > type.length()) {
+        throw reject(
+            "it has "
+                + text.codePointCount(0, text.length())
+                + " characters, more than "
+                + type.length()
+                + "; widen the column or map it as text");
+      }
+      return text;
+    }
+
+    String toInteger(BigInteger min, BigInteger max) throws ValueRejectedException {
+      BigInteger integral = integralValue();
+      if (integral.compareTo(min) < 0 || integral.compareTo(max) > 0) {
+        throw reject("out of range; use bigint or numeric");
+      }
+      return integral.toString();
+    }
+
+    private BigInteger integralValue() throws ValueRejectedException {
+      BigDecimal exact = exactDecimal();
+      try {
+        return exact.toBigIntegerExact();
+      } catch (ArithmeticException e) {
+        throw reject("it has a fractional part that would be lost; use numeric or double precision");
+      }
+    }
+
+    /** The value as an exact decimal, for every numeric source type with a finite value. */
+    private BigDecimal exactDecimal() throws ValueRejectedException {
+      if (value instanceof Value.Int32 i) {
+        return BigDecimal.valueOf(i.value());
+      } else if (value instanceof Value.Int64 l) {
+        return BigDecimal.valueOf(l.value());
+      } else if (value instanceof Value.Double d) {
+        if (Double.isNaN(d.value()) || Double.isInfinite(d.value())) {
+          throw reject("it is not a finite number; use double precision or jsonb");
+        }
+        // The shortest decimal that reads back as the same double: what the user wrote.
+        return new BigDecimal(Double.toString(d.value()));
+      } else if (value instanceof Value.Decimal d) {
+        if (d.value() == null) {
+          throw reject("it is not a finite number; use unconstrained numeric or jsonb");
+        }
+        return d.value();
+      }
+      throw reject("it is not a number; map the field as text or jsonb");
+    }
+
+    String toDouble() throws ValueRejectedException {
+      if (value instanceof Value.Double d) {
+        return doubleInput(d.value());
+      } else if (value instanceof Value.Int32 i) {
+        return Integer.toString(i.value());
+      } else if (value instanceof Value.Int64 l) {
+        if (Math.abs(l.value()) > EXACT_DOUBLE_LIMIT) {
+          throw reject("a double holds integers exactly only up to 2^53; use bigint or numeric");
+        }
+        return Long.toString(l.value());
+      } else if (value instanceof Value.Decimal d && d.value() != null) {
+        double asDouble = d.value().doubleValue();
+        if (Double.isInfinite(asDouble) || new BigDecimal(asDouble).compareTo(d.value()) != 0) {
+          throw reject("a double cannot hold it exactly; use numeric");
+        }
+        return doubleInput(asDouble);
+      } else if (value instanceof Value.Decimal d) {
+        return d.special();
+      }
+      throw reject("it is not a number; map the field as text or jsonb");
+    }
+
+    private static String doubleInput(double d) {
+      if (Double.isNaN(d)) {
+        return "NaN";
+      }
+      if (Double.isInfinite(d)) {
+        return d > 0 ? "Infinity" : "-Infinity";
+      }
+      return Double.toString(d);
+    }
+
+    String toNumeric() throws ValueRejectedException {
+      boolean unconstrained = type.length() == 0;
+      if (unconstrained && value instanceof Value.Decimal d && d.value() == null) {
+        return d.special();
+      }
+      if (unconstrained && value instanceof Value.Double d && Double.isNaN(d.value())) {
+        return "NaN";
+      }
+      BigDecimal exact = exactDecimal();
+      if (unconstrained) {
+        return exact.toPlainString();
+      }
+      BigDecimal stripped = exact.stripTrailingZeros();
+      if (stripped.scale() > type.scale()) {
+        throw reject(
+            "it has "
+                + stripped.scale()
+                + " decimal places and the column keeps "
+                + type.scale()
+                + ", so it would be rounded; widen the scale or use numeric");
+      }
+      int integerDigits = stripped.precision() - stripped.scale();
+      if (integerDigits > type.length() - type.scale()) {
+        throw reject("too many digits before the decimal point; widen the precision");
+      }
+      return exact.toPlainString();
+    }
+
+    String toBoolean() throws ValueRejectedException {
+      if (value instanceof Value.Bool b) {
+        return Boolean.toString(b.value());
+      }
+      throw reject("it is not a Boolean; map the field as text or jsonb");
+    }
+
+    String toTimestamp() throws ValueRejectedException {
+      if (value instanceof Value.DateTime dt) {
+        if (dt.epochMillis() < MIN_ISO_MILLIS || dt.epochMillis() > MAX_ISO_MILLIS) {
+          throw reject("it lies outside the years 1 to 9999; map the field as bigint or jsonb");
+        }
+        return Instant.ofEpochMilli(dt.epochMillis()).toString();
+      }
+      throw reject("it is not a Date; map the field as text or jsonb");
+    }
+
+    String toDate() throws ValueRejectedException {
+      String ts = toTimestamp();
+      Instant instant = Instant.parse(ts);
+      LocalDate day = instant.atOffset(ZoneOffset.UTC).toLocalDate();
+      if (!day.atStartOfDay(ZoneOffset.UTC).toInstant().equals(instant)) {
+        throw reject("it has a time of day that a date column would drop; use timestamptz");
+      }
+      return day.toString();
+    }
+
+    String toUuid() throws ValueRejectedException {
+      if (value instanceof Value.Uuid u) {
+        return u.value().toString();
+      } else if (value instanceof Value.Text t) {
+        try {
+          return UUID.fromString(t.value()).toString();
+        } catch (IllegalArgumentException e) {
+          throw reject("it is not a UUID");
+        }
+      }
+      throw reject("it is not a UUID; map the field as text, bytea or jsonb");
+    }
+
+    String toBytea() throws ValueRejectedException {
+      if (value instanceof Value.Binary b) {
+        return "\\x" + HexFormat.of().formatHex(b.bytes());
+      }
+      throw reject("it is not binary data; map the field as text or jsonb");
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.tidemark.core.mapping;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How one collection becomes one table: a text key column holding the document key, the configured
+ * columns, and optionally a {@code jsonb} column with the whole document.
+ *
+ * @param collection source collection name
+ * @param table target table name (unqualified; the sink adds its schema)
+ * @param keyColumn the primary key column holding {@code _id}'s text form
+ * @param columns configured columns, in table order
+ * @param documentColumn the whole-document jsonb column, or null for none
+ * @param onError what to do with a document that does not fit
+ */
+public record TableMapping(
+    String collection,
+    String table,
+    String keyColumn,
+    List<ColumnMapping> columns,
+    String documentColumn,
+    OnError onError) {
+
+  public static final String DEFAULT_KEY_COLUMN = "_id";
+  public static final String DEFAULT_DOCUMENT_COLUMN = "doc";
+
+  public TableMapping {
+    Objects.requireNonNull(collection, "collection");
+    Objects.requireNonNull(table, "table");
+    Objects.requireNonNull(keyColumn, "keyColumn");
+    Objects.requireNonNull(onError, "onError");
+    columns = List.copyOf(columns);
+  }
+
+  /** The default mapping: {@code _id} as key plus the whole document as jsonb. */
+  public static TableMapping defaultFor(String collection, String table) {
+    return new TableMapping(
+        collection, table, DEFAULT_KEY_COLUMN, List.of(), DEFAULT_DOCUMENT_COLUMN, OnError.FAIL);
+  }
+
+  /** Every column of the table in order: key, configured columns, document column. */
+  public List<TableColumn> tableColumns() {
+    List<TableColumn> all = new ArrayList<>();
+    all.add(new TableColumn(keyColumn, SqlType.TEXT));
+    for (ColumnMapping c : columns) {
+      all.add(new TableColumn(c.column(), c.type()));
+    }
+    if (documentColumn != null) {
+      all.add(new TableColumn(documentColumn, SqlType.JSONB));
+    }
+    return all;
+  }
+
+  /** A column of the target table. */
+  public record TableColumn(String name, SqlType type) {}
+}

@@ -1,0 +1,45 @@
+package io.tidemark.core.pipeline;
+
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.event.SourceDocument;
+import io.tidemark.core.mapping.OnError;
+import io.tidemark.core.mapping.RowMapper;
+import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.mapping.ValueRejectedException;
+import io.tidemark.core.spi.RowChange;
+
+/**
+ * Turns a document into the row change the sink applies, following the collection's {@code
+ * onError}: a value that does not fit either stops the collection or becomes a dead letter.
+ */
+final class RowChanges {
+  private final RowMapper mapper;
+  private final TableMapping mapping;
+
+  RowChanges(TableMapping mapping) {
+    this.mapping = mapping;
+    this.mapper = new RowMapper(mapping);
+  }
+
+  RowChange upsert(SourceDocument document) {
+    try {
+      return new RowChange.Upsert(mapper.map(document));
+    } catch (ValueRejectedException e) {
+      String where =
+          mapping.collection() + "." + e.field() + " (document _id " + document.key() + ")";
+      if (mapping.onError() == OnError.DEADLETTER) {
+        return new RowChange.DeadLetter(document.key(), document.toJson(), where + ": " + e.reason());
+      }
+      throw new TidemarkException(
+          ErrorCode.MAPPING_FAILED,
+          where
+              + ": "
+              + e.reason()
+              + ". To keep going and park such documents in the dead-letter table, set onError:"
+              + " deadletter for collection "
+              + mapping.collection()
+              + ".");
+    }
+  }
+}

@@ -1,0 +1,203 @@
+package io.tidemark.core.pipeline;
+
+import io.micrometer.core.instrument.Timer;
+import io.tidemark.core.config.TidemarkConfig.StreamConfig;
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.event.ChangeEvent;
+import io.tidemark.core.event.DocumentKey;
+import io.tidemark.core.event.StreamItem;
+import io.tidemark.core.position.ClusterTime;
+import io.tidemark.core.position.Position;
+import io.tidemark.core.spi.ChangeCursor;
+import io.tidemark.core.spi.RowChange;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows one collection's change stream from a committed position: a reader thread fills a
+ * bounded queue, this thread groups events into sink transactions, coalesces each key to its last
+ * state and commits rows together with the position they reach.
+ *
+ * <p>A batch is committed as soon as the queue runs dry (low latency under light load) or when it
+ * reaches {@code batchSize}, {@code maxBatchBytes} or {@code maxBatchDelay} (throughput under
+ * load). A quiet collection still saves its position every {@code idleCheckpointInterval}.
+ */
+final class StreamApplier {
+  private static final Logger log = LoggerFactory.getLogger(StreamApplier.class);
+  private static final long POLL_MILLIS = 100;
+
+  private final PipelineContext ctx;
+  private final StreamConfig settings;
+
+  StreamApplier(PipelineContext ctx) {
+    this.ctx = ctx;
+    this.settings = ctx.config().stream();
+  }
+
+  /**
+   * Streams until a stop is requested (returns normally) or a failure (throws). Everything read
+   * before a stop is committed before returning.
+   */
+  void stream(Position start, ClusterTime consistentAfter) throws InterruptedException {
+    String collection = ctx.collection();
+    boolean consistent = consistentAfter == null || !consistentAfter.isAfter(start.clusterTime());
+    ctx.status().state(consistent ? CollectionState.STREAMING : CollectionState.CATCHING_UP);
+    ctx.status().positionCommitted(start);
+    log.info(
+        "{}: streaming changes from {}{}",
+        collection,
+        start.clusterTime(),
+        consistent ? "" : "; consistent once past " + consistentAfter);
+
+    HandoffQueue<StreamItem> queue =
+        new HandoffQueue<>(
+            settings.queueCapacity(),
+            settings.queueMaxBytes(),
+            item -> item instanceof ChangeEvent e ? e.sizeInBytes() : 64);
+    Thread reader = ctx.startReader("stream", () -> readChanges(start, queue));
+    TransactionBuffer buffer = new TransactionBuffer(start);
+    Position committed = start;
+    long lastCommitNanos = System.nanoTime();
+    try {
+      while (!ctx.stopping()) {
+        StreamItem item = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        long now = System.nanoTime();
+        if (item instanceof ChangeEvent event && event.operation().endsStream()) {
+          buffer.heartbeat(event.position(), now);
+          commit(buffer, consistentAfter);
+          throw invalidated(event);
+        } else if (item instanceof ChangeEvent event) {
+          buffer.add(event, now);
+        } else if (item instanceof StreamItem.Heartbeat heartbeat) {
+          buffer.heartbeat(heartbeat.position(), now);
+        }
+        if (shouldCommit(buffer, item == null, committed, lastCommitNanos, now)) {
+          committed = commit(buffer, consistentAfter);
+          lastCommitNanos = now;
+        }
+      }
+      // A clean stop commits what is complete; an open source transaction is left for next time.
+      commit(buffer, consistentAfter);
+    } finally {
+      queue.close();
+      reader.join(TimeUnit.SECONDS.toMillis(10));
+    }
+  }
+
+  private boolean shouldCommit(
+      TransactionBuffer buffer, boolean queueIdle, Position committed, long lastCommit, long now) {
+    List<ChangeEvent> ready = buffer.ready();
+    if (ready.isEmpty()) {
+      return buffer.readyPosition().isAfter(committed)
+          && now - lastCommit >= settings.idleCheckpointInterval().toNanos();
+    }
+    return queueIdle
+        || ready.size() >= settings.batchSize()
+        || buffer.readyBytes() >= settings.maxBatchBytes()
+        || now - buffer.oldestReadyNanos() >= settings.maxBatchDelay().toNanos();
+  }
+
+  /** Commits the ready events with their position in one sink transaction. */
+  private Position commit(TransactionBuffer buffer, ClusterTime consistentAfter) {
+    List<ChangeEvent> ready = buffer.ready();
+    Position position = buffer.readyPosition();
+    List<RowChange> changes = coalesce(ready);
+    int deadLetters = 0;
+    for (RowChange c : changes) {
+      if (c instanceof RowChange.DeadLetter) {
+        deadLetters++;
+      }
+    }
+    Timer.Sample sample = Timer.start();
+    ctx.sink().applyBatch(ctx.collection(), changes, position);
+    sample.stop(ctx.metrics().commitLatency);
+    if (!ready.isEmpty()) {
+      ctx.metrics().batchEvents.record(ready.size());
+      for (ChangeEvent e : ready) {
+        ctx.metrics().applied(e.operation());
+      }
+      ctx.metrics().deadLetters.increment(deadLetters);
+    }
+    ctx.status().applied(ready.size(), deadLetters, position);
+    buffer.clearReady();
+    if (ctx.status().state() == CollectionState.CATCHING_UP
+        && consistentAfter != null
+        && !consistentAfter.isAfter(position.clusterTime())) {
+      ctx.status().state(CollectionState.STREAMING);
+      log.info("{}: caught up with the copy; the table is consistent from now on", ctx.collection());
+    }
+    return position;
+  }
+
+  /** The last event per key decides the key's row; earlier ones in the batch are superseded. */
+  private List<RowChange> coalesce(List<ChangeEvent> events) {
+    Map<DocumentKey, ChangeEvent> last = new LinkedHashMap<>();
+    for (ChangeEvent e : events) {
+      last.put(e.key(), e);
+    }
+    List<RowChange> changes = new ArrayList<>(last.size());
+    for (ChangeEvent e : last.values()) {
+      changes.add(
+          e.operation().carriesDocument()
+              ? ctx.rowChanges().upsert(e.document())
+              : new RowChange.Delete(e.key()));
+    }
+    return changes;
+  }
+
+  private TidemarkException invalidated(ChangeEvent event) {
+    return new TidemarkException(
+        ErrorCode.COLLECTION_INVALIDATED,
+        ctx.collection()
+            + ": the source reported '"
+            + event.operation().name().toLowerCase(java.util.Locale.ROOT)
+            + "'"
+            + (event.description() == null ? "" : " (" + event.description() + ")")
+            + " at "
+            + event.clusterTime()
+            + "; the stream of this collection cannot continue. Table "
+            + ctx.mapping().table()
+            + " keeps its last state. If the collection exists again, rebuild it with"
+            + " 'tidemark resnapshot "
+            + ctx.collection()
+            + "', or remove it from the configuration.");
+  }
+
+  private void readChanges(Position start, HandoffQueue<StreamItem> queue) {
+    try (ChangeCursor cursor = ctx.source().openStream(start)) {
+      Position lastHeartbeat = start;
+      while (!ctx.stopping()) {
+        ChangeEvent event = cursor.tryNext();
+        if (event != null) {
+          if (!queue.put(event)) {
+            return;
+          }
+          lastHeartbeat = event.position();
+          if (event.operation().endsStream()) {
+            break;
+          }
+          continue;
+        }
+        Position idle = cursor.position();
+        if (idle != null && idle.isAfter(lastHeartbeat)) {
+          lastHeartbeat = idle;
+          if (!queue.put(new StreamItem.Heartbeat(idle))) {
+            return;
+          }
+        }
+      }
+      queue.finish();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      queue.fail(e);
+    } catch (RuntimeException e) {
+      queue.fail(e);
+    }
+  }
+}

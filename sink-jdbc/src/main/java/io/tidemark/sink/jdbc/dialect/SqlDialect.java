@@ -1,0 +1,142 @@
+package io.tidemark.sink.jdbc.dialect;
+
+import io.tidemark.core.mapping.MappedRow;
+import io.tidemark.core.mapping.SqlType;
+import io.tidemark.core.mapping.TableMapping;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Everything the JDBC sink says in one database's SQL: one method per statement, so that a second
+ * database (MySQL, MariaDB) is a new implementation rather than a fork of the writer.
+ *
+ * <p>Statement methods return SQL text only; they are called once per table mapping or once per
+ * sink and the result is cached, so they may be slow. Parameters are bound by the writer in the
+ * order each method's Javadoc gives. Implementations are stateless and thread-safe.
+ *
+ * <p>Row values reach the dialect as the target database's text input form of each column, in
+ * {@link TableMapping#tableColumns()} order; the dialect decides how to cast them.
+ */
+public interface SqlDialect {
+
+  /** Name for messages, e.g. {@code PostgreSQL}. */
+  String name();
+
+  /** The identifier quoted so that any character, including the quote itself, is kept. */
+  String quoteIdentifier(String identifier);
+
+  /** {@code schema.name}, both quoted. */
+  default String qualify(String schema, String name) {
+    return quoteIdentifier(schema) + "." + quoteIdentifier(name);
+  }
+
+  // ---- target tables -------------------------------------------------------------------------
+
+  /** Query: one row if the schema exists. Parameters: schema. */
+  String selectSchemaExists();
+
+  /** DDL creating the schema. */
+  String createSchema(String schema);
+
+  /**
+   * Query for the columns of an existing table, in table order. Parameters: schema, table. Columns:
+   * name, type as the database writes it, not-null flag, has-default flag. No rows when the table
+   * does not exist.
+   */
+  String selectTableColumns();
+
+  /**
+   * Query: one row if the table has a unique index or primary key made of exactly one column.
+   * Parameters: schema, table, column.
+   */
+  String selectSingleColumnUniqueKey();
+
+  /** DDL creating the mapping's table (if absent) with the key column as primary key. */
+  String createTable(String schema, TableMapping mapping);
+
+  /**
+   * True when a column of type {@code found} (as {@link #selectTableColumns()} reports it) stores
+   * every value of {@code expected} without loss.
+   */
+  boolean isCompatible(SqlType expected, String found);
+
+  /**
+   * Multi-row upsert. Parameters: one array of text values per table column, in {@link
+   * TableMapping#tableColumns()} order, all of the same length; bound with {@link
+   * #bindTextArray}.
+   */
+  String upsert(String schema, TableMapping mapping);
+
+  /** Multi-row delete by key. Parameter: the array of key texts, bound with {@link #bindTextArray}. */
+  String deleteByKeys(String schema, TableMapping mapping);
+
+  /** The statement that bulk-loads rows into the mapping's table; see {@link #bulkLoad}. */
+  String bulkLoadStatement(String schema, TableMapping mapping);
+
+  /**
+   * Loads the rows with the statement from {@link #bulkLoadStatement}, streaming them rather than
+   * building one request in memory. Runs in the connection's current transaction.
+   *
+   * @return rows the database reports as loaded
+   */
+  long bulkLoad(Connection connection, String statement, List<MappedRow> rows, int columnCount)
+      throws SQLException;
+
+  /** Binds an array of texts (elements may be null) as one statement parameter. */
+  void bindTextArray(java.sql.PreparedStatement statement, int index, String[] values)
+      throws SQLException;
+
+  // ---- metadata tables (see db/migration/tidemark) -------------------------------------------
+
+  /**
+   * Inserts or moves a checkpoint, never to an older cluster time. Parameters: pipeline,
+   * collection, position_token, cluster_time (packed), cluster_seconds, cluster_increment.
+   */
+  String upsertCheckpoint(String metadataSchema);
+
+  /** Parameters: pipeline, collection. */
+  String deleteCheckpoint(String metadataSchema);
+
+  /**
+   * Starts or restarts a copy: state RUNNING, no mark, no rows copied. Parameters: pipeline,
+   * collection, start_time (packed), rows_estimated.
+   */
+  String upsertSnapshotStart(String metadataSchema);
+
+  /**
+   * Moves a running copy's mark; updates no row when the copy is not RUNNING. Parameters:
+   * resume_mark, rows_copied, pipeline, collection.
+   */
+  String updateSnapshotMark(String metadataSchema);
+
+  /**
+   * Marks a running copy DONE; updates no row when the copy is not RUNNING. Parameters:
+   * consistent_after (packed), pipeline, collection.
+   */
+  String updateSnapshotDone(String metadataSchema);
+
+  /**
+   * Inserts many dead letters. Parameters: pipeline, collection, position_token (may be null),
+   * then three text arrays: document_key, document, reason.
+   */
+  String insertDeadLetters(String metadataSchema);
+
+  /**
+   * Reads a collection's snapshot row and checkpoint together; always one row. Parameters:
+   * pipeline, collection. Columns: state, start_time, resume_mark, rows_copied, rows_estimated,
+   * consistent_after, position_token, cluster_seconds, cluster_increment (nulls where absent).
+   */
+  String selectProgress(String metadataSchema);
+
+  // ---- errors --------------------------------------------------------------------------------
+
+  /**
+   * True when the failure means the database cannot be reached right now, so that retrying later
+   * without operator action may succeed.
+   */
+  boolean isConnectionFailure(SQLException e);
+
+  /** What an operator should do about a failure with this SQLSTATE, or null when unknown. */
+  String advice(String sqlState);
+}
