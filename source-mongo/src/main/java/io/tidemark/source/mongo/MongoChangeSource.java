@@ -1,0 +1,117 @@
+package io.tidemark.source.mongo;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import io.tidemark.core.config.ConnectionStrings;
+import io.tidemark.core.config.TidemarkConfig.SourceConfig;
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.spi.ChangeSource;
+import io.tidemark.core.spi.CollectionSource;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.bson.Document;
+
+/** A MongoDB database as the source of a pipeline. One client, shared by every collection. */
+public final class MongoChangeSource implements ChangeSource {
+  /** How long a change-stream getMore waits for new events; bounds stop latency too. */
+  private static final Duration MAX_AWAIT = Duration.ofMillis(500);
+
+  private final MongoClient client;
+  private final MongoDatabase database;
+  private final SourceConfig config;
+
+  private MongoChangeSource(MongoClient client, SourceConfig config) {
+    this.client = client;
+    this.config = config;
+    this.database = client.getDatabase(config.database());
+  }
+
+  /**
+   * Connects and checks the server answers.
+   *
+   * @param serverSelectionTimeout how long to wait for a reachable server before failing
+   */
+  public static MongoChangeSource open(SourceConfig config, Duration serverSelectionTimeout) {
+    ConnectionString uri;
+    try {
+      uri = new ConnectionString(config.uri());
+    } catch (IllegalArgumentException e) {
+      throw new TidemarkException(
+          ErrorCode.CONFIG_INVALID,
+          "source.uri: '" + ConnectionStrings.mask(config.uri()) + "' is not a MongoDB connection"
+              + " string (" + e.getMessage() + ")");
+    }
+    MongoClientSettings settings =
+        MongoClientSettings.builder()
+            .applyConnectionString(uri)
+            .applicationName("tidemark")
+            .applyToClusterSettings(
+                b -> b.serverSelectionTimeout(serverSelectionTimeout.toMillis(), TimeUnit.MILLISECONDS))
+            .build();
+    MongoClient client = MongoClients.create(settings);
+    MongoChangeSource source = new MongoChangeSource(client, config);
+    try {
+      source.database.runCommand(new Document("ping", 1));
+    } catch (RuntimeException e) {
+      client.close();
+      throw new TidemarkException(
+          ErrorCode.SOURCE_UNAVAILABLE,
+          "Cannot reach MongoDB at "
+              + ConnectionStrings.mask(config.uri())
+              + " within "
+              + serverSelectionTimeout.toSeconds()
+              + " s ("
+              + firstLine(e)
+              + "). Check source.uri, that the server runs, and that this host may connect to it.",
+          e);
+    }
+    return source;
+  }
+
+  /** Fails, naming every configured collection that does not exist in the database. */
+  public void checkCollectionsExist(Iterable<String> names) {
+    Set<String> existing = new HashSet<>();
+    database.listCollectionNames().into(existing);
+    StringBuilder missing = new StringBuilder();
+    for (String name : names) {
+      if (!existing.contains(name)) {
+        missing.append(missing.length() == 0 ? "" : ", ").append(name);
+      }
+    }
+    if (missing.length() > 0) {
+      throw new TidemarkException(
+          ErrorCode.CONFIG_INVALID,
+          "Collection(s) "
+              + missing
+              + " do not exist in database '"
+              + config.database()
+              + "' at "
+              + ConnectionStrings.mask(config.uri())
+              + ". Check collections[].name and source.database (existing: "
+              + String.join(", ", new java.util.TreeSet<>(existing))
+              + ").");
+    }
+  }
+
+  @Override
+  public CollectionSource collection(String name) {
+    return new MongoCollectionSource(database, name, MAX_AWAIT);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+}
