@@ -4,8 +4,10 @@ import io.tidemark.core.mapping.MappedRow;
 import io.tidemark.core.mapping.SqlType;
 import io.tidemark.core.mapping.TableMapping;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the JDBC sink says in one database's SQL: one method per statement, so that a second
@@ -30,6 +32,12 @@ public interface SqlDialect {
   default String qualify(String schema, String name) {
     return quoteIdentifier(schema) + "." + quoteIdentifier(name);
   }
+
+  /**
+   * Driver properties for every pooled connection: the name the database shows for the session,
+   * and the socket connect timeout, unless the JDBC URL sets them.
+   */
+  Map<String, String> connectionProperties(String applicationName, int connectTimeoutSeconds);
 
   // ---- target tables -------------------------------------------------------------------------
 
@@ -84,7 +92,7 @@ public interface SqlDialect {
       throws SQLException;
 
   /** Binds an array of texts (elements may be null) as one statement parameter. */
-  void bindTextArray(java.sql.PreparedStatement statement, int index, String[] values)
+  void bindTextArray(PreparedStatement statement, int index, String[] values)
       throws SQLException;
 
   // ---- metadata tables (see db/migration/tidemark) -------------------------------------------

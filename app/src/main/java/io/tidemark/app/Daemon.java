@@ -1,0 +1,126 @@
+package io.tidemark.app;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tidemark.core.config.TidemarkConfig;
+import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.pipeline.CollectionState;
+import io.tidemark.core.pipeline.CollectionStatus;
+import io.tidemark.core.pipeline.Engine;
+import io.tidemark.sink.jdbc.write.JdbcChangeSink;
+import io.tidemark.source.mongo.MongoChangeSource;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running pipeline: source, sink and engine wired together. {@link #close()} stops it cleanly
+ * (the batch in flight commits or rolls back, nothing half-done is committed) and is safe to call
+ * from a shutdown hook.
+ */
+public final class Daemon implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+  private final TidemarkConfig config;
+  private final MongoChangeSource source;
+  private final JdbcChangeSink sink;
+  private final Engine engine;
+  private final MeterRegistry registry;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch closedSignal = new CountDownLatch(1);
+
+  private Daemon(
+      TidemarkConfig config,
+      MongoChangeSource source,
+      JdbcChangeSink sink,
+      MeterRegistry registry) {
+    this.config = config;
+    this.source = source;
+    this.sink = sink;
+    this.registry = registry;
+    this.engine = new Engine(config, source, sink, registry);
+  }
+
+  /** Connects to both ends, checks the collections exist, and starts every collection. */
+  public static Daemon start(TidemarkConfig config) {
+    return start(config, new SimpleMeterRegistry());
+  }
+
+  public static Daemon start(TidemarkConfig config, MeterRegistry registry) {
+    log.info("starting pipeline '{}' with {}", config.pipeline(), config);
+    JdbcChangeSink sink = new JdbcChangeSink(config.sink(), config.pipeline());
+    MongoChangeSource source;
+    try {
+      source = MongoChangeSource.open(config.source(), CONNECT_TIMEOUT);
+      source.checkCollectionsExist(config.collections().stream().map(TableMapping::collection).toList());
+    } catch (RuntimeException e) {
+      sink.close();
+      throw e;
+    }
+    Daemon daemon = new Daemon(config, source, sink, registry);
+    daemon.engine.start();
+    return daemon;
+  }
+
+  public TidemarkConfig config() {
+    return config;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public List<CollectionStatus> status() {
+    return engine.status();
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  /**
+   * Blocks until the daemon is closed or every collection has stopped by itself.
+   *
+   * @return true when it ended by {@link #close()} with no collection failed
+   */
+  public boolean awaitTermination() throws InterruptedException {
+    Thread waiter = new Thread(() -> {
+      try {
+        engine.awaitTermination();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      closedSignal.countDown();
+    }, "tidemark-await");
+    waiter.setDaemon(true);
+    waiter.start();
+    closedSignal.await();
+    boolean anyFailed = engine.status().stream().anyMatch(s -> s.state() == CollectionState.FAILED);
+    if (!closed.get()) {
+      log.error("every collection has stopped; see the errors above. Exiting.");
+    }
+    return closed.get() && !anyFailed;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    log.info("stopping: committing complete batches, then closing connections");
+    try {
+      engine.stop(STOP_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      source.close();
+      sink.close();
+      closedSignal.countDown();
+    }
+  }
+}

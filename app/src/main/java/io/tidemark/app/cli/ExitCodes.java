@@ -1,0 +1,34 @@
+package io.tidemark.app.cli;
+
+import io.tidemark.core.error.ErrorCode;
+
+/** Process exit codes, documented in README.md and docs/operations.md. */
+public final class ExitCodes {
+  public static final int OK = 0;
+  /** A collection failed or the run ended with an error. */
+  public static final int FAILED = 1;
+  /** The configuration or the command line is wrong. */
+  public static final int CONFIG = 2;
+  /** MongoDB or PostgreSQL could not be reached or refused the login. */
+  public static final int UNAVAILABLE = 3;
+  /** Another Tidemark process holds the pipeline's writer lock. */
+  public static final int LOCKED = 4;
+  /** verify found differences. */
+  public static final int DIFFERENCES = 5;
+
+  private ExitCodes() {}
+
+  static int of(ErrorCode code) {
+    switch (code) {
+      case CONFIG_INVALID:
+        return CONFIG;
+      case SOURCE_UNAVAILABLE:
+      case SINK_UNAVAILABLE:
+        return UNAVAILABLE;
+      case LOCK_HELD:
+        return LOCKED;
+      default:
+        return FAILED;
+    }
+  }
+}

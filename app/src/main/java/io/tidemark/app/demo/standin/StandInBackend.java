@@ -1,0 +1,110 @@
+package io.tidemark.app.demo.standin;
+
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.Cursor;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.exception.MongoServerError;
+import de.bwaldvogel.mongo.oplog.Oplog;
+import io.netty.channel.Channel;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The memory backend with the stand-in's gaps closed: an {@link IndexedOplog} fed under the
+ * collections' locks, change streams that render MongoDB's events, {@code operationTime} in every
+ * reply and {@code postBatchResumeToken} in change stream batches.
+ *
+ * <p>It deliberately adds neither {@code $clusterTime} nor {@code logicalSessionTimeoutMinutes}:
+ * with them the driver would start sessions, which the stand-in cannot serve.
+ */
+final class StandInBackend extends MemoryBackend {
+
+  // An empty getMore on a change stream waits this long for a write. Short, because the server
+  // answers on its network threads and a waiting getMore holds one; see StandInMongo.
+  static final Duration MAX_AWAIT = Duration.ofMillis(10);
+
+  private final IndexedOplog indexedOplog;
+
+  StandInBackend() {
+    indexedOplog = new IndexedOplog(getClock(), getCursorRegistry(), this::findCurrentDocument);
+  }
+
+  IndexedOplog indexedOplog() {
+    return indexedOplog;
+  }
+
+  @Override
+  public MemoryDatabase openOrCreateDatabase(String databaseName) {
+    return new StandInDatabase(databaseName, getCursorRegistry(), indexedOplog);
+  }
+
+  @Override
+  protected Oplog createOplog() {
+    return indexedOplog;
+  }
+
+  @Override
+  public Document handleCommand(
+      Channel channel, String databaseName, String command, Document query) {
+    Document reply = super.handleCommand(channel, databaseName, command, query);
+    if (reply == null) {
+      return null;
+    }
+    if (command.equalsIgnoreCase("aggregate")
+        && reply.get("cursor") instanceof Document cursorReply
+        && cursorReply.get("id") instanceof Number id
+        && id.longValue() != 0
+        && getCursorRegistry().getCursor(id.longValue()) instanceof ChangeStreamCursor stream) {
+      cursorReply.put("postBatchResumeToken", stream.postBatchResumeToken());
+    }
+    // Read after the command ran, so a write's reply covers its own oplog entry.
+    reply.put("operationTime", indexedOplog.currentTime());
+    return reply;
+  }
+
+  @Override
+  protected Document handleGetMore(String databaseName, String command, Document query) {
+    long cursorId = ((Number) query.get(command)).longValue();
+    Cursor cursor = getCursorRegistry().getCursor(cursorId);
+    if (!(cursor instanceof ChangeStreamCursor stream)) {
+      return super.handleGetMore(databaseName, command, query);
+    }
+    int batchSize = ((Number) query.getOrDefault("batchSize", 0)).intValue();
+    Duration await = MAX_AWAIT;
+    if (query.get("maxTimeMS") instanceof Number maxTime
+        && Duration.ofMillis(maxTime.longValue()).compareTo(MAX_AWAIT) < 0) {
+      await = Duration.ofMillis(maxTime.longValue());
+    }
+    List<Document> batch;
+    try {
+      batch = stream.nextBatch(batchSize, await);
+    } catch (MongoServerError e) {
+      // Like MongoDB, a failed getMore kills its cursor.
+      getCursorRegistry().remove(cursorId);
+      throw e;
+    }
+    Document cursorReply =
+        new Document("id", stream.isEmpty() ? 0L : cursorId)
+            .append("ns", databaseName + "." + query.get("collection"))
+            .append("nextBatch", batch);
+    if (stream.isEmpty()) {
+      getCursorRegistry().remove(cursorId);
+    } else {
+      cursorReply.append("postBatchResumeToken", stream.postBatchResumeToken());
+    }
+    return new Document("cursor", cursorReply).append("ok", 1.0);
+  }
+
+  @Override
+  public void close() {
+    indexedOplog.close();
+    super.close();
+  }
+
+  private Document findCurrentDocument(String database, String collection, Object id) {
+    MongoCollection<?> found = resolveDatabase(database).resolveCollection(collection, false);
+    return found instanceof StandInCollection standIn ? standIn.findCopy(id) : null;
+  }
+}

@@ -1,0 +1,255 @@
+package io.tidemark.sink.jdbc.dialect.postgres;
+
+import io.tidemark.core.mapping.MappedRow;
+import io.tidemark.core.mapping.SqlType;
+import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.mapping.TableMapping.TableColumn;
+import io.tidemark.sink.jdbc.dialect.SqlDialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * PostgreSQL 11 and later. Multi-row writes pass one {@code text[]} per column and {@code unnest}
+ * them, so a batch is one statement whatever its size and the statement text (hence the server's
+ * prepared plan) is the same for every batch of a table; snapshots load with {@code COPY FROM
+ * STDIN} in text format.
+ */
+public final class PostgresDialect implements SqlDialect {
+
+  @Override
+  public String name() {
+    return "PostgreSQL";
+  }
+
+  @Override
+  public String quoteIdentifier(String identifier) {
+    return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+
+  @Override
+  public Map<String, String> connectionProperties(
+      String applicationName, int connectTimeoutSeconds) {
+    return Map.of(
+        "ApplicationName", applicationName,
+        "connectTimeout", Integer.toString(connectTimeoutSeconds));
+  }
+
+  @Override
+  public String selectSchemaExists() {
+    return "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?";
+  }
+
+  @Override
+  public String createSchema(String schema) {
+    return "CREATE SCHEMA IF NOT EXISTS " + quoteIdentifier(schema);
+  }
+
+  @Override
+  public String selectTableColumns() {
+    return "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,"
+        + " a.atthasdef OR a.attidentity <> ''"
+        + " FROM pg_catalog.pg_attribute a"
+        + " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+        + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')"
+        + " AND a.attnum > 0 AND NOT a.attisdropped"
+        + " ORDER BY a.attnum";
+  }
+
+  @Override
+  public String selectSingleColumnUniqueKey() {
+    // ON CONFLICT (key) needs a non-partial, non-deferrable unique index on exactly that column.
+    return "SELECT 1 FROM pg_catalog.pg_index i"
+        + " JOIN pg_catalog.pg_class c ON c.oid = i.indrelid"
+        + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0]"
+        + " WHERE n.nspname = ? AND c.relname = ? AND a.attname = ?"
+        + " AND i.indisunique AND i.indimmediate AND i.indnkeyatts = 1"
+        + " AND i.indpred IS NULL AND i.indexprs IS NULL";
+  }
+
+  @Override
+  public String createTable(String schema, TableMapping mapping) {
+    StringJoiner columns = new StringJoiner(", ", "(", ")");
+    for (TableColumn c : mapping.tableColumns()) {
+      String column = quoteIdentifier(c.name()) + " " + c.type().ddl();
+      columns.add(c.name().equals(mapping.keyColumn()) ? column + " PRIMARY KEY" : column);
+    }
+    return "CREATE TABLE IF NOT EXISTS " + qualify(schema, mapping.table()) + " " + columns;
+  }
+
+  @Override
+  public boolean isCompatible(SqlType expected, String found) {
+    return PostgresColumnTypes.isCompatible(expected, found);
+  }
+
+  @Override
+  public String upsert(String schema, TableMapping mapping) {
+    List<TableColumn> columns = mapping.tableColumns();
+    StringJoiner names = new StringJoiner(", ", "(", ")");
+    StringJoiner select = new StringJoiner(", ");
+    StringJoiner arrays = new StringJoiner(", ", "(", ")");
+    StringJoiner aliases = new StringJoiner(", ", "(", ")");
+    StringJoiner updates = new StringJoiner(", ");
+    for (int i = 0; i < columns.size(); i++) {
+      TableColumn c = columns.get(i);
+      String quoted = quoteIdentifier(c.name());
+      names.add(quoted);
+      select.add("u.c" + i + PostgresColumnTypes.castFromText(c.type()));
+      arrays.add("?::text[]");
+      aliases.add("c" + i);
+      if (!c.name().equals(mapping.keyColumn())) {
+        updates.add(quoted + " = EXCLUDED." + quoted);
+      }
+    }
+    String onConflict =
+        updates.length() == 0 ? "DO NOTHING" : "DO UPDATE SET " + updates;
+    return "INSERT INTO "
+        + qualify(schema, mapping.table())
+        + " "
+        + names
+        + " SELECT "
+        + select
+        + " FROM unnest"
+        + arrays
+        + " AS u"
+        + aliases
+        + " ON CONFLICT ("
+        + quoteIdentifier(mapping.keyColumn())
+        + ") "
+        + onConflict;
+  }
+
+  @Override
+  public String deleteByKeys(String schema, TableMapping mapping) {
+    return "DELETE FROM "
+        + qualify(schema, mapping.table())
+        + " WHERE "
+        + quoteIdentifier(mapping.keyColumn())
+        + " = ANY (?::text[])";
+  }
+
+  @Override
+  public String bulkLoadStatement(String schema, TableMapping mapping) {
+    StringJoiner names = new StringJoiner(", ", "(", ")");
+    for (TableColumn c : mapping.tableColumns()) {
+      names.add(quoteIdentifier(c.name()));
+    }
+    return "COPY " + qualify(schema, mapping.table()) + " " + names + " FROM STDIN (FORMAT text)";
+  }
+
+  @Override
+  public long bulkLoad(
+      Connection connection, String statement, List<MappedRow> rows, int columnCount)
+      throws SQLException {
+    return PostgresCopyWriter.copy(connection, statement, rows, columnCount);
+  }
+
+  @Override
+  public void bindTextArray(PreparedStatement statement, int index, String[] values)
+      throws SQLException {
+    // pgjdbc sends a String[] in binary array form: no quoting or escaping of the elements.
+    statement.setObject(index, values);
+  }
+
+  // ---- metadata ------------------------------------------------------------------------------
+
+  @Override
+  public String upsertCheckpoint(String metadataSchema) {
+    return "INSERT INTO "
+        + qualify(metadataSchema, "checkpoint")
+        + " AS c (pipeline, collection, position_token, cluster_time, cluster_seconds,"
+        + " cluster_increment, updated_at) VALUES (?, ?, ?, ?, ?, ?, now())"
+        + " ON CONFLICT (pipeline, collection) DO UPDATE SET"
+        + " position_token = EXCLUDED.position_token, cluster_time = EXCLUDED.cluster_time,"
+        + " cluster_seconds = EXCLUDED.cluster_seconds,"
+        + " cluster_increment = EXCLUDED.cluster_increment, updated_at = EXCLUDED.updated_at"
+        + " WHERE c.cluster_time <= EXCLUDED.cluster_time";
+  }
+
+  @Override
+  public String deleteCheckpoint(String metadataSchema) {
+    return "DELETE FROM "
+        + qualify(metadataSchema, "checkpoint")
+        + " WHERE pipeline = ? AND collection = ?";
+  }
+
+  @Override
+  public String upsertSnapshotStart(String metadataSchema) {
+    return "INSERT INTO "
+        + qualify(metadataSchema, "snapshot")
+        + " AS s (pipeline, collection, state, start_time, resume_mark, rows_copied,"
+        + " rows_estimated, consistent_after, started_at, finished_at, updated_at)"
+        + " VALUES (?, ?, 'RUNNING', ?, NULL, 0, ?, NULL, now(), NULL, now())"
+        + " ON CONFLICT (pipeline, collection) DO UPDATE SET state = 'RUNNING',"
+        + " start_time = EXCLUDED.start_time, resume_mark = NULL, rows_copied = 0,"
+        + " rows_estimated = EXCLUDED.rows_estimated, consistent_after = NULL,"
+        + " started_at = EXCLUDED.started_at, finished_at = NULL,"
+        + " updated_at = EXCLUDED.updated_at";
+  }
+
+  @Override
+  public String updateSnapshotMark(String metadataSchema) {
+    return "UPDATE "
+        + qualify(metadataSchema, "snapshot")
+        + " SET resume_mark = ?, rows_copied = ?, updated_at = now()"
+        + " WHERE pipeline = ? AND collection = ? AND state = 'RUNNING'";
+  }
+
+  @Override
+  public String updateSnapshotDone(String metadataSchema) {
+    return "UPDATE "
+        + qualify(metadataSchema, "snapshot")
+        + " SET state = 'DONE', consistent_after = ?, finished_at = now(), updated_at = now()"
+        + " WHERE pipeline = ? AND collection = ? AND state = 'RUNNING'";
+  }
+
+  @Override
+  public String insertDeadLetters(String metadataSchema) {
+    return "INSERT INTO "
+        + qualify(metadataSchema, "dead_letter")
+        + " (pipeline, collection, position_token, document_key, document, reason)"
+        + " SELECT CAST(? AS text), CAST(? AS text), CAST(? AS text),"
+        + " u.document_key, u.document, u.reason"
+        + " FROM unnest(?::text[], ?::text[], ?::text[]) AS u(document_key, document, reason)";
+  }
+
+  @Override
+  public String selectProgress(String metadataSchema) {
+    return "SELECT s.state, s.start_time, s.resume_mark, s.rows_copied, s.rows_estimated,"
+        + " s.consistent_after, c.position_token, c.cluster_seconds, c.cluster_increment"
+        + " FROM (SELECT CAST(? AS text) AS pipeline, CAST(? AS text) AS collection) k"
+        + " LEFT JOIN "
+        + qualify(metadataSchema, "snapshot")
+        + " s ON s.pipeline = k.pipeline AND s.collection = k.collection"
+        + " LEFT JOIN "
+        + qualify(metadataSchema, "checkpoint")
+        + " c ON c.pipeline = k.pipeline AND c.collection = k.collection";
+  }
+
+  // ---- errors --------------------------------------------------------------------------------
+
+  @Override
+  public boolean isConnectionFailure(SQLException e) {
+    if (e instanceof SQLTransientConnectionException) {
+      return true;
+    }
+    String state = e.getSQLState();
+    return state != null
+        && (state.startsWith("08")
+            || state.equals("57P01")
+            || state.equals("57P02")
+            || state.equals("57P03")
+            || state.equals("53300"));
+  }
+
+  @Override
+  public String advice(String sqlState) {
+    return PostgresAdvice.forSqlState(sqlState);
+  }
+}

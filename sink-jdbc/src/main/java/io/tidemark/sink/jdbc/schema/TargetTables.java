@@ -1,0 +1,181 @@
+package io.tidemark.sink.jdbc.schema;
+
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.mapping.TableMapping.TableColumn;
+import io.tidemark.sink.jdbc.dialect.SqlDialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Target tables from mappings: creates a missing table, and checks that an existing one can take
+ * every mapped column, so that a mismatch is reported once at start with the fix rather than as a
+ * failed batch later. Thread-safe; every method runs in the caller's transaction.
+ */
+public final class TargetTables {
+
+  private final SqlDialect dialect;
+  private final String schema;
+
+  public TargetTables(SqlDialect dialect, String schema) {
+    this.dialect = dialect;
+    this.schema = schema;
+  }
+
+  /** The target schema. */
+  public String schema() {
+    return schema;
+  }
+
+  /** What {@link #prepare} found. */
+  public enum Outcome {
+    /** The table did not exist and was created. */
+    CREATED,
+    /** The table existed and fits the mapping. */
+    CHECKED
+  }
+
+  /**
+   * Creates the schema and table if absent; otherwise checks the existing table.
+   *
+   * @throws TidemarkException with {@link ErrorCode#SINK_FAILED} listing every column that does not
+   *     fit: missing, of an incompatible type, or NOT NULL without a default and unmapped
+   * @throws SQLException when the database refuses a query or the DDL
+   */
+  public Outcome prepare(Connection connection, TableMapping mapping) throws SQLException {
+    if (!schemaExists(connection)) {
+      // Only when absent: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the
+      // schema is already there.
+      execute(connection, dialect.createSchema(schema));
+    }
+    Map<String, ExistingColumn> existing = readColumns(connection, mapping.table());
+    if (existing.isEmpty()) {
+      execute(connection, dialect.createTable(schema, mapping));
+      return Outcome.CREATED;
+    }
+    List<String> problems = new ArrayList<>();
+    String table = dialect.qualify(schema, mapping.table());
+    Set<String> mapped = new HashSet<>();
+    for (TableColumn c : mapping.tableColumns()) {
+      mapped.add(c.name());
+      String quoted = dialect.quoteIdentifier(c.name());
+      ExistingColumn found = existing.get(c.name());
+      if (found == null) {
+        problems.add(
+            "column "
+                + quoted
+                + " is missing (expected type "
+                + c.type().ddl()
+                + "; add it with ALTER TABLE "
+                + table
+                + " ADD COLUMN "
+                + quoted
+                + " "
+                + c.type().ddl()
+                + ")");
+      } else if (!dialect.isCompatible(c.type(), found.type())) {
+        problems.add(
+            "column "
+                + quoted
+                + " has type "
+                + found.type()
+                + " but the mapping expects "
+                + c.type().ddl()
+                + " (change it with ALTER TABLE "
+                + table
+                + " ALTER COLUMN "
+                + quoted
+                + " TYPE "
+                + c.type().ddl()
+                + ", or change the mapping)");
+      }
+    }
+    for (ExistingColumn e : existing.values()) {
+      if (!mapped.contains(e.name()) && e.notNull() && !e.hasDefault()) {
+        problems.add(
+            "column "
+                + dialect.quoteIdentifier(e.name())
+                + " is NOT NULL without a default but no field is mapped to it (give it a"
+                + " default, drop NOT NULL, or map a field to it)");
+      }
+    }
+    if (existing.containsKey(mapping.keyColumn()) && !hasUniqueKey(connection, mapping)) {
+      String key = dialect.quoteIdentifier(mapping.keyColumn());
+      problems.add(
+          "key column "
+              + key
+              + " has no primary key or unique index (add one with ALTER TABLE "
+              + table
+              + " ADD PRIMARY KEY ("
+              + key
+              + "))");
+    }
+    if (!problems.isEmpty()) {
+      throw new TidemarkException(
+          ErrorCode.SINK_FAILED,
+          "Table "
+              + table
+              + " exists but does not fit the mapping of collection '"
+              + mapping.collection()
+              + "': "
+              + String.join("; ", problems)
+              + ". Fix the table or the mapping, or drop the table so that Tidemark creates it.");
+    }
+    return Outcome.CHECKED;
+  }
+
+  private boolean schemaExists(Connection connection) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(dialect.selectSchemaExists())) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private Map<String, ExistingColumn> readColumns(Connection connection, String table)
+      throws SQLException {
+    Map<String, ExistingColumn> columns = new LinkedHashMap<>();
+    try (PreparedStatement ps = connection.prepareStatement(dialect.selectTableColumns())) {
+      ps.setString(1, schema);
+      ps.setString(2, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ExistingColumn c =
+              new ExistingColumn(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4));
+          columns.put(c.name(), c);
+        }
+      }
+    }
+    return columns;
+  }
+
+  private boolean hasUniqueKey(Connection connection, TableMapping mapping) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(dialect.selectSingleColumnUniqueKey())) {
+      ps.setString(1, schema);
+      ps.setString(2, mapping.table());
+      ps.setString(3, mapping.keyColumn());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static void execute(Connection connection, String ddl) throws SQLException {
+    try (Statement st = connection.createStatement()) {
+      st.execute(ddl);
+    }
+  }
+
+  private record ExistingColumn(String name, String type, boolean notNull, boolean hasDefault) {}
+}

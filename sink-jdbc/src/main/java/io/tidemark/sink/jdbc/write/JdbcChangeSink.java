@@ -1,0 +1,392 @@
+package io.tidemark.sink.jdbc.write;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.tidemark.core.config.SinkConfig;
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.mapping.MappedRow;
+import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.position.ClusterTime;
+import io.tidemark.core.position.Position;
+import io.tidemark.core.spi.ChangeSink;
+import io.tidemark.core.spi.RowChange;
+import io.tidemark.sink.jdbc.dialect.SqlDialect;
+import io.tidemark.sink.jdbc.dialect.postgres.PostgresDialect;
+import io.tidemark.sink.jdbc.schema.MetadataSchema;
+import io.tidemark.sink.jdbc.schema.TargetTables;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import javax.sql.DataSource;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link ChangeSink} for relational databases over JDBC. Each write method borrows one
+ * connection and runs one transaction that carries the rows together with the checkpoint or copy
+ * mark; the statements of each table are built once, in {@link #prepareTable}, and reused.
+ *
+ * <p>Construction opens the pool (when given a {@link SinkConfig}) and migrates the metadata
+ * schema, so a sink that constructs is one that can be written to. Thread-safe: writers of
+ * different collections call it concurrently, each on its own pooled connection.
+ */
+public final class JdbcChangeSink implements ChangeSink {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcChangeSink.class);
+
+  /**
+   * Rows per multi-row statement. Larger batches become several statements in the same
+   * transaction, which bounds the size of one request without costing round trips that matter.
+   */
+  static final int ROWS_PER_STATEMENT = 10_000;
+
+  static final String DEFAULT_SCHEMA = "public";
+  static final String DEFAULT_METADATA_SCHEMA = "tidemark";
+
+  private final String pipeline;
+  private final SqlDialect dialect;
+  private final DataSource dataSource;
+  private final HikariDataSource ownedPool;
+  private final String metadataSchema;
+  private final TargetTables targetTables;
+  private final MetadataTables meta;
+  private final SinkErrors errors;
+  private final ConcurrentMap<String, TableStatements> tables = new ConcurrentHashMap<>();
+
+  /**
+   * Opens a HikariCP pool named {@code tidemark-sink} on the configured database and migrates the
+   * metadata schema.
+   *
+   * @throws TidemarkException {@link ErrorCode#SINK_UNAVAILABLE} when the database cannot be
+   *     reached within a few seconds, {@link ErrorCode#SINK_FAILED} when it refuses the login or
+   *     the migration, {@link ErrorCode#CONFIG_INVALID} for an unsupported JDBC URL
+   */
+  public JdbcChangeSink(SinkConfig config, String pipeline) {
+    this(config, pipeline, dialectFor(config.jdbcUrl()), null);
+  }
+
+  /**
+   * Uses a data source the caller owns (and closes); for tests and embedding. Connections may come
+   * in auto-commit mode: the sink switches them for its transaction and switches them back.
+   */
+  public JdbcChangeSink(SinkConfig config, String pipeline, DataSource dataSource) {
+    this(config, pipeline, dialectFor(config.jdbcUrl()), Objects.requireNonNull(dataSource));
+  }
+
+  private JdbcChangeSink(
+      SinkConfig config, String pipeline, SqlDialect dialect, DataSource external) {
+    this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+    this.dialect = dialect;
+    this.errors = new SinkErrors(dialect, pipeline);
+    this.metadataSchema = orDefault(config.metadataSchema(), DEFAULT_METADATA_SCHEMA);
+    this.targetTables = new TargetTables(dialect, orDefault(config.schema(), DEFAULT_SCHEMA));
+    this.meta = new MetadataTables(dialect, metadataSchema, pipeline);
+    this.ownedPool = external == null ? SinkPool.open(config, pipeline, dialect, errors) : null;
+    this.dataSource = external == null ? ownedPool : external;
+    MetadataSchema.MigrationResult migration;
+    try {
+      migration = MetadataSchema.migrate(dataSource, dialect, metadataSchema);
+    } catch (FlywayException e) {
+      closePool();
+      throw migrationFailure(e, config);
+    }
+    LOG.info(
+        "[{}] sink ready: {} at {}, target schema {}, metadata schema {} at version {}"
+            + " ({} migrations applied)",
+        pipeline,
+        dialect.name(),
+        SinkErrors.maskUrl(config.jdbcUrl()),
+        targetTables.schema(),
+        metadataSchema,
+        migration.version(),
+        migration.migrationsApplied());
+  }
+
+  /** The pipeline whose rows and positions this sink writes. */
+  public String pipeline() {
+    return pipeline;
+  }
+
+  @Override
+  public void prepareTable(TableMapping mapping) {
+    TableStatements statements = TableStatements.of(dialect, targetTables.schema(), mapping);
+    TargetTables.Outcome outcome =
+        inTransaction(
+            c -> targetTables.prepare(c, mapping),
+            () ->
+                "prepare table "
+                    + statements.table()
+                    + " for collection '"
+                    + mapping.collection()
+                    + "'");
+    tables.put(mapping.collection(), statements);
+    if (outcome == TargetTables.Outcome.CREATED) {
+      LOG.info(
+          "[{}] collection {}: created table {}",
+          pipeline,
+          mapping.collection(),
+          statements.table());
+    }
+  }
+
+  @Override
+  public CollectionProgress loadProgress(String collection) {
+    return inTransaction(
+        c -> meta.readProgress(c, collection),
+        () ->
+            "read the committed progress of collection '"
+                + collection
+                + "' from metadata schema "
+                + meta.schema());
+  }
+
+  @Override
+  public void beginSnapshot(String collection, ClusterTime startTime, long estimatedRows) {
+    inTransaction(
+        c -> {
+          meta.startSnapshot(c, collection, startTime, estimatedRows);
+          return null;
+        },
+        () -> "record the start of the copy of collection '" + collection + "' at " + startTime);
+  }
+
+  @Override
+  public void writeSnapshotChunk(
+      String collection, List<RowChange> rows, String markAfterLast, long rowsCopiedTotal) {
+    TableStatements table = statementsFor(collection);
+    ChangeBatch batch = ChangeBatch.of(rows, table);
+    inTransaction(
+        c -> {
+          if (!batch.upserts.isEmpty()) {
+            dialect.bulkLoad(c, table.bulkLoad(), batch.upserts, table.columnCount());
+          }
+          deleteKeys(c, table, batch.deleteKeys);
+          meta.insertDeadLetters(c, collection, null, batch);
+          meta.markSnapshot(c, collection, markAfterLast, rowsCopiedTotal);
+          return null;
+        },
+        () ->
+            "copy a snapshot chunk of "
+                + rows.size()
+                + " rows ("
+                + batch.describe()
+                + ") into table "
+                + table.table()
+                + " for collection '"
+                + collection
+                + "' (resume mark after it: "
+                + markAfterLast
+                + ", rows copied in total: "
+                + rowsCopiedTotal
+                + ")");
+  }
+
+  @Override
+  public void finishSnapshot(String collection, Position streamStart, ClusterTime copyEndTime) {
+    inTransaction(
+        c -> {
+          meta.finishSnapshot(c, collection, copyEndTime);
+          meta.moveCheckpoint(c, collection, streamStart);
+          return null;
+        },
+        () ->
+            "record the end of the copy of collection '"
+                + collection
+                + "' (stream start "
+                + streamStart.clusterTime()
+                + ", copy ended at "
+                + copyEndTime
+                + ")");
+  }
+
+  @Override
+  public void applyBatch(String collection, List<RowChange> changes, Position position) {
+    TableStatements table = statementsFor(collection);
+    ChangeBatch batch = ChangeBatch.of(changes, table);
+    inTransaction(
+        c -> {
+          deleteKeys(c, table, batch.deleteKeys);
+          upsert(c, table, batch.upserts);
+          meta.insertDeadLetters(c, collection, position.token(), batch);
+          meta.moveCheckpoint(c, collection, position);
+          return null;
+        },
+        () ->
+            "apply "
+                + changes.size()
+                + " changes ("
+                + batch.describe()
+                + ") to table "
+                + table.table()
+                + " for collection '"
+                + collection
+                + "' up to source time "
+                + position.clusterTime());
+  }
+
+  @Override
+  public void close() {
+    closePool();
+  }
+
+  // ---- statements ----------------------------------------------------------------------------
+
+  private void upsert(Connection c, TableStatements table, List<MappedRow> rows)
+      throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    int columns = table.columnCount();
+    try (PreparedStatement ps = c.prepareStatement(table.upsert())) {
+      for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
+        int n = Math.min(ROWS_PER_STATEMENT, rows.size() - from);
+        // Column-major: the statement takes one array per column.
+        String[][] values = new String[columns][n];
+        for (int r = 0; r < n; r++) {
+          String[] row = rows.get(from + r).values();
+          for (int col = 0; col < columns; col++) {
+            values[col][r] = row[col];
+          }
+        }
+        for (int col = 0; col < columns; col++) {
+          dialect.bindTextArray(ps, col + 1, values[col]);
+        }
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  private void deleteKeys(Connection c, TableStatements table, String[] keys) throws SQLException {
+    if (keys.length == 0) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(table.deleteByKeys())) {
+      for (int from = 0; from < keys.length; from += ROWS_PER_STATEMENT) {
+        int to = Math.min(keys.length, from + ROWS_PER_STATEMENT);
+        String[] chunk = from == 0 && to == keys.length ? keys : Arrays.copyOfRange(keys, from, to);
+        dialect.bindTextArray(ps, 1, chunk);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  private TableStatements statementsFor(String collection) {
+    TableStatements table = tables.get(collection);
+    if (table == null) {
+      throw new TidemarkException(
+          ErrorCode.INTERNAL,
+          "No table is prepared for collection '"
+              + collection
+              + "' in pipeline '"
+              + pipeline
+              + "': prepareTable must be called before rows are written (prepared: "
+              + tables.keySet()
+              + ").");
+    }
+    return table;
+  }
+
+  /** Work that runs inside one transaction. */
+  @FunctionalInterface
+  private interface TransactionWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /** Describes the operation for an error message; only called on failure. */
+  @FunctionalInterface
+  private interface Operation {
+    String describe();
+  }
+
+  /**
+   * Runs the work in one transaction on a pooled connection: commit on success, rollback on any
+   * failure. A commit whose outcome is unknown (connection lost while committing) surfaces as
+   * unavailable; retrying is safe because every write is idempotent.
+   */
+  private <T> T inTransaction(TransactionWork<T> work, Operation operation) {
+    try (Connection c = dataSource.getConnection()) {
+      boolean wasAutoCommit = c.getAutoCommit();
+      if (wasAutoCommit) {
+        c.setAutoCommit(false);
+      }
+      T result;
+      try {
+        result = work.run(c);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollback(c, e);
+        throw e;
+      }
+      if (wasAutoCommit) {
+        c.setAutoCommit(true);
+      }
+      return result;
+    } catch (SQLException e) {
+      throw errors.translate(e, operation.describe());
+    }
+  }
+
+  private static void rollback(Connection c, Exception failure) {
+    try {
+      c.rollback();
+    } catch (SQLException rollbackFailure) {
+      // The first failure says what went wrong; a broken connection is discarded by the pool.
+      failure.addSuppressed(rollbackFailure);
+    }
+  }
+
+  private TidemarkException migrationFailure(FlywayException e, SinkConfig config) {
+    String where =
+        "bring the metadata schema "
+            + dialect.quoteIdentifier(metadataSchema)
+            + " up to date at "
+            + SinkErrors.maskUrl(config.jdbcUrl());
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException) {
+        return errors.translate((SQLException) t, where);
+      }
+    }
+    return new TidemarkException(
+        ErrorCode.SINK_FAILED,
+        "Could not "
+            + where
+            + " in pipeline '"
+            + pipeline
+            + "': "
+            + SinkErrors.databaseMessage(e)
+            + ". Fix the schema as Flyway's message says, or point sink.metadataSchema at a new"
+            + " schema.",
+        e);
+  }
+
+  private void closePool() {
+    if (ownedPool != null && !ownedPool.isClosed()) {
+      ownedPool.close();
+    }
+  }
+
+  private static String orDefault(String value, String fallback) {
+    return value == null || value.isBlank() ? fallback : value;
+  }
+
+  /** The dialect for a JDBC URL; only PostgreSQL so far. */
+  static SqlDialect dialectFor(String jdbcUrl) {
+    if (jdbcUrl != null && jdbcUrl.startsWith("jdbc:postgresql:")) {
+      return new PostgresDialect();
+    }
+    throw new TidemarkException(
+        ErrorCode.CONFIG_INVALID,
+        "sink.jdbcUrl: '"
+            + SinkErrors.maskUrl(jdbcUrl)
+            + "' is not a database Tidemark can write to; supported: PostgreSQL"
+            + " (jdbc:postgresql://host:port/database).");
+  }
+}

@@ -1,0 +1,187 @@
+package io.tidemark.sink.jdbc.write;
+
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.position.ClusterTime;
+import io.tidemark.core.position.Position;
+import io.tidemark.core.spi.ChangeSink.CollectionProgress;
+import io.tidemark.core.spi.ChangeSink.SnapshotState;
+import io.tidemark.sink.jdbc.dialect.SqlDialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * Reads and writes one pipeline's rows in the metadata tables (checkpoint, snapshot, dead_letter).
+ * Every method runs in the caller's transaction, so the marks commit with the rows they describe.
+ * Statements are built once. Thread-safe.
+ */
+final class MetadataTables {
+
+  private final String pipeline;
+  private final String schema;
+  private final SqlDialect dialect;
+  private final String upsertCheckpoint;
+  private final String deleteCheckpoint;
+  private final String upsertSnapshotStart;
+  private final String updateSnapshotMark;
+  private final String updateSnapshotDone;
+  private final String insertDeadLetters;
+  private final String selectProgress;
+
+  MetadataTables(SqlDialect dialect, String schema, String pipeline) {
+    this.pipeline = pipeline;
+    this.schema = schema;
+    this.dialect = dialect;
+    this.upsertCheckpoint = dialect.upsertCheckpoint(schema);
+    this.deleteCheckpoint = dialect.deleteCheckpoint(schema);
+    this.upsertSnapshotStart = dialect.upsertSnapshotStart(schema);
+    this.updateSnapshotMark = dialect.updateSnapshotMark(schema);
+    this.updateSnapshotDone = dialect.updateSnapshotDone(schema);
+    this.insertDeadLetters = dialect.insertDeadLetters(schema);
+    this.selectProgress = dialect.selectProgress(schema);
+  }
+
+  /** The quoted schema name, for messages. */
+  String schema() {
+    return dialect.quoteIdentifier(schema);
+  }
+
+  /** Stores the position unless the stored one has a later cluster time. */
+  void moveCheckpoint(Connection c, String collection, Position position) throws SQLException {
+    ClusterTime time = position.clusterTime();
+    try (PreparedStatement ps = c.prepareStatement(upsertCheckpoint)) {
+      ps.setString(1, pipeline);
+      ps.setString(2, collection);
+      ps.setString(3, position.token());
+      ps.setLong(4, time.packed());
+      ps.setLong(5, time.seconds());
+      ps.setLong(6, time.increment());
+      ps.executeUpdate();
+    }
+  }
+
+  /** Sets the copy RUNNING from scratch and forgets the stream position. */
+  void startSnapshot(Connection c, String collection, ClusterTime startTime, long estimatedRows)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(upsertSnapshotStart)) {
+      ps.setString(1, pipeline);
+      ps.setString(2, collection);
+      ps.setLong(3, startTime.packed());
+      ps.setLong(4, estimatedRows);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement(deleteCheckpoint)) {
+      ps.setString(1, pipeline);
+      ps.setString(2, collection);
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Moves the running copy's resume mark.
+   *
+   * @throws TidemarkException {@link ErrorCode#INTERNAL} when the collection has no running copy
+   */
+  void markSnapshot(Connection c, String collection, String mark, long rowsCopied)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(updateSnapshotMark)) {
+      ps.setString(1, mark);
+      ps.setLong(2, rowsCopied);
+      ps.setString(3, pipeline);
+      ps.setString(4, collection);
+      if (ps.executeUpdate() == 0) {
+        throw noRunningCopy(collection, "record a copied chunk");
+      }
+    }
+  }
+
+  /**
+   * Marks the running copy DONE.
+   *
+   * @throws TidemarkException {@link ErrorCode#INTERNAL} when the collection has no running copy
+   */
+  void finishSnapshot(Connection c, String collection, ClusterTime consistentAfter)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(updateSnapshotDone)) {
+      ps.setLong(1, consistentAfter.packed());
+      ps.setString(2, pipeline);
+      ps.setString(3, collection);
+      if (ps.executeUpdate() == 0) {
+        throw noRunningCopy(collection, "finish the copy");
+      }
+    }
+  }
+
+  /** Records the batch's dead letters, if any, in one statement. */
+  void insertDeadLetters(Connection c, String collection, String positionToken, ChangeBatch batch)
+      throws SQLException {
+    if (batch.deadLetters() == 0) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(insertDeadLetters)) {
+      ps.setString(1, pipeline);
+      ps.setString(2, collection);
+      ps.setString(3, positionToken);
+      dialect.bindTextArray(ps, 4, batch.deadLetterKeys);
+      dialect.bindTextArray(ps, 5, batch.deadLetterDocuments);
+      dialect.bindTextArray(ps, 6, batch.deadLetterReasons);
+      ps.executeUpdate();
+    }
+  }
+
+  /** The committed snapshot state and position of a collection. */
+  CollectionProgress readProgress(Connection c, String collection) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(selectProgress)) {
+      ps.setString(1, pipeline);
+      ps.setString(2, collection);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return CollectionProgress.none();
+        }
+        String state = rs.getString(1);
+        String token = rs.getString(7);
+        if (state == null && token == null) {
+          return CollectionProgress.none();
+        }
+        Optional<Position> position =
+            token == null
+                ? Optional.empty()
+                : Optional.of(new Position(token, new ClusterTime(rs.getLong(8), rs.getLong(9))));
+        if (state == null) {
+          return new CollectionProgress(SnapshotState.NONE, null, null, 0, 0, null, position);
+        }
+        return new CollectionProgress(
+            SnapshotState.valueOf(state),
+            packedTime(rs, 2),
+            rs.getString(3),
+            rs.getLong(4),
+            rs.getLong(5),
+            packedTime(rs, 6),
+            position);
+      }
+    }
+  }
+
+  private static ClusterTime packedTime(ResultSet rs, int column) throws SQLException {
+    long packed = rs.getLong(column);
+    return rs.wasNull() ? null : ClusterTime.ofPacked(packed);
+  }
+
+  private TidemarkException noRunningCopy(String collection, String what) {
+    return new TidemarkException(
+        ErrorCode.INTERNAL,
+        "Cannot "
+            + what
+            + " of collection '"
+            + collection
+            + "' in pipeline '"
+            + pipeline
+            + "': the metadata schema "
+            + schema()
+            + " has no running copy for it. beginSnapshot must come first; if the snapshot table"
+            + " was changed by hand, start the copy again.");
+  }
+}

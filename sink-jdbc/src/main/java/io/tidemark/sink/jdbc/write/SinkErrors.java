@@ -1,0 +1,120 @@
+package io.tidemark.sink.jdbc.write;
+
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
+import io.tidemark.sink.jdbc.dialect.SqlDialect;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a database failure into a {@link TidemarkException} whose message says what the sink was
+ * doing, where, what the database said (with its SQLSTATE) and what to do. Connection problems
+ * become {@link ErrorCode#SINK_UNAVAILABLE}, which the engine retries; everything else is {@link
+ * ErrorCode#SINK_FAILED}.
+ */
+final class SinkErrors {
+
+  private static final Pattern LINE_BREAKS = Pattern.compile("\\s*\\R\\s*");
+  private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
+
+  private final SqlDialect dialect;
+  private final String pipeline;
+
+  SinkErrors(SqlDialect dialect, String pipeline) {
+    this.dialect = dialect;
+    this.pipeline = pipeline;
+  }
+
+  /**
+   * The exception to throw for a failed operation.
+   *
+   * @param operation what the sink was doing, as a verb phrase naming the collection and table,
+   *     e.g. {@code apply 10 changes to table "public"."orders" for collection 'orders'}
+   */
+  TidemarkException translate(SQLException e, String operation) {
+    String state = e.getSQLState();
+    boolean unavailable = dialect.isConnectionFailure(e);
+    StringBuilder message =
+        new StringBuilder("Could not ")
+            .append(operation)
+            .append(" in pipeline '")
+            .append(pipeline)
+            .append("': ")
+            .append(databaseMessage(e));
+    if (state != null) {
+      message.append(" (SQLSTATE ").append(state).append(')');
+    }
+    message.append(". ").append(advice(e, state, unavailable));
+    return new TidemarkException(
+        unavailable ? ErrorCode.SINK_UNAVAILABLE : ErrorCode.SINK_FAILED,
+        message.toString(),
+        state,
+        e);
+  }
+
+  /**
+   * The exception for a failure to open the pool: one paragraph naming the URL (without password),
+   * the user and the fix. Authentication failures are {@link ErrorCode#SINK_FAILED}: waiting will
+   * not fix a wrong password.
+   */
+  TidemarkException connectFailure(SQLException e, String jdbcUrl, String username, long waitedMs) {
+    String state = e.getSQLState();
+    boolean unavailable = dialect.isConnectionFailure(e);
+    StringBuilder message =
+        new StringBuilder("Could not ")
+            .append(unavailable ? "reach" : "connect to")
+            .append(" the sink database at ")
+            .append(maskUrl(jdbcUrl))
+            .append(" as user '")
+            .append(username)
+            .append("' for pipeline '")
+            .append(pipeline)
+            .append('\'');
+    if (unavailable) {
+      message.append(" within ").append(waitedMs).append(" ms");
+    }
+    message.append(": ").append(databaseMessage(e));
+    if (state != null) {
+      message.append(" (SQLSTATE ").append(state).append(')');
+    }
+    message.append(". ").append(advice(e, state, unavailable));
+    return new TidemarkException(
+        unavailable ? ErrorCode.SINK_UNAVAILABLE : ErrorCode.SINK_FAILED,
+        message.toString(),
+        state,
+        e);
+  }
+
+  private String advice(SQLException e, String state, boolean unavailable) {
+    String advice = dialect.advice(state);
+    if (advice != null) {
+      return advice;
+    }
+    if (e instanceof SQLTransientConnectionException) {
+      return "No connection became free in time: raise sink.poolSize, or look for long-running"
+          + " statements or locks on the database.";
+    }
+    if (unavailable) {
+      return "Check that the database is running and reachable at sink.jdbcUrl; Tidemark retries"
+          + " on its own.";
+    }
+    return "Fix the cause in the database, then restart the pipeline; it resumes from its last"
+        + " committed position.";
+  }
+
+  /** The database's message on one line; null messages become the exception class. */
+  static String databaseMessage(Throwable e) {
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      return e.getClass().getName();
+    }
+    String line = LINE_BREAKS.matcher(m.strip()).replaceAll(" ");
+    return line.endsWith(".") ? line.substring(0, line.length() - 1) : line;
+  }
+
+  /** The JDBC URL without any password parameter, for messages and logs. */
+  static String maskUrl(String jdbcUrl) {
+    return jdbcUrl == null ? null : URL_PASSWORD.matcher(jdbcUrl).replaceAll("$1***");
+  }
+}

@@ -1,0 +1,81 @@
+package io.tidemark.sink.jdbc.write;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import io.tidemark.core.config.SinkConfig;
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
+import io.tidemark.sink.jdbc.dialect.SqlDialect;
+import java.sql.SQLException;
+
+/** Opens the sink's HikariCP pool, failing within seconds when the database cannot be used. */
+final class SinkPool {
+
+  /** Every log line and pool error of HikariCP starts with this name. */
+  static final String POOL_NAME = "tidemark-sink";
+
+  /**
+   * How long construction tries to get a first connection. Short, so that a wrong URL or password
+   * is reported at start within seconds; the engine retries an unreachable sink on its own.
+   */
+  static final long INITIALIZATION_TIMEOUT_MS = 3_000;
+
+  /** How long a writer waits for a free connection before the batch fails as unavailable. */
+  static final long CONNECTION_TIMEOUT_MS = 10_000;
+
+  /** The driver's socket connect timeout, unless the URL sets one. */
+  static final int CONNECT_TIMEOUT_SECONDS = 3;
+
+  static final int DEFAULT_POOL_SIZE = 4;
+
+  private SinkPool() {}
+
+  static HikariDataSource open(
+      SinkConfig config, String pipeline, SqlDialect dialect, SinkErrors errors) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName(POOL_NAME);
+    hikari.setJdbcUrl(config.jdbcUrl());
+    hikari.setUsername(config.username());
+    hikari.setPassword(config.password());
+    hikari.setMaximumPoolSize(config.poolSize() > 0 ? config.poolSize() : DEFAULT_POOL_SIZE);
+    // Every write is an explicit transaction; starting connections in that mode saves a round
+    // trip per borrow.
+    hikari.setAutoCommit(false);
+    hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+    hikari.setInitializationFailTimeout(INITIALIZATION_TIMEOUT_MS);
+    dialect
+        .connectionProperties("tidemark " + pipeline, CONNECT_TIMEOUT_SECONDS)
+        .forEach(hikari::addDataSourceProperty);
+    long start = System.nanoTime();
+    try {
+      return new HikariDataSource(hikari);
+    } catch (HikariPool.PoolInitializationException e) {
+      long waitedMs = (System.nanoTime() - start) / 1_000_000;
+      Throwable cause = e.getCause();
+      if (cause instanceof SQLException) {
+        throw errors.connectFailure(
+            (SQLException) cause, config.jdbcUrl(), config.username(), waitedMs);
+      }
+      throw new TidemarkException(
+          ErrorCode.SINK_FAILED,
+          "Could not open the connection pool to the sink database at "
+              + SinkErrors.maskUrl(config.jdbcUrl())
+              + " for pipeline '"
+              + pipeline
+              + "': "
+              + SinkErrors.databaseMessage(cause == null ? e : cause)
+              + ". Check sink.jdbcUrl.",
+          e);
+    } catch (IllegalArgumentException e) {
+      throw new TidemarkException(
+          ErrorCode.CONFIG_INVALID,
+          "sink: "
+              + SinkErrors.databaseMessage(e)
+              + " (sink.jdbcUrl is "
+              + SinkErrors.maskUrl(config.jdbcUrl())
+              + "). Fix the sink section of the configuration.",
+          e);
+    }
+  }
+}

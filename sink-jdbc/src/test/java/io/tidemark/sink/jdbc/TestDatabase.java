@@ -1,0 +1,105 @@
+package io.tidemark.sink.jdbc;
+
+import io.tidemark.core.config.SinkConfig;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+
+/**
+ * One embedded PostgreSQL per test class, with fresh schema names per test so that tests never see
+ * each other's tables.
+ */
+public final class TestDatabase implements AutoCloseable {
+
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  private final EmbeddedPostgres postgres;
+
+  private TestDatabase(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  public static TestDatabase start() throws IOException {
+    return new TestDatabase(EmbeddedPostgres.builder().start());
+  }
+
+  /** A name no other test of this JVM uses, e.g. {@code t_17}. */
+  public static String freshName(String prefix) {
+    return prefix + "_" + NAMES.incrementAndGet();
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  public String jdbcUrl() {
+    return postgres.getJdbcUrl("postgres", "postgres");
+  }
+
+  /** The {@code postgres} database as superuser, in auto-commit mode. */
+  public DataSource dataSource() {
+    return postgres.getPostgresDatabase();
+  }
+
+  /** A sink configuration for the superuser with the given schemas. */
+  public SinkConfig config(String schema, String metadataSchema) {
+    return new SinkConfig(
+        "jdbc:postgresql://localhost:" + port() + "/postgres",
+        "postgres",
+        "postgres",
+        schema,
+        metadataSchema,
+        2);
+  }
+
+  public void execute(String sql) {
+    try (Connection c = dataSource().getConnection();
+        Statement st = c.createStatement()) {
+      st.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  /** Every row of a query, each column as its text form (null stays null). */
+  public List<List<String>> query(String sql) {
+    try (Connection c = dataSource().getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      ResultSetMetaData md = rs.getMetaData();
+      List<List<String>> rows = new ArrayList<>();
+      while (rs.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          row.add(rs.getString(i));
+        }
+        rows.add(row);
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  /** The single value of a one-row, one-column query. */
+  public String queryValue(String sql) {
+    List<List<String>> rows = query(sql);
+    if (rows.size() != 1 || rows.get(0).size() != 1) {
+      throw new IllegalStateException(sql + " returned " + rows);
+    }
+    return rows.get(0).get(0);
+  }
+
+  @Override
+  public void close() throws IOException {
+    postgres.close();
+  }
+}
