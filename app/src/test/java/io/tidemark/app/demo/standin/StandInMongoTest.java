@@ -224,19 +224,30 @@ class StandInMongoTest {
 
   @Test
   void concurrentDeleteIsNeverLoggedBeforeItsInsert() throws Exception {
-    int documents = 3_000;
+    int batches = 30;
+    int batchSize = 100;
+    int documents = batches * batchSize;
     BsonTimestamp start = operationTime();
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try (MongoClient otherClient = MongoClients.create(standIn.connectionString())) {
       MongoCollection<Document> viaOtherConnection =
           otherClient.getDatabase(database.getName()).getCollection("items");
-      Future<?> inserts = threads.submit(() -> IntStream.range(0, documents)
-          .forEach(id -> collection.insertOne(new Document("_id", id))));
+      AtomicInteger deleted = new AtomicInteger();
+      // Each batch is inserted while the other thread is already trying to delete its first _id.
+      // (Batches widen the stock server's window: it logged a batch after inserting all of it.)
+      Future<?> inserts = threads.submit(() -> IntStream.range(0, batches).forEach(batch -> {
+        while (deleted.get() < batch * batchSize) {
+          Thread.onSpinWait();
+        }
+        collection.insertMany(IntStream.range(batch * batchSize, (batch + 1) * batchSize)
+            .mapToObj(id -> new Document("_id", id)).toList());
+      }));
       // Deletes each _id as soon as it is visible, from another connection.
       Future<?> deletes = threads.submit(() -> IntStream.range(0, documents).forEach(id -> {
         while (viaOtherConnection.deleteOne(Filters.eq("_id", id)).getDeletedCount() == 0) {
           Thread.onSpinWait();
         }
+        deleted.incrementAndGet();
       }));
       inserts.get(60, TimeUnit.SECONDS);
       deletes.get(60, TimeUnit.SECONDS);

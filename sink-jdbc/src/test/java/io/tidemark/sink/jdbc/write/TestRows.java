@@ -48,11 +48,11 @@ final class TestRows {
     return new TableMapping(collection, table, "_id", List.of(columns), null, OnError.FAIL);
   }
 
-  /** {@code n} upserts of the two-column mapping {@code (_id, name)}, keys {@code prefix0..}. */
+  /** {@code n} upserts for the columns {@code (_id, name, total)}, keys {@code prefix0..}. */
   static List<RowChange> manyUpserts(String prefix, int n) {
     List<RowChange> rows = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      rows.add(upsert(prefix + i, "name of " + prefix + i));
+      rows.add(upsert(prefix + i, "name of " + prefix + i, i + ".25"));
     }
     return rows;
   }

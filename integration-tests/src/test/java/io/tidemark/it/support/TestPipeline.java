@@ -1,0 +1,175 @@
+package io.tidemark.it.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import io.tidemark.app.Daemon;
+import io.tidemark.app.config.YamlConfigLoader;
+import io.tidemark.app.verify.TableComparison;
+import io.tidemark.core.pipeline.CollectionState;
+import io.tidemark.core.pipeline.CollectionStatus;
+import io.tidemark.it.fixture.MongoFixture;
+import io.tidemark.it.fixture.PostgresFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.bson.Document;
+import org.bson.RawBsonDocument;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * One test's pipeline: a fresh MongoDB database and a fresh PostgreSQL database, the YAML that
+ * points Tidemark at them, and the checks tests need (table equals collection, states, waits).
+ */
+public final class TestPipeline {
+  private final MongoFixture mongo;
+  private final PostgresFixture postgres;
+  private final String databaseName;
+  private final String jdbcUrl;
+  private final PGSimpleDataSource sinkDataSource;
+  private String mongoUri;
+
+  private TestPipeline(MongoFixture mongo, PostgresFixture postgres, String prefix) {
+    this.mongo = mongo;
+    this.postgres = postgres;
+    this.databaseName = mongo.newDatabaseName(prefix);
+    this.jdbcUrl = postgres.newDatabase(prefix);
+    this.mongoUri = mongo.connectionString();
+    this.sinkDataSource = new PGSimpleDataSource();
+    sinkDataSource.setUrl(jdbcUrl);
+    sinkDataSource.setUser(postgres.username());
+    sinkDataSource.setPassword(postgres.password());
+  }
+
+  public static TestPipeline create(String prefix) {
+    return new TestPipeline(MongoFixture.start(), PostgresFixture.start(), prefix);
+  }
+
+  /** Makes Tidemark connect through another address (a proxy) instead of the server itself. */
+  public TestPipeline viaMongoUri(String uri) {
+    this.mongoUri = uri;
+    return this;
+  }
+
+  public MongoFixture mongo() {
+    return mongo;
+  }
+
+  public MongoDatabase db() {
+    return mongo.client().getDatabase(databaseName);
+  }
+
+  public MongoCollection<Document> collection(String name) {
+    return db().getCollection(name);
+  }
+
+  public DataSource sink() {
+    return sinkDataSource;
+  }
+
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  /**
+   * The configuration text for these databases.
+   *
+   * @param extra YAML appended verbatim: the {@code collections:} list and any tuning sections
+   */
+  public String yaml(String extra) {
+    return String.join(
+        "\n",
+        "pipeline: it",
+        "source: { uri: \"" + mongoUri + "\", database: " + databaseName + " }",
+        "sink: { jdbcUrl: \"" + jdbcUrl + "\", username: \"" + postgres.username()
+            + "\", password: \"" + postgres.password() + "\", schema: public, poolSize: 4 }",
+        "retry: { initialDelay: 200ms, maxDelay: 2s }",
+        extra,
+        "");
+  }
+
+  public Path writeConfig(Path dir, String yaml) throws java.io.IOException {
+    Path file = dir.resolve("tidemark.yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  public Daemon startDaemon(String yaml) {
+    return Daemon.start(new YamlConfigLoader().parse(yaml, "test configuration"));
+  }
+
+  public TableComparison.Result compare(String collection, String table) throws SQLException {
+    MongoCollection<RawBsonDocument> c = db().getCollection(collection, RawBsonDocument.class);
+    return TableComparison.compare(c, sinkDataSource, "\"public\".\"" + table + "\"", "_id", "doc");
+  }
+
+  /** Waits until the table equals the collection; fails with the last difference. */
+  public TableComparison.Result awaitMatch(String collection, String table, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    TableComparison.Result last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        last = compare(collection, table);
+        if (last.matches()) {
+          return last;
+        }
+      } catch (SQLException e) {
+        // Table not created yet.
+      }
+      Thread.sleep(300);
+    }
+    assertThat(last).as("table %s never matched collection %s", table, collection).isNotNull();
+    assertThat(last.matches()).as("table %s vs collection %s: %s", table, collection, last).isTrue();
+    return last;
+  }
+
+  public static void awaitState(Daemon daemon, CollectionState state, Duration timeout)
+      throws InterruptedException {
+    await(
+        () -> daemon.status().stream().allMatch(s -> s.state() == state),
+        timeout,
+        () -> "collections did not all reach " + state + ": " + daemon.status());
+  }
+
+  public static void await(BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> message)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(message.get());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  public static CollectionStatus status(Daemon daemon, String collection) {
+    return daemon.status().stream().filter(s -> s.collection().equals(collection)).findFirst().orElseThrow();
+  }
+
+  /** Runs a query and returns the first column of every row as text. */
+  public List<String> query(String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection c = sinkDataSource.getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  public long count(String table) throws SQLException {
+    return Long.parseLong(query("SELECT count(*) FROM \"public\".\"" + table + "\"").get(0));
+  }
+}

@@ -1,0 +1,285 @@
+package io.tidemark.sink.jdbc.write;
+
+import static io.tidemark.sink.jdbc.write.TestRows.column;
+import static io.tidemark.sink.jdbc.write.TestRows.deadLetter;
+import static io.tidemark.sink.jdbc.write.TestRows.manyUpserts;
+import static io.tidemark.sink.jdbc.write.TestRows.mapping;
+import static io.tidemark.sink.jdbc.write.TestRows.position;
+import static io.tidemark.sink.jdbc.write.TestRows.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.mapping.OnError;
+import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.position.ClusterTime;
+import io.tidemark.core.spi.ChangeSink.CollectionProgress;
+import io.tidemark.core.spi.ChangeSink.SnapshotState;
+import io.tidemark.core.spi.RowChange;
+import io.tidemark.sink.jdbc.TestDatabase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class JdbcChangeSinkSnapshotTest {
+
+  private static final ClusterTime T0 = new ClusterTime(1_700_000_000, 7);
+
+  private static TestDatabase db;
+
+  private String schema;
+  private String metadataSchema;
+  private JdbcChangeSink sink;
+
+  @BeforeAll
+  static void start() throws Exception {
+    db = TestDatabase.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    db.close();
+  }
+
+  @BeforeEach
+  void openSink() {
+    schema = TestDatabase.freshName("target");
+    metadataSchema = TestDatabase.freshName("meta");
+    sink = new JdbcChangeSink(db.config(schema, metadataSchema), "snap");
+    sink.prepareTable(
+        mapping("orders", "orders", column("name", "text"), column("total", "numeric(12,2)")));
+  }
+
+  @AfterEach
+  void closeSink() {
+    sink.close();
+  }
+
+  @Test
+  void aCollectionNeverSeenHasNoProgress() {
+    assertThat(sink.loadProgress("orders")).isEqualTo(CollectionProgress.none());
+  }
+
+  @Test
+  void beginSnapshotStartsACleanCopyAndForgetsThePosition() {
+    sink.applyBatch("orders", List.of(), position("old-token", 5, 5));
+
+    sink.beginSnapshot("orders", T0, 1234);
+
+    assertThat(sink.loadProgress("orders"))
+        .isEqualTo(
+            new CollectionProgress(
+                SnapshotState.RUNNING, T0, null, 0, 1234, null, Optional.empty()));
+  }
+
+  @Test
+  void aChunkAndItsMarkCommitTogether() {
+    sink.beginSnapshot("orders", T0, 5);
+
+    sink.writeSnapshotChunk(
+        "orders", List.of(upsert("a", "Ann", "1"), upsert("b", "Bob", "2")), "mark-b", 2);
+
+    assertThat(rows()).containsExactly(List.of("a", "Ann", "1.00"), List.of("b", "Bob", "2.00"));
+    CollectionProgress progress = sink.loadProgress("orders");
+    assertThat(progress.snapshotResumeMark()).isEqualTo("mark-b");
+    assertThat(progress.snapshotRowsCopied()).isEqualTo(2);
+    assertThat(progress.snapshotState()).isEqualTo(SnapshotState.RUNNING);
+  }
+
+  @Test
+  void aFailedChunkLeavesNeitherRowsNorMark() {
+    sink.beginSnapshot("orders", T0, 5);
+    sink.writeSnapshotChunk("orders", List.of(upsert("a", "Ann", "1")), "mark-a", 1);
+
+    assertThatThrownBy(
+            () ->
+                sink.writeSnapshotChunk(
+                    "orders",
+                    List.of(upsert("c", "Cy", "3"), upsert("d", "Dee", "oops")),
+                    "mark-d",
+                    3))
+        .isInstanceOfSatisfying(
+            TidemarkException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.SINK_FAILED);
+              assertThat(e.databaseCode()).isEqualTo("22P02");
+              assertThat(e.getMessage())
+                  .startsWith(
+                      "Could not copy a snapshot chunk of 2 rows (2 upserts, 0 deletes, 0 dead"
+                          + " letters) into table \""
+                          + schema
+                          + "\".\"orders\" for collection 'orders' (resume mark after it: mark-d,"
+                          + " rows copied in total: 3) in pipeline 'snap'");
+            });
+
+    assertThat(rows()).containsExactly(List.of("a", "Ann", "1.00"));
+    assertThat(sink.loadProgress("orders").snapshotResumeMark()).isEqualTo("mark-a");
+    assertThat(sink.loadProgress("orders").snapshotRowsCopied()).isEqualTo(1);
+  }
+
+  @Test
+  void aChunkCopiedAgainIntoAFilledTableIsRefusedWithAdvice() {
+    sink.beginSnapshot("orders", T0, 5);
+    sink.writeSnapshotChunk("orders", List.of(upsert("a", "Ann", "1")), "mark-a", 1);
+
+    assertThatThrownBy(
+            () ->
+                sink.writeSnapshotChunk("orders", List.of(upsert("a", "Ann", "1")), "mark-a", 1))
+        .isInstanceOfSatisfying(
+            TidemarkException.class,
+            e -> {
+              assertThat(e.databaseCode()).isEqualTo("23505");
+              assertThat(e.getMessage()).contains("A snapshot copy expects an empty target table");
+            });
+  }
+
+  @Test
+  void aChunkWithoutARunningCopyIsRefusedAndWritesNothing() {
+    assertThatThrownBy(
+            () -> sink.writeSnapshotChunk("orders", List.of(upsert("a", "Ann", "1")), "m", 1))
+        .isInstanceOfSatisfying(
+            TidemarkException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
+              assertThat(e.getMessage())
+                  .contains("collection 'orders'")
+                  .contains("beginSnapshot must come first");
+            });
+    assertThat(rows()).isEmpty();
+  }
+
+  @Test
+  void finishSnapshotSetsDoneAndTheCheckpoint() {
+    sink.beginSnapshot("orders", T0, 1);
+    sink.writeSnapshotChunk("orders", List.of(upsert("a", "Ann", "1")), "mark-a", 1);
+    ClusterTime copyEnd = new ClusterTime(1_700_000_100, 1);
+
+    sink.finishSnapshot("orders", position("start-at-T0", T0.seconds(), T0.increment()), copyEnd);
+
+    assertThat(sink.loadProgress("orders"))
+        .isEqualTo(
+            new CollectionProgress(
+                SnapshotState.DONE,
+                T0,
+                "mark-a",
+                1,
+                1,
+                copyEnd,
+                Optional.of(position("start-at-T0", T0.seconds(), T0.increment()))));
+    assertThat(
+            db.queryValue(
+                "SELECT finished_at IS NOT NULL AND started_at <= finished_at FROM "
+                    + metadataSchema
+                    + ".snapshot"))
+        .isEqualTo("t");
+  }
+
+  @Test
+  void finishWithoutARunningCopyIsRefused() {
+    assertThatThrownBy(
+            () -> sink.finishSnapshot("orders", position("x", 1, 1), new ClusterTime(2, 0)))
+        .isInstanceOfSatisfying(
+            TidemarkException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL));
+    assertThat(sink.loadProgress("orders").position()).isEmpty();
+  }
+
+  @Test
+  void copyKeepsEveryCharacterAndEveryType() {
+    TableMapping typed =
+        new TableMapping(
+            "typed",
+            "typed",
+            "_id",
+            List.of(
+                column("label", "text"),
+                column("blob", "bytea"),
+                column("seen_at", "timestamptz"),
+                column("ref", "uuid")),
+            "doc",
+            OnError.FAIL);
+    sink.prepareTable(typed);
+    sink.beginSnapshot("typed", T0, 3);
+    String awkward = "tab\tnewline\ncr\rbackslash\\ \\N \\. end ü 𝄞";
+
+    sink.writeSnapshotChunk(
+        "typed",
+        List.of(
+            upsert(
+                "k\t1",
+                awkward,
+                "\\xdeadbeef",
+                "2024-01-02T03:04:05Z",
+                "123e4567-e89b-12d3-a456-426614174000",
+                "{\"s\": \"a\\tb\\\\c\\n\", \"x\": null}"),
+            upsert("k2", null, null, null, null, null),
+            upsert("k3", "", "\\x", null, null, "[]")),
+        "k3",
+        3);
+
+    assertThat(
+            db.query(
+                "SELECT _id, label, encode(blob, 'hex'), seen_at = '2024-01-02 03:04:05+00',"
+                    + " ref::text, doc->>'s' FROM "
+                    + schema
+                    + ".typed ORDER BY _id"))
+        .containsExactly(
+            List.of(
+                "k\t1",
+                awkward,
+                "deadbeef",
+                "t",
+                "123e4567-e89b-12d3-a456-426614174000",
+                "a\tb\\c\n"),
+            nulls("k2", 5),
+            java.util.Arrays.asList("k3", "", "", null, null, null));
+  }
+
+  @Test
+  void aLargeChunkIsStreamedAndCounted() {
+    sink.beginSnapshot("orders", T0, 30_000);
+    List<RowChange> rows = manyUpserts("k", 30_000);
+
+    sink.writeSnapshotChunk("orders", rows, "k29999", 30_000);
+
+    assertThat(db.queryValue("SELECT count(*) FROM " + schema + ".orders")).isEqualTo("30000");
+    assertThat(db.queryValue("SELECT total FROM " + schema + ".orders WHERE _id = 'k29999'"))
+        .isEqualTo("29999.25");
+  }
+
+  @Test
+  void deadLettersInAChunkAreRecorded() {
+    sink.beginSnapshot("orders", T0, 2);
+    List<RowChange> chunk = new ArrayList<>();
+    chunk.add(upsert("a", "Ann", "1"));
+    chunk.add(deadLetter("b", "{\"_id\": \"b\", \"total\": \"lots\"}", "total: not a number"));
+
+    sink.writeSnapshotChunk("orders", chunk, "b", 2);
+
+    assertThat(rows()).containsExactly(List.of("a", "Ann", "1.00"));
+    assertThat(
+            db.query(
+                "SELECT collection, document_key, position_token, reason FROM "
+                    + metadataSchema
+                    + ".dead_letter"))
+        .containsExactly(java.util.Arrays.asList("orders", "b", null, "total: not a number"));
+  }
+
+  private List<List<String>> rows() {
+    return db.query("SELECT _id, name, total FROM " + schema + ".orders ORDER BY _id");
+  }
+
+  private static List<String> nulls(String first, int count) {
+    List<String> row = new ArrayList<>();
+    row.add(first);
+    for (int i = 0; i < count; i++) {
+      row.add(null);
+    }
+    return row;
+  }
+}
