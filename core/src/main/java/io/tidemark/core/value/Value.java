@@ -85,6 +85,16 @@ public sealed interface Value {
   }
 
   record Binary(int subtype, byte[] bytes) implements Value {
+    public Binary {
+      bytes = bytes.clone();
+    }
+
+    /** A copy: values are immutable. */
+    @Override
+    public byte[] bytes() {
+      return bytes.clone();
+    }
+
     public String typeName() {
       return "Binary";
     }

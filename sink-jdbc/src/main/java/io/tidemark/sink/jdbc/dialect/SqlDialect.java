@@ -34,8 +34,8 @@ public interface SqlDialect {
   }
 
   /**
-   * Driver properties for every pooled connection: the name the database shows for the session,
-   * and the socket connect timeout, unless the JDBC URL sets them.
+   * Driver properties for every pooled connection: the name the database shows for the session, and
+   * the socket connect timeout, unless the JDBC URL sets them.
    */
   Map<String, String> connectionProperties(String applicationName, int connectTimeoutSeconds);
 
@@ -71,12 +71,13 @@ public interface SqlDialect {
 
   /**
    * Multi-row upsert. Parameters: one array of text values per table column, in {@link
-   * TableMapping#tableColumns()} order, all of the same length; bound with {@link
-   * #bindTextArray}.
+   * TableMapping#tableColumns()} order, all of the same length; bound with {@link #bindTextArray}.
    */
   String upsert(String schema, TableMapping mapping);
 
-  /** Multi-row delete by key. Parameter: the array of key texts, bound with {@link #bindTextArray}. */
+  /**
+   * Multi-row delete by key. Parameter: the array of key texts, bound with {@link #bindTextArray}.
+   */
   String deleteByKeys(String schema, TableMapping mapping);
 
   /** The statement that bulk-loads rows into the mapping's table; see {@link #bulkLoad}. */
@@ -92,8 +93,7 @@ public interface SqlDialect {
       throws SQLException;
 
   /** Binds an array of texts (elements may be null) as one statement parameter. */
-  void bindTextArray(PreparedStatement statement, int index, String[] values)
-      throws SQLException;
+  void bindTextArray(PreparedStatement statement, int index, String[] values) throws SQLException;
 
   // ---- metadata tables (see db/migration/tidemark) -------------------------------------------
 
@@ -125,8 +125,8 @@ public interface SqlDialect {
   String updateSnapshotDone(String metadataSchema);
 
   /**
-   * Inserts many dead letters. Parameters: pipeline, collection, position_token (may be null),
-   * then three text arrays: document_key, document, reason.
+   * Inserts many dead letters. Parameters: pipeline, collection, position_token (may be null), then
+   * three text arrays: document_key, document, reason.
    */
   String insertDeadLetters(String metadataSchema);
 

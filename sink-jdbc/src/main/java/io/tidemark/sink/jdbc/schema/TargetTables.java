@@ -27,9 +27,17 @@ public final class TargetTables {
   private final SqlDialect dialect;
   private final String schema;
 
-  public TargetTables(SqlDialect dialect, String schema) {
+  private TargetTables(SqlDialect dialect, String schema) {
     this.dialect = dialect;
     this.schema = schema;
+  }
+
+  /**
+   * Target tables in {@code schema}, in the dialect's SQL. Dialects are stateless, so the instance
+   * may be shared.
+   */
+  public static TargetTables in(String schema, SqlDialect dialect) {
+    return new TargetTables(dialect, schema);
   }
 
   /** The target schema. */
@@ -152,7 +160,8 @@ public final class TargetTables {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           ExistingColumn c =
-              new ExistingColumn(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4));
+              new ExistingColumn(
+                  rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4));
           columns.put(c.name(), c);
         }
       }
@@ -161,7 +170,8 @@ public final class TargetTables {
   }
 
   private boolean hasUniqueKey(Connection connection, TableMapping mapping) throws SQLException {
-    try (PreparedStatement ps = connection.prepareStatement(dialect.selectSingleColumnUniqueKey())) {
+    try (PreparedStatement ps =
+        connection.prepareStatement(dialect.selectSingleColumnUniqueKey())) {
       ps.setString(1, schema);
       ps.setString(2, mapping.table());
       ps.setString(3, mapping.keyColumn());

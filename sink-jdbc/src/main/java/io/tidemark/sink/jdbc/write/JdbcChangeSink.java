@@ -41,8 +41,8 @@ public final class JdbcChangeSink implements ChangeSink {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcChangeSink.class);
 
   /**
-   * Rows per multi-row statement. Larger batches become several statements in the same
-   * transaction, which bounds the size of one request without costing round trips that matter.
+   * Rows per multi-row statement. Larger batches become several statements in the same transaction,
+   * which bounds the size of one request without costing round trips that matter.
    */
   static final int ROWS_PER_STATEMENT = 10_000;
 
@@ -85,7 +85,7 @@ public final class JdbcChangeSink implements ChangeSink {
     this.dialect = dialect;
     this.errors = new SinkErrors(dialect, pipeline);
     this.metadataSchema = orDefault(config.metadataSchema(), DEFAULT_METADATA_SCHEMA);
-    this.targetTables = new TargetTables(dialect, orDefault(config.schema(), DEFAULT_SCHEMA));
+    this.targetTables = TargetTables.in(orDefault(config.schema(), DEFAULT_SCHEMA), dialect);
     this.meta = new MetadataTables(dialect, metadataSchema, pipeline);
     this.ownedPool = external == null ? SinkPool.open(config, pipeline, dialect, errors) : null;
     this.dataSource = external == null ? ownedPool : external;
@@ -309,7 +309,8 @@ public final class JdbcChangeSink implements ChangeSink {
   /**
    * Runs the work in one transaction on a pooled connection: commit on success, rollback on any
    * failure. A commit whose outcome is unknown (connection lost while committing) surfaces as
-   * unavailable; retrying is safe because every write is idempotent.
+   * unavailable: stream batches and checkpoints may simply be applied again, while a snapshot chunk
+   * must not be copied twice, so the engine reloads the progress before retrying one.
    */
   private <T> T inTransaction(TransactionWork<T> work, Operation operation) {
     try (Connection c = dataSource.getConnection()) {
@@ -323,6 +324,9 @@ public final class JdbcChangeSink implements ChangeSink {
         c.commit();
       } catch (SQLException | RuntimeException e) {
         rollback(c, e);
+        if (wasAutoCommit) {
+          restoreAutoCommit(c, e);
+        }
         throw e;
       }
       if (wasAutoCommit) {
@@ -331,6 +335,14 @@ public final class JdbcChangeSink implements ChangeSink {
       return result;
     } catch (SQLException e) {
       throw errors.translate(e, operation.describe());
+    }
+  }
+
+  private static void restoreAutoCommit(Connection c, Exception failure) {
+    try {
+      c.setAutoCommit(true);
+    } catch (SQLException restoreFailure) {
+      failure.addSuppressed(restoreFailure);
     }
   }
 

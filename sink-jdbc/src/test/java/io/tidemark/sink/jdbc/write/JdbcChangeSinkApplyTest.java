@@ -151,7 +151,11 @@ class JdbcChangeSinkApplyTest {
 
     sink.applyBatch(
         "orders",
-        List.of(deadLetter("a", "{\"_id\": \"a\", \"total\": {\"$numberDecimal\": \"1E+400\"}", "total: too large for numeric(12,2)")),
+        List.of(
+            deadLetter(
+                "a",
+                "{\"_id\": \"a\", \"total\": {\"$numberDecimal\": \"1E+400\"}",
+                "total: too large for numeric(12,2)")),
         position("t2", 2, 1));
 
     assertThat(rows()).containsExactly(List.of("b", "Bob", "2.00"));

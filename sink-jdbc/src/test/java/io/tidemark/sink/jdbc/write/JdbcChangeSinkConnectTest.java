@@ -31,8 +31,12 @@ class JdbcChangeSinkConnectTest {
     // The embedded server trusts everyone; make it check this user's password.
     Path hba = Path.of(db.queryValue("SHOW hba_file"));
     String rules =
-        "host all " + USER + " 127.0.0.1/32 scram-sha-256\n"
-            + "host all " + USER + " ::1/128 scram-sha-256\n";
+        "host all "
+            + USER
+            + " 127.0.0.1/32 scram-sha-256\n"
+            + "host all "
+            + USER
+            + " ::1/128 scram-sha-256\n";
     Files.writeString(hba, rules + Files.readString(hba, StandardCharsets.UTF_8));
     db.queryValue("SELECT pg_reload_conf()");
   }
@@ -82,19 +86,6 @@ class JdbcChangeSinkConnectTest {
   }
 
   @Test
-  void aPasswordInTheUrlIsMasked() {
-    String url = url() + "?user=" + USER + "&password=wrong-secret";
-
-    assertThatThrownBy(() -> new JdbcChangeSink(config(url, null, null), "p"))
-        .isInstanceOfSatisfying(
-            TidemarkException.class,
-            e ->
-                assertThat(e.getMessage())
-                    .contains("?user=" + USER + "&password=***")
-                    .doesNotContain("wrong-secret"));
-  }
-
-  @Test
   void anUnreachableDatabaseIsReportedAsUnavailableWithinSeconds() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -119,8 +110,7 @@ class JdbcChangeSinkConnectTest {
 
   @Test
   void anUnsupportedDatabaseIsAConfigurationError() {
-    assertThatThrownBy(
-            () -> new JdbcChangeSink(config("jdbc:mysql://localhost/x", "u", "p"), "p"))
+    assertThatThrownBy(() -> new JdbcChangeSink(config("jdbc:mysql://localhost/x", "u", "p"), "p"))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {

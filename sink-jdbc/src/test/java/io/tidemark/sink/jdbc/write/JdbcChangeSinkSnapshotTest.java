@@ -129,8 +129,7 @@ class JdbcChangeSinkSnapshotTest {
     sink.writeSnapshotChunk("orders", List.of(upsert("a", "Ann", "1")), "mark-a", 1);
 
     assertThatThrownBy(
-            () ->
-                sink.writeSnapshotChunk("orders", List.of(upsert("a", "Ann", "1")), "mark-a", 1))
+            () -> sink.writeSnapshotChunk("orders", List.of(upsert("a", "Ann", "1")), "mark-a", 1))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {

@@ -40,8 +40,7 @@ class JdbcChangeSinkTableTest {
   void openSink() {
     schema = TestDatabase.freshName("target");
     sink =
-        new JdbcChangeSink(
-            db.config(schema, TestDatabase.freshName("meta")), "p", db.dataSource());
+        new JdbcChangeSink(db.config(schema, TestDatabase.freshName("meta")), "p", db.dataSource());
   }
 
   @AfterEach
@@ -156,7 +155,10 @@ class JdbcChangeSinkTableTest {
             () ->
                 sink.prepareTable(
                     mapping(
-                        "orders", "orders", column("name", "text"), column("total", "numeric(12,2)"))))
+                        "orders",
+                        "orders",
+                        column("name", "text"),
+                        column("total", "numeric(12,2)"))))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {
@@ -178,7 +180,9 @@ class JdbcChangeSinkTableTest {
   void anExistingColumnOfAnotherTypeIsReportedWithFoundAndExpectedType() {
     db.execute("CREATE SCHEMA " + schema);
     db.execute(
-        "CREATE TABLE " + schema + ".orders (_id text PRIMARY KEY, total text, note text NOT NULL)");
+        "CREATE TABLE "
+            + schema
+            + ".orders (_id text PRIMARY KEY, total text, note text NOT NULL)");
 
     assertThatThrownBy(
             () -> sink.prepareTable(mapping("orders", "orders", column("total", "numeric(12,2)"))))
@@ -187,7 +191,8 @@ class JdbcChangeSinkTableTest {
             e ->
                 assertThat(e.getMessage())
                     .contains("Table \"" + schema + "\".\"orders\"")
-                    .contains("column \"total\" has type text but the mapping expects numeric(12,2)")
+                    .contains(
+                        "column \"total\" has type text but the mapping expects numeric(12,2)")
                     .contains("column \"note\" is NOT NULL without a default"));
   }
 

@@ -40,7 +40,9 @@ final class TestRows {
 
   static ColumnMapping column(String name, String type) {
     return new ColumnMapping(
-        FieldPath.parse(name), name, SqlType.parse(type).orElseThrow(() -> new AssertionError(type)));
+        FieldPath.parse(name),
+        name,
+        SqlType.parse(type).orElseThrow(() -> new AssertionError(type)));
   }
 
   /** A mapping with key {@code _id}, the given columns, and no document column. */

@@ -22,10 +22,6 @@ public final class BsonSourceDocument implements SourceDocument {
     this.key = DocumentKeys.of(raw.get("_id"));
   }
 
-  public BsonDocument bson() {
-    return raw;
-  }
-
   @Override
   public DocumentKey key() {
     return key;

@@ -13,7 +13,11 @@ import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeCursor;
 import io.tidemark.source.mongo.convert.BsonSourceDocument;
 import io.tidemark.source.mongo.convert.DocumentKeys;
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
 import org.bson.BsonDocument;
+import org.bson.BsonInt64;
+import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 
@@ -58,19 +62,28 @@ public final class MongoChangeCursor implements ChangeCursor {
   }
 
   private ChangeEvent toEvent(ChangeStreamDocument<RawBsonDocument> change) {
+    BsonTimestamp clusterTime = change.getClusterTime();
     ClusterTime time =
-        change.getClusterTime() != null
-            ? MongoPositions.clusterTime(change.getClusterTime())
-            : lastClusterTime;
+        clusterTime != null ? MongoPositions.clusterTime(clusterTime) : lastClusterTime;
     lastClusterTime = time;
     String type = change.getOperationTypeString();
-    boolean invalidate = "invalidate".equals(type);
-    Position position = MongoPositions.afterEvent(change.getResumeToken(), time, invalidate);
+    BsonDocument resumeToken = change.getResumeToken();
+    if (resumeToken == null) {
+      throw new TidemarkException(
+          ErrorCode.SOURCE_FAILED,
+          "a change event arrived without its resume token (_id); a pipeline stage must not"
+              + " remove or change _id");
+    }
+    Position position =
+        MongoPositions.afterEvent(resumeToken, time, "invalidate".equals(type));
+    BsonDocument lsid = change.getLsid();
+    BsonInt64 txnNumber = change.getTxnNumber();
     TransactionId txn =
-        change.getLsid() == null || change.getTxnNumber() == null
+        lsid == null || txnNumber == null
             ? null
-            : new TransactionId(change.getLsid().toJson(), change.getTxnNumber().longValue());
-    BsonValue id = change.getDocumentKey() == null ? null : change.getDocumentKey().get("_id");
+            : new TransactionId(lsid.toJson(), txnNumber.longValue());
+    BsonDocument documentKey = change.getDocumentKey();
+    BsonValue id = documentKey == null ? null : documentKey.get("_id");
     DocumentKey key = id == null ? null : DocumentKeys.of(id);
     switch (type == null ? "" : type) {
       case "insert":
@@ -85,10 +98,8 @@ public final class MongoChangeCursor implements ChangeCursor {
       case "dropDatabase":
         return new ChangeEvent(Operation.DROP, null, null, position, txn, type);
       case "rename":
-        String to =
-            change.getDestinationNamespace() == null
-                ? "unknown"
-                : change.getDestinationNamespace().getFullName();
+        var destination = change.getDestinationNamespace();
+        String to = destination == null ? "unknown" : destination.getFullName();
         return new ChangeEvent(Operation.RENAME, null, null, position, txn, "renamed to " + to);
       case "invalidate":
         return new ChangeEvent(Operation.INVALIDATE, null, null, position, txn, null);

@@ -26,7 +26,17 @@ public final class MongoPositions {
   }
 
   /** A parsed position token. {@code resumeToken} is null for START_AT. */
-  public record Parsed(Mode mode, BsonDocument resumeToken, BsonTimestamp startAt) {}
+  public record Parsed(Mode mode, BsonDocument resumeToken, BsonTimestamp startAt) {
+    public Parsed {
+      resumeToken = resumeToken == null ? null : resumeToken.clone();
+    }
+
+    /** A copy: the driver may keep the document it is given. */
+    @Override
+    public BsonDocument resumeToken() {
+      return resumeToken == null ? null : resumeToken.clone();
+    }
+  }
 
   public static Position startAt(ClusterTime time) {
     BsonDocument token =

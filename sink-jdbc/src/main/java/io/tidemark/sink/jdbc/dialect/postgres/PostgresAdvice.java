@@ -49,6 +49,9 @@ final class PostgresAdvice {
       case "40P01":
         return "Another transaction wrote the same rows at the same time: make sure only one"
             + " Tidemark pipeline writes to this table.";
+      case "22P04":
+        return "The bulk-load data Tidemark sent was malformed: this is a Tidemark bug; report it"
+            + " with this message.";
       case "53100":
         return "The database server's disk is full: free space, then restart Tidemark.";
       default:

@@ -66,11 +66,9 @@ final class PostgresColumnTypes {
         if (expected.length() == 0) {
           return false; // unconstrained expected, constrained column
         }
-        return scale >= expected.scale()
-            && length - scale >= expected.length() - expected.scale();
+        return scale >= expected.scale() && length - scale >= expected.length() - expected.scale();
       default:
-        return found.equals(expected.kind().sqlName())
-            || found.equals(longName(expected.kind()));
+        return found.equals(expected.kind().sqlName()) || found.equals(longName(expected.kind()));
     }
   }
 

@@ -35,8 +35,10 @@ public final class PostgresDialect implements SqlDialect {
   public Map<String, String> connectionProperties(
       String applicationName, int connectTimeoutSeconds) {
     return Map.of(
-        "ApplicationName", applicationName,
-        "connectTimeout", Integer.toString(connectTimeoutSeconds));
+        "ApplicationName",
+        applicationName,
+        "connectTimeout",
+        Integer.toString(connectTimeoutSeconds));
   }
 
   @Override
@@ -107,8 +109,7 @@ public final class PostgresDialect implements SqlDialect {
         updates.add(quoted + " = EXCLUDED." + quoted);
       }
     }
-    String onConflict =
-        updates.length() == 0 ? "DO NOTHING" : "DO UPDATE SET " + updates;
+    String onConflict = updates.length() == 0 ? "DO NOTHING" : "DO UPDATE SET " + updates;
     return "INSERT INTO "
         + qualify(schema, mapping.table())
         + " "

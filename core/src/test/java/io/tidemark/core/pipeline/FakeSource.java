@@ -1,0 +1,212 @@
+package io.tidemark.core.pipeline;
+
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.event.ChangeEvent;
+import io.tidemark.core.event.SourceDocument;
+import io.tidemark.core.position.ClusterTime;
+import io.tidemark.core.position.Position;
+import io.tidemark.core.spi.ChangeCursor;
+import io.tidemark.core.spi.ChangeSource;
+import io.tidemark.core.spi.CollectionSource;
+import io.tidemark.core.spi.SnapshotCursor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+
+/**
+ * An in-memory source of one collection: documents in key order for the copy, and an append-only
+ * list of change events for the stream. Tests may add events while the pipeline runs and inject one
+ * failure into the copy or the stream.
+ */
+final class FakeSource implements ChangeSource, CollectionSource {
+  private final String name;
+  final NavigableMap<String, SourceDocument> documents = new ConcurrentSkipListMap<>();
+  final List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+  final List<String> snapshotOpens = Collections.synchronizedList(new ArrayList<>());
+  final List<Position> streamOpens = Collections.synchronizedList(new ArrayList<>());
+  private final Deque<ClusterTime> operationTimes = new ArrayDeque<>();
+  private ClusterTime lastOperationTime = new ClusterTime(1, 0);
+
+  /** What the stream reports as read when it has returned every event; null for nothing. */
+  volatile Position idlePosition;
+
+  /**
+   * When true, an idle cursor reports a new, later position on every call, as a busy cluster's
+   * post-batch resume token keeps advancing.
+   */
+  volatile boolean tickingIdle;
+
+  private final java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong();
+
+  /** The first snapshot cursor fails after returning this many documents; -1 for never. */
+  volatile int failCopyAfter = -1;
+
+  /** The first stream cursor fails before the event at this index once the condition holds. */
+  volatile int failStreamAt = -1;
+
+  volatile BooleanSupplier failStreamWhen = () -> true;
+
+  FakeSource(String name) {
+    this.name = name;
+  }
+
+  FakeSource add(SourceDocument doc) {
+    documents.put(doc.key().text(), doc);
+    return this;
+  }
+
+  /** Times returned by {@link #captureOperationTime()}, in order; the last one repeats. */
+  synchronized FakeSource operationTimes(ClusterTime... times) {
+    operationTimes.addAll(List.of(times));
+    return this;
+  }
+
+  @Override
+  public CollectionSource collection(String collection) {
+    if (!collection.equals(name)) {
+      throw new IllegalArgumentException("no collection " + collection);
+    }
+    return this;
+  }
+
+  @Override
+  public void close() {}
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public synchronized ClusterTime captureOperationTime() {
+    if (!operationTimes.isEmpty()) {
+      lastOperationTime = operationTimes.removeFirst();
+    }
+    return lastOperationTime;
+  }
+
+  @Override
+  public long estimatedDocumentCount() {
+    return documents.size();
+  }
+
+  @Override
+  public SnapshotCursor openSnapshot(String resumeAfterKey) {
+    boolean first = snapshotOpens.isEmpty();
+    snapshotOpens.add(resumeAfterKey);
+    var view = resumeAfterKey == null ? documents : documents.tailMap(resumeAfterKey, false);
+    var it = new ArrayList<>(view.values()).iterator();
+    int failAfter = first ? failCopyAfter : -1;
+    return new SnapshotCursor() {
+      private int returned;
+      private String last;
+
+      @Override
+      public SourceDocument next() {
+        if (returned == failAfter) {
+          throw new TidemarkException(ErrorCode.SOURCE_UNAVAILABLE, name + ": connection reset (test)");
+        }
+        if (!it.hasNext()) {
+          return null;
+        }
+        SourceDocument doc = it.next();
+        returned++;
+        last = doc.key().text();
+        return doc;
+      }
+
+      @Override
+      public String markAfterLast() {
+        return last;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  @Override
+  public Position positionAt(ClusterTime time) {
+    return new Position("at:" + time.seconds() + "." + time.increment(), time);
+  }
+
+  @Override
+  public ChangeCursor openStream(Position from) {
+    boolean first = streamOpens.isEmpty();
+    streamOpens.add(from);
+    int start = startIndex(from);
+    int failAt = first ? failStreamAt : -1;
+    return new ChangeCursor() {
+      private int next = start;
+      private Position last;
+
+      @Override
+      public ChangeEvent tryNext() {
+        if (next == failAt && failStreamWhen.getAsBoolean()) {
+          throw new TidemarkException(ErrorCode.SOURCE_UNAVAILABLE, name + ": primary stepped down (test)");
+        }
+        if (next == failAt || next >= events.size()) {
+          pause();
+          return null;
+        }
+        ChangeEvent e = events.get(next++);
+        last = e.position();
+        return e;
+      }
+
+      @Override
+      public Position position() {
+        if (next >= events.size() && tickingIdle) {
+          long n = ticks.incrementAndGet();
+          return new Position("tick" + n, new ClusterTime(1000 + n, 0));
+        }
+        Position idle = idlePosition;
+        if (next >= events.size() && idle != null && idle.isAfter(last)) {
+          return idle;
+        }
+        return last;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** A start position is inclusive; an event's position resumes after that event. */
+  private int startIndex(Position from) {
+    if (from.token().startsWith("at:")) {
+      for (int i = 0; i < events.size(); i++) {
+        if (!from.clusterTime().isAfter(events.get(i).clusterTime())) {
+          return i;
+        }
+      }
+      return events.size();
+    }
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).position().equals(from)) {
+        return i + 1;
+      }
+    }
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).clusterTime().isAfter(from.clusterTime())) {
+        return i;
+      }
+    }
+    return events.size();
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.tidemark.sink.jdbc.dialect.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidemark.core.mapping.ColumnMapping;
+import io.tidemark.core.mapping.OnError;
+import io.tidemark.core.mapping.SqlType;
+import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.value.FieldPath;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PostgresDialectTest {
+
+  private final PostgresDialect dialect = new PostgresDialect();
+
+  private final TableMapping orders =
+      new TableMapping(
+          "orders",
+          "orders",
+          "_id",
+          List.of(
+              new ColumnMapping(
+                  FieldPath.parse("total"), "total", SqlType.parse("numeric(12,2)").orElseThrow())),
+          "doc",
+          OnError.FAIL);
+
+  @Test
+  void identifiersAreQuotedWithEmbeddedQuotesDoubled() {
+    assertThat(dialect.quoteIdentifier("a\"b c")).isEqualTo("\"a\"\"b c\"");
+    assertThat(dialect.qualify("s", "T")).isEqualTo("\"s\".\"T\"");
+  }
+
+  @Test
+  void theUpsertIsOneStatementOverColumnArrays() {
+    assertThat(dialect.upsert("public", orders))
+        .isEqualTo(
+            "INSERT INTO \"public\".\"orders\" (\"_id\", \"total\", \"doc\")"
+                + " SELECT u.c0, u.c1::numeric, u.c2::jsonb"
+                + " FROM unnest(?::text[], ?::text[], ?::text[]) AS u(c0, c1, c2)"
+                + " ON CONFLICT (\"_id\") DO UPDATE SET \"total\" = EXCLUDED.\"total\","
+                + " \"doc\" = EXCLUDED.\"doc\"");
+  }
+
+  @Test
+  void theDeleteTakesAnArrayOfKeys() {
+    assertThat(dialect.deleteByKeys("public", orders))
+        .isEqualTo("DELETE FROM \"public\".\"orders\" WHERE \"_id\" = ANY (?::text[])");
+  }
+
+  @Test
+  void theCopyNamesEveryColumn() {
+    assertThat(dialect.bulkLoadStatement("public", orders))
+        .isEqualTo(
+            "COPY \"public\".\"orders\" (\"_id\", \"total\", \"doc\") FROM STDIN (FORMAT text)");
+  }
+
+  @Test
+  void theTableHasTheKeyAsPrimaryKey() {
+    assertThat(dialect.createTable("public", orders))
+        .isEqualTo(
+            "CREATE TABLE IF NOT EXISTS \"public\".\"orders\""
+                + " (\"_id\" text PRIMARY KEY, \"total\" numeric(12,2), \"doc\" jsonb)");
+  }
+
+  @Test
+  void theCheckpointNeverMovesBackwards() {
+    assertThat(dialect.upsertCheckpoint("tidemark"))
+        .contains("ON CONFLICT (pipeline, collection) DO UPDATE")
+        .endsWith("WHERE c.cluster_time <= EXCLUDED.cluster_time");
+  }
+}
