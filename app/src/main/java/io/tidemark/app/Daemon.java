@@ -7,6 +7,7 @@ import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.core.pipeline.CollectionStatus;
 import io.tidemark.core.pipeline.Engine;
+import io.tidemark.core.pipeline.PhaseListener;
 import io.tidemark.sink.jdbc.write.JdbcChangeSink;
 import io.tidemark.source.mongo.MongoChangeSource;
 import java.time.Duration;
@@ -38,12 +39,13 @@ public final class Daemon implements AutoCloseable {
       TidemarkConfig config,
       MongoChangeSource source,
       JdbcChangeSink sink,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      PhaseListener listener) {
     this.config = config;
     this.source = source;
     this.sink = sink;
     this.registry = registry;
-    this.engine = new Engine(config, source, sink, registry);
+    this.engine = new Engine(config, source, sink, registry, listener);
   }
 
   /** Connects to both ends, checks the collections exist, and starts every collection. */
@@ -52,6 +54,12 @@ public final class Daemon implements AutoCloseable {
   }
 
   public static Daemon start(TidemarkConfig config, MeterRegistry registry) {
+    return start(config, registry, PhaseListener.NONE);
+  }
+
+  /** Starts with a listener told of every phase boundary (tests use it to inject faults). */
+  public static Daemon start(
+      TidemarkConfig config, MeterRegistry registry, PhaseListener listener) {
     log.info("starting pipeline '{}' with {}", config.pipeline(), config);
     JdbcChangeSink sink = new JdbcChangeSink(config.sink(), config.pipeline());
     MongoChangeSource source;
@@ -62,7 +70,7 @@ public final class Daemon implements AutoCloseable {
       sink.close();
       throw e;
     }
-    Daemon daemon = new Daemon(config, source, sink, registry);
+    Daemon daemon = new Daemon(config, source, sink, registry, listener);
     daemon.engine.start();
     return daemon;
   }

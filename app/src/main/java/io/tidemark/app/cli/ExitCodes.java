@@ -1,6 +1,6 @@
 package io.tidemark.app.cli;
 
-import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
 
 /** Process exit codes, documented in README.md and docs/operations.md. */
 public final class ExitCodes {
@@ -18,8 +18,16 @@ public final class ExitCodes {
 
   private ExitCodes() {}
 
-  static int of(ErrorCode code) {
-    switch (code) {
+  /** SQLSTATE class 28 (invalid authorization) and MongoDB's AuthenticationFailed. */
+  private static boolean isLoginRefused(String databaseCode) {
+    return databaseCode != null && (databaseCode.startsWith("28") || databaseCode.equals("18"));
+  }
+
+  static int of(TidemarkException e) {
+    if (isLoginRefused(e.databaseCode())) {
+      return UNAVAILABLE;
+    }
+    switch (e.code()) {
       case CONFIG_INVALID:
         return CONFIG;
       case SOURCE_UNAVAILABLE:

@@ -56,7 +56,7 @@ public final class TidemarkCommand implements Runnable {
         e.printStackTrace(err);
       }
       err.flush();
-      return ExitCodes.of(te.code());
+      return ExitCodes.of(te);
     }
     err.println(
         "tidemark: unexpected error: "

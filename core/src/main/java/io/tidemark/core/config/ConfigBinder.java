@@ -56,7 +56,11 @@ public final class ConfigBinder {
     List<TableMapping> collections = new ArrayList<>();
     Set<String> names = new HashSet<>();
     Set<String> tables = new HashSet<>();
-    for (ConfigSection c : root.list("collections", tree != null)) {
+    List<ConfigSection> collectionSections = root.list("collections", tree != null);
+    if (tree != null && collectionSections.isEmpty() && !root.isAbsent("collections")) {
+      root.problem("collections", "is empty: list at least one collection");
+    }
+    for (ConfigSection c : collectionSections) {
       TableMapping mapping = bindCollection(c);
       if (mapping == null) {
         continue;
@@ -123,7 +127,15 @@ public final class ConfigBinder {
       String typeText = col.string(ConfigKeys.COLUMN_TYPE);
       Optional<SqlType> type = SqlType.parse(typeText);
       if (type.isEmpty()) {
-        col.problem("type", "unknown SQL type '" + typeText + "'; accepted: " + SqlType.ACCEPTED);
+        String suggestion = SqlType.closest(typeText);
+        col.problem(
+            "type",
+            "unknown SQL type '"
+                + typeText
+                + "'"
+                + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?")
+                + " Accepted: "
+                + SqlType.ACCEPTED);
       }
       if (!columnNames.add(column)) {
         col.problem("column", "column '" + column + "' appears twice in table '" + table + "'");

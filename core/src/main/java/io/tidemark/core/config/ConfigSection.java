@@ -1,5 +1,6 @@
 package io.tidemark.core.config;
 
+import io.tidemark.core.error.Suggestions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -106,6 +107,9 @@ final class ConfigSection {
     }
     try {
       return parser.apply(text);
+    } catch (ArithmeticException e) {
+      problems.add(keyPath(key.name()), "'" + text + "' is too large for a " + key.type());
+      return fallback;
     } catch (IllegalArgumentException e) {
       String why = e instanceof NumberFormatException ? "not a number" : e.getMessage();
       problems.add(keyPath(key.name()), "'" + text + "' is not a valid " + key.type() + " (" + why + ")");
@@ -119,6 +123,7 @@ final class ConfigSection {
       throw new IllegalArgumentException("write it like 500ms, 5s, 2m or 1h");
     }
     long n = Long.parseLong(m.group(1));
+    // Duration.ofHours and friends throw ArithmeticException on overflow: reported as too large.
     return switch (m.group(2)) {
       case "ms" -> Duration.ofMillis(n);
       case "s" -> Duration.ofSeconds(n);
@@ -135,9 +140,9 @@ final class ConfigSection {
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
     long bytes = switch (unit) {
-      case "KB" -> n << 10;
-      case "MB" -> n << 20;
-      case "GB" -> n << 30;
+      case "KB" -> Math.multiplyExact(n, 1L << 10);
+      case "MB" -> Math.multiplyExact(n, 1L << 20);
+      case "GB" -> Math.multiplyExact(n, 1L << 30);
       default -> n;
     };
     if (bytes <= 0) {
@@ -183,52 +188,23 @@ final class ConfigSection {
     known.addAll(List.of(subsections));
     for (String present : values.keySet()) {
       if (!known.contains(present)) {
-        String suggestion = closest(present, known);
+        String suggestion = Suggestions.closest(present, known);
         problems.add(
             keyPath(present),
             "unknown key"
-                + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?")
+                + (suggestion == null ? "." : "; did you mean '" + suggestion + "'?")
                 + " Known keys here: "
                 + String.join(", ", known));
       }
     }
   }
 
+  boolean isAbsent(String key) {
+    return values.get(key) == null;
+  }
+
   void problem(String key, String message) {
     problems.add(keyPath(key), message);
-  }
-
-  private static String closest(String word, Set<String> candidates) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String c : candidates) {
-      int d = distance(word.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = c;
-      }
-    }
-    return bestDistance <= Math.max(2, word.length() / 3) ? best : null;
-  }
-
-  /** Levenshtein distance, for "did you mean". */
-  static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 
   private static String describe(Object node) {

@@ -198,7 +198,7 @@ public final class ColumnValueConverter {
                 + type.scale()
                 + ", so it would be rounded; widen the scale or use numeric");
       }
-      int integerDigits = stripped.precision() - stripped.scale();
+      int integerDigits = stripped.signum() == 0 ? 0 : Math.max(0, stripped.precision() - stripped.scale());
       if (integerDigits > type.length() - type.scale()) {
         throw reject("too many digits before the decimal point; widen the precision");
       }

@@ -1,5 +1,6 @@
 package io.tidemark.core.mapping;
 
+import io.tidemark.core.error.Suggestions;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -82,6 +83,11 @@ public record SqlType(Kind kind, int length, int scale) {
       case "jsonb" -> Optional.of(JSONB);
       default -> Optional.empty();
     };
+  }
+
+  /** The accepted type name closest to a mistyped one, or null when none is close. */
+  public static String closest(String written) {
+    return Suggestions.closest(written.trim(), java.util.Arrays.asList(ACCEPTED.split(",\\s*")));
   }
 
   /** The type as it appears in DDL, e.g. {@code numeric(12,2)}. */

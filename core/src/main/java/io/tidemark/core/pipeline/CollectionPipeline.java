@@ -37,6 +37,16 @@ public final class CollectionPipeline implements Runnable {
       ChangeSink sink,
       TidemarkConfig config,
       MeterRegistry registry) {
+    this(mapping, source, sink, config, registry, PhaseListener.NONE);
+  }
+
+  public CollectionPipeline(
+      TableMapping mapping,
+      ChangeSource source,
+      ChangeSink sink,
+      TidemarkConfig config,
+      MeterRegistry registry,
+      PhaseListener listener) {
     StatusBoard status = new StatusBoard(mapping.collection(), mapping.table());
     this.ctx =
         new PipelineContext(
@@ -47,6 +57,7 @@ public final class CollectionPipeline implements Runnable {
             new PipelineMetrics(registry, mapping.collection()),
             status,
             new RowChanges(mapping),
+            listener,
             () -> stopRequested);
     this.backoff = new Backoff(config.retry());
   }

@@ -28,9 +28,18 @@ public final class Engine {
 
   public Engine(
       TidemarkConfig config, ChangeSource source, ChangeSink sink, MeterRegistry registry) {
+    this(config, source, sink, registry, PhaseListener.NONE);
+  }
+
+  public Engine(
+      TidemarkConfig config,
+      ChangeSource source,
+      ChangeSink sink,
+      MeterRegistry registry,
+      PhaseListener listener) {
     this.name = config.pipeline();
     for (TableMapping mapping : config.collections()) {
-      pipelines.add(new CollectionPipeline(mapping, source, sink, config, registry));
+      pipelines.add(new CollectionPipeline(mapping, source, sink, config, registry, listener));
     }
   }
 

@@ -116,6 +116,16 @@ final class HandoffQueue<T> {
     }
   }
 
+  /** True once the writer side closed the queue: the reader should stop reading. */
+  boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Writer side: stop accepting items and release a waiting reader. */
   void close() {
     lock.lock();

@@ -15,6 +15,7 @@ record PipelineContext(
     PipelineMetrics metrics,
     StatusBoard status,
     RowChanges rowChanges,
+    PhaseListener listener,
     BooleanSupplier stopRequested) {
 
   String collection() {

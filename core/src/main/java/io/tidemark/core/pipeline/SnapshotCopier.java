@@ -86,6 +86,7 @@ final class SnapshotCopier {
         ctx.metrics().deadLetters.increment(chunk.deadLetters());
         ctx.status().deadLettered(chunk.deadLetters());
         ctx.status().copied(chunk.rows().size(), copied);
+        ctx.listener().copyChunkCommitted(collection, copied);
       }
     } finally {
       chunks.close();
@@ -97,6 +98,7 @@ final class SnapshotCopier {
     }
     ClusterTime endTime = ctx.source().captureOperationTime();
     ctx.sink().finishSnapshot(collection, ctx.source().positionAt(startTime), endTime);
+    ctx.listener().copyFinished(collection);
     double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
     log.info(
         "{}: copy finished, {} rows in total ({} in {} s, {} rows/s); streaming from {}",
@@ -114,7 +116,7 @@ final class SnapshotCopier {
       List<RowChange> rows = new ArrayList<>(chunkSize);
       int deadLetters = 0;
       SourceDocument doc;
-      while (!ctx.stopping() && (doc = cursor.next()) != null) {
+      while (!ctx.stopping() && !chunks.isClosed() && (doc = cursor.next()) != null) {
         RowChange row = ctx.rowChanges().upsert(doc);
         if (row instanceof RowChange.DeadLetter) {
           deadLetters++;

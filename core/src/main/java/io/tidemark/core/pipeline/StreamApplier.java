@@ -125,6 +125,7 @@ final class StreamApplier {
       ctx.metrics().deadLetters.increment(deadLetters);
     }
     ctx.status().applied(ready.size(), deadLetters, position);
+    ctx.listener().streamBatchCommitted(ctx.collection(), ready.size(), position);
     buffer.clearReady();
     if (ctx.status().state() == CollectionState.CATCHING_UP
         && consistentAfter != null
@@ -172,7 +173,8 @@ final class StreamApplier {
   private void readChanges(Position start, HandoffQueue<StreamItem> queue) {
     try (ChangeCursor cursor = ctx.source().openStream(start)) {
       Position lastHeartbeat = start;
-      while (!ctx.stopping()) {
+      // The writer closes the queue when it fails; an idle cursor would not notice otherwise.
+      while (!ctx.stopping() && !queue.isClosed()) {
         ChangeEvent event = cursor.tryNext();
         if (event != null) {
           if (!queue.put(event)) {

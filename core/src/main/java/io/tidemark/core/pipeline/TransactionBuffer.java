@@ -5,7 +5,9 @@ import io.tidemark.core.event.TransactionId;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Holds streamed events until they may be committed, so that a source transaction is never split
@@ -25,7 +27,12 @@ final class TransactionBuffer {
   private Position readyPosition;
 
   private final List<ChangeEvent> pending = new ArrayList<>();
-  private TransactionId openTransaction;
+  /**
+   * Transactions whose end is not proven yet. Usually one; several when transactions share a
+   * cluster time (sharded clusters, and any deployment since MongoDB 8.0).
+   */
+  private final Set<TransactionId> openTransactions = new HashSet<>();
+
   private ClusterTime openTransactionLatest;
 
   TransactionBuffer(Position committed) {
@@ -33,45 +40,50 @@ final class TransactionBuffer {
   }
 
   void add(ChangeEvent event, long nowNanos) {
-    if (openTransaction != null) {
-      if (openTransaction.equals(event.transaction())) {
-        pending.add(event);
-        if (event.clusterTime().isAfter(openTransactionLatest)) {
-          openTransactionLatest = event.clusterTime();
-        }
+    if (!openTransactions.isEmpty()) {
+      boolean member = openTransactions.contains(event.transaction());
+      if (member || !event.clusterTime().isAfter(openTransactionLatest)) {
+        // A member extends its group; anything else at the group's time waits with it (keeping
+        // stream order), and a transaction starting at that time joins the group.
+        holdPending(event);
         return;
       }
-      if (!event.clusterTime().isAfter(openTransactionLatest)) {
-        pending.add(event); // same time as the open group: keep stream order, wait with it
-        return;
-      }
-      closeOpenTransaction(nowNanos);
+      closeOpenTransactions(nowNanos);
     }
     if (event.transaction() != null) {
-      openTransaction = event.transaction();
       openTransactionLatest = event.clusterTime();
-      pending.add(event);
+      holdPending(event);
       return;
     }
     addReady(event, nowNanos);
   }
 
+  private void holdPending(ChangeEvent event) {
+    pending.add(event);
+    if (event.transaction() != null) {
+      openTransactions.add(event.transaction());
+    }
+    if (event.clusterTime().isAfter(openTransactionLatest)) {
+      openTransactionLatest = event.clusterTime();
+    }
+  }
+
   /** The stream has read up to {@code position} without events for us. */
   void heartbeat(Position position, long nowNanos) {
-    if (openTransaction != null && position.clusterTime().isAfter(openTransactionLatest)) {
-      closeOpenTransaction(nowNanos);
+    if (!openTransactions.isEmpty() && position.clusterTime().isAfter(openTransactionLatest)) {
+      closeOpenTransactions(nowNanos);
     }
-    if (openTransaction == null && position.isAfter(readyPosition)) {
+    if (openTransactions.isEmpty() && position.isAfter(readyPosition)) {
       readyPosition = position;
     }
   }
 
-  private void closeOpenTransaction(long nowNanos) {
+  private void closeOpenTransactions(long nowNanos) {
     for (ChangeEvent e : pending) {
       addReady(e, nowNanos);
     }
     pending.clear();
-    openTransaction = null;
+    openTransactions.clear();
     openTransactionLatest = null;
   }
 

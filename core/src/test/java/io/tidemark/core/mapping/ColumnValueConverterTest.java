@@ -8,7 +8,6 @@ import io.tidemark.core.value.Value;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class ColumnValueConverterTest {
@@ -92,8 +91,6 @@ class ColumnValueConverterTest {
 
   /** numeric(p,p) holds values below 1 in magnitude, zero included (PostgreSQL accepts 0.00). */
   @Test
-  @Disabled("BUG: ColumnValueConverter.toNumeric rejects 0 for numeric(p,p): 0 counts as one integer"
-      + " digit (see report)")
   void numericWithOnlyFractionDigitsAcceptsZero() throws Exception {
     assertThat(convert(decimal("0.5"), "numeric(2,2)")).isEqualTo("0.5");
     assertThat(convert(new Value.Int32(0), "numeric(2,2)")).isEqualTo("0");

@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -403,8 +402,6 @@ class CollectionPipelineTest {
    * and the reader thread then keeps polling its open cursor until someone calls stop().
    */
   @Test
-  @Disabled("BUG: StreamApplier.readChanges ignores a closed queue while idle; a writer failure takes"
-      + " 10 s to surface and leaks the reader thread with its open cursor (see report)")
   void writerFailureEndsTheStreamPromptlyWhileTheCursorIsIdle() throws Exception {
     FakeSource source = new FakeSource(COLLECTION);
     source.events.add(change(Operation.INSERT, "b", 60, 2, null, "v", new Value.Double(2.5)));

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 class TransactionBufferTest {
@@ -214,8 +213,6 @@ class TransactionBufferTest {
    * later event opens a new group: the second transaction is split across two sink transactions.
    */
   @Test
-  @Disabled("BUG: TransactionBuffer.add splits a transaction that shares its first cluster time with"
-      + " another open transaction (see report)")
   void secondTransactionSharingTheOpenTransactionsTimeIsNotSplit() {
     TransactionBuffer buffer = new TransactionBuffer(START);
     ChangeEvent a1 = event("a", 12, 1, T1);

@@ -53,6 +53,7 @@ public final class MongoChangeSource implements ChangeSource {
             .applicationName("tidemark")
             .applyToClusterSettings(
                 b -> b.serverSelectionTimeout(serverSelectionTimeout.toMillis(), TimeUnit.MILLISECONDS))
+            .applyToServerSettings(b -> b.addServerListener(new ConnectivityLog()))
             .build();
     MongoClient client = MongoClients.create(settings);
     MongoChangeSource source = new MongoChangeSource(client, config);

@@ -48,6 +48,9 @@ final class StandInBackend extends MemoryBackend {
   @Override
   public Document handleCommand(
       Channel channel, String databaseName, String command, Document query) {
+    if (command.equalsIgnoreCase("find")) {
+      TypeQueryCompat.dropUnknownTypeCodes(query.get("filter"));
+    }
     Document reply = super.handleCommand(channel, databaseName, command, query);
     if (reply == null) {
       return null;

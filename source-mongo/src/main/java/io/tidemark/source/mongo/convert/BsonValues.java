@@ -65,7 +65,19 @@ public final class BsonValues {
     if (d.isInfinite()) {
       return new Value.Decimal(null, d.isNegative() ? "-Infinity" : "Infinity");
     }
-    return new Value.Decimal(d.bigDecimalValue(), null);
+    return new Value.Decimal(finiteValue(d), null);
+  }
+
+  /**
+   * The exact value of a finite Decimal128. Negative zero, which BigDecimal cannot hold, is zero
+   * (MongoDB compares them equal).
+   */
+  static java.math.BigDecimal finiteValue(Decimal128 d) {
+    try {
+      return d.bigDecimalValue();
+    } catch (ArithmeticException negativeZero) {
+      return new java.math.BigDecimal(d.toString()).abs();
+    }
   }
 
   private static Value binary(BsonBinary b) {

@@ -36,7 +36,7 @@ public final class DocumentKeys {
         if (d.isNaN() || d.isInfinite()) {
           return BsonValues.toJson(id, BsonValues.CANONICAL);
         }
-        return plain(d.bigDecimalValue());
+        return plain(BsonValues.finiteValue(d));
       default:
         return BsonValues.toJson(id, BsonValues.CANONICAL);
     }

@@ -1,0 +1,80 @@
+package io.tidemark.source.mongo.convert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidemark.core.value.FieldPath;
+import io.tidemark.core.value.Value;
+import org.bson.RawBsonDocument;
+import org.junit.jupiter.api.Test;
+
+class BsonSourceDocumentTest {
+  private static final RawBsonDocument RAW = RawBsonDocument.parse(
+      "{\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"},"
+          + " \"name\": \"Ada\","
+          + " \"qty\": 3,"
+          + " \"nothing\": null,"
+          + " \"address\": {\"city\": \"Oslo\", \"geo\": {\"lat\": 59.9}},"
+          + " \"items\": [{\"sku\": \"A-1\", \"n\": {\"$numberLong\": \"2\"}}, {\"sku\": \"B-2\"}, 42],"
+          + " \"1\": \"field named one\","
+          + " \"matrix\": [[1, 2], [3, 4]]}");
+  private static final BsonSourceDocument DOC = new BsonSourceDocument(RAW);
+
+  private static Value at(String path) {
+    return DOC.valueAt(FieldPath.parse(path));
+  }
+
+  @Test
+  void keyComesFromTheId() {
+    assertThat(DOC.key().text()).isEqualTo("65a1b2c3d4e5f60718293a4b");
+    assertThat(new BsonSourceDocument(RawBsonDocument.parse("{\"_id\": 5, \"a\": 1}")).key().text()).isEqualTo("5");
+  }
+
+  @Test
+  void topLevelAndNestedFields() {
+    assertThat(at("name")).isEqualTo(new Value.Text("Ada"));
+    assertThat(at("qty")).isEqualTo(new Value.Int32(3));
+    assertThat(at("address.city")).isEqualTo(new Value.Text("Oslo"));
+    assertThat(at("address.geo.lat")).isEqualTo(new Value.Double(59.9));
+    assertThat(at("nothing")).isEqualTo(new Value.Null());
+    assertThat(at("1")).isEqualTo(new Value.Text("field named one"));
+  }
+
+  @Test
+  void arrayIndexes() {
+    assertThat(at("items.0.sku")).isEqualTo(new Value.Text("A-1"));
+    assertThat(at("items.0.n")).isEqualTo(new Value.Int64(2));
+    assertThat(at("items.1.sku")).isEqualTo(new Value.Text("B-2"));
+    assertThat(at("items.2")).isEqualTo(new Value.Int32(42));
+    assertThat(at("matrix.1.0")).isEqualTo(new Value.Int32(3));
+  }
+
+  @Test
+  void subDocumentsAndArraysAreJson() {
+    assertThat(at("address.geo")).isEqualTo(new Value.Json("Document", "{\"lat\": 59.9}"));
+    assertThat(at("matrix.0")).isEqualTo(new Value.Json("Array", "[1, 2]"));
+  }
+
+  @Test
+  void missingPathsAreMissing() {
+    assertThat(at("absent")).isEqualTo(new Value.Missing());
+    assertThat(at("address.zip")).isEqualTo(new Value.Missing());
+    assertThat(at("name.first")).as("into a string").isEqualTo(new Value.Missing());
+    assertThat(at("nothing.x")).as("into null").isEqualTo(new Value.Missing());
+    assertThat(at("items.3")).as("past the end").isEqualTo(new Value.Missing());
+    assertThat(at("items.1.n")).isEqualTo(new Value.Missing());
+    assertThat(at("items.sku")).as("not an index").isEqualTo(new Value.Missing());
+    assertThat(at("items.-1")).isEqualTo(new Value.Missing());
+    assertThat(at("items.99999999999")).as("too large an index").isEqualTo(new Value.Missing());
+    assertThat(at("items.2.x")).as("into a number").isEqualTo(new Value.Missing());
+  }
+
+  @Test
+  void wholeDocumentIsRelaxedExtendedJson() {
+    BsonSourceDocument doc = new BsonSourceDocument(RawBsonDocument.parse(
+        "{\"_id\": 1, \"n\": {\"$numberLong\": \"5\"}, \"d\": {\"$date\": 0}}"));
+    assertThat(doc.toJson()).isEqualTo("{\"_id\": 1, \"n\": 5, \"d\": {\"$date\": \"1970-01-01T00:00:00Z\"}}");
+    assertThat(doc.sizeInBytes()).isEqualTo(RawBsonDocument.parse(
+        "{\"_id\": 1, \"n\": {\"$numberLong\": \"5\"}, \"d\": {\"$date\": 0}}").getByteBuffer().remaining());
+    assertThat(DOC.sizeInBytes()).isGreaterThan(100);
+  }
+}
