@@ -65,7 +65,8 @@ public final class Daemon implements AutoCloseable {
     MongoChangeSource source;
     try {
       source = MongoChangeSource.open(config.source(), CONNECT_TIMEOUT);
-      source.checkCollectionsExist(config.collections().stream().map(TableMapping::collection).toList());
+      source.checkCollectionsExist(
+          config.collections().stream().map(TableMapping::collection).toList());
     } catch (RuntimeException e) {
       sink.close();
       throw e;
@@ -97,14 +98,17 @@ public final class Daemon implements AutoCloseable {
    * @return true when it ended by {@link #close()} with no collection failed
    */
   public boolean awaitTermination() throws InterruptedException {
-    Thread waiter = new Thread(() -> {
-      try {
-        engine.awaitTermination();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      closedSignal.countDown();
-    }, "tidemark-await");
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                engine.awaitTermination();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              closedSignal.countDown();
+            },
+            "tidemark-await");
     waiter.setDaemon(true);
     waiter.start();
     closedSignal.await();

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bad input at start: each case prints one paragraph naming the problem, exits non-zero, and
- * shows no stack trace (unless --debug).
+ * Bad input at start: each case prints one paragraph naming the problem, exits non-zero, and shows
+ * no stack trace (unless --debug).
  */
 class BadInputIT {
   @TempDir Path dir;
@@ -63,14 +63,18 @@ class BadInputIT {
                 + "collections:\n  - name: orders\n");
     assertThat(outcome.exitCode()).isEqualTo(2);
     assertThat(outcome.output())
-        .contains("environment variable(s) that are not set: line 2: ${TIDEMARK_IT_SURELY_UNSET_PASSWORD}");
+        .contains(
+            "environment variable(s) that are not set: line 2: ${TIDEMARK_IT_SURELY_UNSET_PASSWORD}");
     assertNoStackTrace(outcome);
   }
 
   @Test
   void unreachableMongoDbIsReportedWithTheAddress() throws Exception {
     TestPipeline p = TestPipeline.create("badmongo");
-    String yaml = p.yaml("collections:\n  - name: orders").replaceFirst("mongodb://[^\"]+", "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=1000");
+    String yaml =
+        p.yaml("collections:\n  - name: orders")
+            .replaceFirst(
+                "mongodb://[^\"]+", "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=1000");
     Outcome outcome = run(yaml);
     assertThat(outcome.exitCode()).isEqualTo(3);
     assertThat(outcome.output()).contains("Cannot reach MongoDB at mongodb://127.0.0.1:1");
@@ -99,8 +103,12 @@ class BadInputIT {
   private static void requirePasswordAuthentication(TestPipeline p, String role) throws Exception {
     try (var c = p.sink().getConnection();
         var st = c.createStatement()) {
-      st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + role
-          + "') THEN CREATE ROLE " + role + " LOGIN PASSWORD 'right-password'; END IF; END $$");
+      st.execute(
+          "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '"
+              + role
+              + "') THEN CREATE ROLE "
+              + role
+              + " LOGIN PASSWORD 'right-password'; END IF; END $$");
       String hbaFile = p.query("SHOW hba_file").get(0);
       Path hba = Path.of(hbaFile);
       if (Files.isWritable(hba)) {

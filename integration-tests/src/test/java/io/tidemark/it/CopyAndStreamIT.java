@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
-/** The backbone: copy while writes continue, hand off to the stream, follow every kind of change. */
+/**
+ * The backbone: copy while writes continue, hand off to the stream, follow every kind of change.
+ */
 class CopyAndStreamIT {
 
   @Test
@@ -81,7 +83,8 @@ class CopyAndStreamIT {
       assertThat(p.query("SELECT doc ? 'gone' FROM orders WHERE _id = 'b'")).containsExactly("f");
       assertThat(p.query("SELECT doc::text FROM orders WHERE _id = 'c'"))
           .containsExactly("{\"_id\": \"c\", \"replaced\": true}");
-      assertThat(p.query("SELECT count(*) FROM orders WHERE _id IN ('before', 'd')")).containsExactly("0");
+      assertThat(p.query("SELECT count(*) FROM orders WHERE _id IN ('before', 'd')"))
+          .containsExactly("0");
       assertThat(TestPipeline.status(daemon, "orders").eventsApplied()).isGreaterThanOrEqualTo(12);
     }
   }
@@ -90,7 +93,10 @@ class CopyAndStreamIT {
   void configuredColumnsAreFilledFromFieldPaths() throws Exception {
     TestPipeline p = TestPipeline.create("columns");
     MongoCollection<Document> c = p.collection("customers");
-    c.insertOne(new Document("_id", 1).append("email", "a@x.org").append("address", new Document("city", "Lyon")));
+    c.insertOne(
+        new Document("_id", 1)
+            .append("email", "a@x.org")
+            .append("address", new Document("city", "Lyon")));
     String yaml =
         p.yaml(
             String.join(
@@ -106,7 +112,9 @@ class CopyAndStreamIT {
       TestPipeline.awaitState(daemon, CollectionState.STREAMING, Duration.ofSeconds(60));
       c.insertOne(new Document("_id", 2).append("email", "b@x.org"));
       p.awaitMatch("customers", "crm_customers", Duration.ofSeconds(30));
-      assertThat(p.query("SELECT _id || ':' || email || ':' || coalesce(city, '-') FROM crm_customers ORDER BY _id"))
+      assertThat(
+              p.query(
+                  "SELECT _id || ':' || email || ':' || coalesce(city, '-') FROM crm_customers ORDER BY _id"))
           .containsExactly("1:a@x.org:Lyon", "2:b@x.org:-");
     }
   }

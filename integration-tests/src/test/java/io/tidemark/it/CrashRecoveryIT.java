@@ -15,9 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon, in its own JVM, is killed with SIGKILL at random points during the copy and during
- * streaming while writes continue. After the last restart the table must equal the collection:
- * with {@code $inc} counters in the workload, a change applied twice or lost shows as a wrong
- * count.
+ * streaming while writes continue. After the last restart the table must equal the collection: with
+ * {@code $inc} counters in the workload, a change applied twice or lost shows as a wrong count.
  */
 class CrashRecoveryIT {
   private static final String SNAPSHOT_STATE =
@@ -35,7 +34,8 @@ class CrashRecoveryIT {
                 "snapshot: { chunkSize: 200 }\n"
                     + "stream: { batchSize: 200 }\n"
                     + "collections:\n  - name: items"));
-    Path log = Path.of(System.getProperty("tidemark.it.logs", "target/it-logs"), "crash-recovery.log");
+    Path log =
+        Path.of(System.getProperty("tidemark.it.logs", "target/it-logs"), "crash-recovery.log");
     Random random = new Random(11);
 
     AtomicBoolean writing = new AtomicBoolean(true);
@@ -91,7 +91,9 @@ class CrashRecoveryIT {
       writer.join();
     }
     assertThat(killsDuringCopy).as("kills that landed during the copy").isGreaterThanOrEqualTo(1);
-    assertThat(killsDuringStreaming).as("kills that landed during streaming").isGreaterThanOrEqualTo(1);
+    assertThat(killsDuringStreaming)
+        .as("kills that landed during streaming")
+        .isGreaterThanOrEqualTo(1);
     assertThat(workload.writes()).isGreaterThan(500);
     assertThat(p.query("SELECT count(*) FROM tidemark.checkpoint WHERE collection = 'items'"))
         .containsExactly("1");

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * A TCP proxy between the engine and MongoDB drops every connection for a few seconds, twice,
- * while writes continue directly on the server: once during the copy (a find cursor, which the
- * driver does not resume: Tidemark reconnects with backoff and resumes the copy from its last
- * chunk) and once during streaming (the driver resumes the change stream; Tidemark logs the
- * outage). The table must converge, and the log must show the retries.
+ * A TCP proxy between the engine and MongoDB drops every connection for a few seconds, twice, while
+ * writes continue directly on the server: once during the copy (a find cursor, which the driver
+ * does not resume: Tidemark reconnects with backoff and resumes the copy from its last chunk) and
+ * once during streaming (the driver resumes the change stream; Tidemark logs the outage). The table
+ * must converge, and the log must show the retries.
  */
 class NetworkCutIT {
 
@@ -68,8 +68,11 @@ class NetworkCutIT {
             }
           };
       String uri =
-          "mongodb://127.0.0.1:" + proxy.port() + "/?serverSelectionTimeoutMS=1000&connectTimeoutMS=1000";
-      String yaml = p.viaMongoUri(uri).yaml("snapshot: { chunkSize: 500 }\ncollections:\n  - name: items");
+          "mongodb://127.0.0.1:"
+              + proxy.port()
+              + "/?serverSelectionTimeoutMS=1000&connectTimeoutMS=1000";
+      String yaml =
+          p.viaMongoUri(uri).yaml("snapshot: { chunkSize: 500 }\ncollections:\n  - name: items");
       var config = new YamlConfigLoader().parse(yaml, "test configuration");
       try (Daemon daemon = Daemon.start(config, new SimpleMeterRegistry(), cutAfterFirstChunk)) {
         TestPipeline.awaitState(daemon, CollectionState.STREAMING, Duration.ofSeconds(90));
@@ -83,9 +86,15 @@ class NetworkCutIT {
         p.awaitMatch("items", "items", Duration.ofSeconds(90));
         assertThat(proxy.cuts()).isEqualTo(2);
         double reconnects =
-            daemon.registry().get(PipelineMetrics.RECONNECTS).tag("collection", "items").counter().count();
+            daemon
+                .registry()
+                .get(PipelineMetrics.RECONNECTS)
+                .tag("collection", "items")
+                .counter()
+                .count();
         assertThat(reconnects).as("reconnects counted").isGreaterThanOrEqualTo(1);
-        assertThat(TestPipeline.status(daemon, "items").state()).isEqualTo(CollectionState.STREAMING);
+        assertThat(TestPipeline.status(daemon, "items").state())
+            .isEqualTo(CollectionState.STREAMING);
       }
     } finally {
       writing.set(false);
@@ -100,7 +109,8 @@ class NetworkCutIT {
         .anySatisfy(
             m ->
                 assertThat(m)
-                    .startsWith("items: items: reading documents for the copy failed: MongoDB is unreachable")
+                    .startsWith(
+                        "items: items: reading documents for the copy failed: MongoDB is unreachable")
                     .contains("reconnecting from the last committed position in")
                     .contains("(attempt 1)"));
     assertThat(messages)
@@ -108,6 +118,7 @@ class NetworkCutIT {
         .anySatisfy(m -> assertThat(m).startsWith("items: resuming the copy after"));
     assertThat(messages)
         .as("the outage during streaming is logged")
-        .anySatisfy(m -> assertThat(m).contains("is unreachable").contains("the driver keeps retrying"));
+        .anySatisfy(
+            m -> assertThat(m).contains("is unreachable").contains("the driver keeps retrying"));
   }
 }

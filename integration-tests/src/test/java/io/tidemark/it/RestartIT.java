@@ -14,15 +14,18 @@ import org.junit.jupiter.api.Test;
 
 /** A restart with nothing new to read must neither rewrite rows nor move the checkpoint back. */
 class RestartIT {
-  private static final String ROW_VERSIONS = "SELECT string_agg(_id || '@' || xmin::text, ',' ORDER BY _id) FROM items";
-  private static final String CHECKPOINT = "SELECT cluster_time::text || ' ' || position_token FROM tidemark.checkpoint WHERE collection = 'items'";
+  private static final String ROW_VERSIONS =
+      "SELECT string_agg(_id || '@' || xmin::text, ',' ORDER BY _id) FROM items";
+  private static final String CHECKPOINT =
+      "SELECT cluster_time::text || ' ' || position_token FROM tidemark.checkpoint WHERE collection = 'items'";
 
   @Test
   void restartWithoutWritesLeavesRowsAndCheckpointAlone() throws Exception {
     TestPipeline p = TestPipeline.create("restart");
     CounterWorkload workload = new CounterWorkload(p.collection("items"), 3);
     workload.seed(2_000);
-    String yaml = p.yaml("stream: { idleCheckpointInterval: 500ms }\ncollections:\n  - name: items");
+    String yaml =
+        p.yaml("stream: { idleCheckpointInterval: 500ms }\ncollections:\n  - name: items");
     try (Daemon daemon = p.startDaemon(yaml)) {
       TestPipeline.awaitState(daemon, CollectionState.STREAMING, Duration.ofSeconds(60));
       for (int i = 0; i < 50; i++) {

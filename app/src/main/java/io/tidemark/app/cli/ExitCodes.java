@@ -5,14 +5,19 @@ import io.tidemark.core.error.TidemarkException;
 /** Process exit codes, documented in README.md and docs/operations.md. */
 public final class ExitCodes {
   public static final int OK = 0;
+
   /** A collection failed or the run ended with an error. */
   public static final int FAILED = 1;
+
   /** The configuration or the command line is wrong. */
   public static final int CONFIG = 2;
+
   /** MongoDB or PostgreSQL could not be reached or refused the login. */
   public static final int UNAVAILABLE = 3;
+
   /** Another Tidemark process holds the pipeline's writer lock. */
   public static final int LOCKED = 4;
+
   /** verify found differences. */
   public static final int DIFFERENCES = 5;
 

@@ -6,8 +6,8 @@ import sun.misc.Signal;
 
 /**
  * Turns SIGTERM and SIGINT into a clean stop. Handling the signals ourselves, instead of a shutdown
- * hook, lets the main thread finish the stop and exit with 0: a JVM already shutting down would
- * end with the signal's status (143) instead.
+ * hook, lets the main thread finish the stop and exit with 0: a JVM already shutting down would end
+ * with the signal's status (143) instead.
  */
 final class StopSignals {
   private static final Logger log = LoggerFactory.getLogger(StopSignals.class);

@@ -9,7 +9,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The {@code tidemark} command line. Errors print one paragraph; stack traces only with --debug. */
+/**
+ * The {@code tidemark} command line. Errors print one paragraph; stack traces only with --debug.
+ */
 @Command(
     name = "tidemark",
     mixinStandardHelpOptions = true,

@@ -21,13 +21,32 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     TidemarkConfig c = config.load();
     var out = spec.commandLine().getOut();
-    out.println(config.file + ": valid. Pipeline '" + c.pipeline() + "', " + c.collections().size() + " collection(s):");
+    out.println(
+        config.file
+            + ": valid. Pipeline '"
+            + c.pipeline()
+            + "', "
+            + c.collections().size()
+            + " collection(s):");
     for (TableMapping m : c.collections()) {
       StringBuilder cols = new StringBuilder();
       for (TableMapping.TableColumn col : m.tableColumns()) {
-        cols.append(cols.length() == 0 ? "" : ", ").append(col.name()).append(' ').append(col.type().ddl());
+        cols.append(cols.length() == 0 ? "" : ", ")
+            .append(col.name())
+            .append(' ')
+            .append(col.type().ddl());
       }
-      out.println("  " + m.collection() + " -> " + c.sink().schema() + "." + m.table() + " (" + cols + "), onError " + m.onError().name().toLowerCase(java.util.Locale.ROOT));
+      out.println(
+          "  "
+              + m.collection()
+              + " -> "
+              + c.sink().schema()
+              + "."
+              + m.table()
+              + " ("
+              + cols
+              + "), onError "
+              + m.onError().name().toLowerCase(java.util.Locale.ROOT));
     }
     out.flush();
     return ExitCodes.OK;

@@ -21,12 +21,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the YAML configuration file: substitutes {@code ${NAME}} (or {@code ${NAME:-default}})
- * from the environment, parses, and binds it with {@link ConfigBinder}. Every problem is reported
- * with where it is.
+ * Reads the YAML configuration file: substitutes {@code ${NAME}} (or {@code ${NAME:-default}}) from
+ * the environment, parses, and binds it with {@link ConfigBinder}. Every problem is reported with
+ * where it is.
  */
 public final class YamlConfigLoader {
-  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+  private static final Pattern VARIABLE =
+      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
   private final Function<String, String> environment;
 
@@ -51,7 +52,8 @@ public final class YamlConfigLoader {
           ErrorCode.CONFIG_INVALID, "Configuration file " + file + " does not exist.");
     } catch (IOException e) {
       throw new TidemarkException(
-          ErrorCode.CONFIG_INVALID, "Cannot read configuration file " + file + ": " + e.getMessage());
+          ErrorCode.CONFIG_INVALID,
+          "Cannot read configuration file " + file + ": " + e.getMessage());
     }
     return parse(text, file.toString());
   }
@@ -67,7 +69,10 @@ public final class YamlConfigLoader {
       String where =
           e.getLocation() == null
               ? ""
-              : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+              : " at line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr();
       throw new TidemarkException(
           ErrorCode.CONFIG_INVALID,
           origin + " is not valid YAML" + where + ": " + e.getOriginalMessage());
@@ -127,7 +132,10 @@ public final class YamlConfigLoader {
         single = !single;
       } else if (c == '"' && !single) {
         dbl = !dbl;
-      } else if (c == '#' && !single && !dbl && (i == 0 || Character.isWhitespace(line.charAt(i - 1)))) {
+      } else if (c == '#'
+          && !single
+          && !dbl
+          && (i == 0 || Character.isWhitespace(line.charAt(i - 1)))) {
         return i;
       }
     }

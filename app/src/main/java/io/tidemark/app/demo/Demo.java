@@ -41,7 +41,9 @@ public final class Demo {
     this.out = out;
   }
 
-  /** @return true when every table matched its collection */
+  /**
+   * @return true when every table matched its collection
+   */
   public boolean run() throws Exception {
     long started = System.nanoTime();
     say("starting embedded MongoDB stand-in and embedded PostgreSQL...");
@@ -53,15 +55,20 @@ public final class Demo {
       MongoCollection<Document> orders = db.getCollection("orders");
       workload.seedOrders(orders, documents);
       workload.seedCustomers(db.getCollection("customers"), Math.max(1, documents / 5));
-      say("seeded %d orders and %d customers in %s", documents, Math.max(1, documents / 5), mongo.connectionString());
+      say(
+          "seeded %d orders and %d customers in %s",
+          documents, Math.max(1, documents / 5), mongo.connectionString());
 
-      TidemarkConfig config = new YamlConfigLoader().parse(yaml(mongo, postgres), "demo configuration");
+      TidemarkConfig config =
+          new YamlConfigLoader().parse(yaml(mongo, postgres), "demo configuration");
       long copyStart = System.nanoTime();
       Map<String, Integer> writes = new TreeMap<>();
       double copySeconds;
       try (Daemon daemon = Daemon.start(config)) {
         copySeconds = awaitStreaming(daemon, copyStart);
-        say("copy finished in %.1f s; writing for %d s at ~%d writes/s while streaming...", copySeconds, seconds, writesPerSecond);
+        say(
+            "copy finished in %.1f s; writing for %d s at ~%d writes/s while streaming...",
+            copySeconds, seconds, writesPerSecond);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long nextReport = System.nanoTime();
         long interval = TimeUnit.SECONDS.toNanos(1) / Math.max(1, writesPerSecond);
@@ -99,16 +106,23 @@ public final class Demo {
         out.println("Tidemark demo summary");
         out.printf("  orders     -> public.orders     : %s%n", ordersResult);
         out.printf("  customers  -> public.crm_customers: %s%n", customersResult);
-        out.printf("  copy: %.1f s; writes while streaming: %d (%s); converged %.1f s after the last write%n",
-            copySeconds, writes.values().stream().mapToInt(Integer::intValue).sum(), writes, convergeSeconds);
-        out.printf("  result: %s in %.1f s total%n", ok ? "MATCH" : "MISMATCH", (System.nanoTime() - started) / 1e9);
+        out.printf(
+            "  copy: %.1f s; writes while streaming: %d (%s); converged %.1f s after the last write%n",
+            copySeconds,
+            writes.values().stream().mapToInt(Integer::intValue).sum(),
+            writes,
+            convergeSeconds);
+        out.printf(
+            "  result: %s in %.1f s total%n",
+            ok ? "MATCH" : "MISMATCH", (System.nanoTime() - started) / 1e9);
         out.flush();
         return ok;
       }
     }
   }
 
-  private TableComparison.Result compare(MongoDatabase db, DataSource sink, String collection) throws java.sql.SQLException {
+  private TableComparison.Result compare(MongoDatabase db, DataSource sink, String collection)
+      throws java.sql.SQLException {
     MongoCollection<RawBsonDocument> c = db.getCollection(collection, RawBsonDocument.class);
     String table = collection.equals("customers") ? "crm_customers" : collection;
     return TableComparison.compare(c, sink, "\"public\".\"" + table + "\"", "_id", "doc");
@@ -120,7 +134,8 @@ public final class Demo {
       boolean allStreaming = true;
       for (CollectionStatus s : daemon.status()) {
         if (s.state() == CollectionState.FAILED) {
-          throw new IllegalStateException("collection " + s.collection() + " failed: " + s.lastError());
+          throw new IllegalStateException(
+              "collection " + s.collection() + " failed: " + s.lastError());
         }
         allStreaming &= s.state() == CollectionState.STREAMING;
       }
@@ -138,9 +153,12 @@ public final class Demo {
   private void report(Daemon daemon) {
     StringBuilder line = new StringBuilder("  progress:");
     for (CollectionStatus s : daemon.status()) {
-      line.append(String.format(" %s %s copied %d/%d", s.collection(), s.state(), s.rowsCopied(), s.rowsEstimated()));
+      line.append(
+          String.format(
+              " %s %s copied %d/%d", s.collection(), s.state(), s.rowsCopied(), s.rowsEstimated()));
       if (s.copyEtaSeconds() >= 0) {
-        line.append(String.format(" (%.0f rows/s, ETA %d s)", s.copyRatePerSecond(), s.copyEtaSeconds()));
+        line.append(
+            String.format(" (%.0f rows/s, ETA %d s)", s.copyRatePerSecond(), s.copyEtaSeconds()));
       }
       line.append(String.format(", %d events applied;", s.eventsApplied()));
     }
@@ -148,10 +166,13 @@ public final class Demo {
   }
 
   private static String yaml(StandInMongo mongo, EmbeddedPostgres postgres) {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "pipeline: demo",
         "source: { uri: \"" + mongo.connectionString() + "\", database: " + DATABASE + " }",
-        "sink: { jdbcUrl: \"" + postgres.getJdbcUrl("postgres", "postgres") + "\", username: postgres, password: postgres, schema: public }",
+        "sink: { jdbcUrl: \""
+            + postgres.getJdbcUrl("postgres", "postgres")
+            + "\", username: postgres, password: postgres, schema: public }",
         "collections:",
         "  - name: orders",
         "  - name: customers",

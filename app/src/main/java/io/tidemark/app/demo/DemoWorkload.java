@@ -34,13 +34,19 @@ public final class DemoWorkload {
       items.add(
           new Document("sku", SKUS[random.nextInt(SKUS.length)])
               .append("qty", 1 + random.nextInt(5))
-              .append("price", new Decimal128(new java.math.BigDecimal(random.nextInt(10000)).movePointLeft(2))));
+              .append(
+                  "price",
+                  new Decimal128(
+                      new java.math.BigDecimal(random.nextInt(10000)).movePointLeft(2))));
     }
     return new Document("_id", id)
         .append("customer", "c" + random.nextInt(1000))
         .append("status", "new")
         .append("placedAt", new Date(1_700_000_000_000L + random.nextInt(1_000_000_000)))
-        .append("shipping", new Document("city", CITIES[random.nextInt(CITIES.length)]).append("express", random.nextBoolean()))
+        .append(
+            "shipping",
+            new Document("city", CITIES[random.nextInt(CITIES.length)])
+                .append("express", random.nextBoolean()))
         .append("items", items)
         .append("touches", 0);
   }
@@ -48,7 +54,10 @@ public final class DemoWorkload {
   public Document customer(int id) {
     return new Document("_id", "c" + id)
         .append("email", "user" + id + "@example.com")
-        .append("address", new Document("city", CITIES[random.nextInt(CITIES.length)]).append("zip", String.format("%05d", random.nextInt(99999))))
+        .append(
+            "address",
+            new Document("city", CITIES[random.nextInt(CITIES.length)])
+                .append("zip", String.format("%05d", random.nextInt(99999))))
         .append("tags", List.of("demo", random.nextBoolean() ? "vip" : "regular"));
   }
 
@@ -86,10 +95,14 @@ public final class DemoWorkload {
     }
     int id = liveOrders.get(random.nextInt(liveOrders.size()));
     if (dice < 60) {
-      orders.updateOne(Filters.eq("_id", id), Updates.combine(Updates.set("status", "shipped"), Updates.inc("touches", 1)));
+      orders.updateOne(
+          Filters.eq("_id", id),
+          Updates.combine(Updates.set("status", "shipped"), Updates.inc("touches", 1)));
       return "update";
     } else if (dice < 75) {
-      orders.updateOne(Filters.eq("_id", id), Updates.combine(Updates.unset("shipping.express"), Updates.inc("touches", 1)));
+      orders.updateOne(
+          Filters.eq("_id", id),
+          Updates.combine(Updates.unset("shipping.express"), Updates.inc("touches", 1)));
       return "update";
     } else if (dice < 88) {
       orders.replaceOne(Filters.eq("_id", id), order(id).append("status", "replaced"));

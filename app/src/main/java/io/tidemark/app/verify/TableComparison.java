@@ -20,8 +20,7 @@ import org.bson.RawBsonDocument;
  * Compares a collection with its table under the whole-document mapping: every document must have
  * exactly one row whose {@code doc} equals the document (as JSON, numbers compared by value).
  *
- * <p>Holds the table's documents in memory: meant for the demo and tests, not for production
- * sizes.
+ * <p>Holds the table's documents in memory: meant for the demo and tests, not for production sizes.
  */
 public final class TableComparison {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,8 +46,20 @@ public final class TableComparison {
       if (matches()) {
         return documents + " documents, " + rows + " rows: identical";
       }
-      return documents + " documents, " + rows + " rows: " + missingCount + " missing "
-          + missing + ", " + extraCount + " extra " + extra + ", " + differentCount + " different "
+      return documents
+          + " documents, "
+          + rows
+          + " rows: "
+          + missingCount
+          + " missing "
+          + missing
+          + ", "
+          + extraCount
+          + " extra "
+          + extra
+          + ", "
+          + differentCount
+          + " different "
           + different;
     }
   }
@@ -96,8 +107,14 @@ public final class TableComparison {
     Counter extra = new Counter();
     rows.keySet().forEach(extra::add);
     return new Result(
-        documents, rowCount, missing.count, extra.count, different.count,
-        missing.examples, extra.examples, different.examples);
+        documents,
+        rowCount,
+        missing.count,
+        extra.count,
+        different.count,
+        missing.examples,
+        extra.examples,
+        different.examples);
   }
 
   static boolean sameJson(String a, String b) {

@@ -50,7 +50,11 @@ public final class ConfigBinder {
             sink.string(ConfigKeys.SINK_METADATA_SCHEMA),
             sink.positiveInt(ConfigKeys.SINK_POOL_SIZE));
     if (sinkConfig.jdbcUrl() != null && !sinkConfig.jdbcUrl().startsWith("jdbc:postgresql:")) {
-      sink.problem("jdbcUrl", "'" + sinkConfig.jdbcUrl() + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db)");
+      sink.problem(
+          "jdbcUrl",
+          "'"
+              + sinkConfig.jdbcUrl()
+              + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db)");
     }
 
     List<TableMapping> collections = new ArrayList<>();

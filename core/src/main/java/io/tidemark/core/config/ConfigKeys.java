@@ -2,7 +2,10 @@ package io.tidemark.core.config;
 
 import java.util.List;
 
-/** Every configuration key Tidemark accepts. The reference in docs/configuration.md is made from this list. */
+/**
+ * Every configuration key Tidemark accepts. The reference in docs/configuration.md is made from
+ * this list.
+ */
 public final class ConfigKeys {
   private ConfigKeys() {}
 

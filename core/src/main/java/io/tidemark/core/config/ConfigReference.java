@@ -15,11 +15,14 @@ public final class ConfigReference {
   public static String markdown() {
     StringBuilder out = new StringBuilder();
     out.append("# Configuration reference\n\n")
-        .append("<!-- Generated from ConfigKeys.java by ConfigReference; do not edit by hand. -->\n")
-        .append("<!-- Regenerate: ./mvnw -q -pl core exec:java -Dexec.mainClass=io.tidemark.core.config.ConfigReference -Dexec.args=docs/configuration.md -->\n\n")
+        .append(
+            "<!-- Generated from ConfigKeys.java by ConfigReference; do not edit by hand. -->\n")
+        .append(
+            "<!-- Regenerate: ./mvnw -q -pl core exec:java -Dexec.mainClass=io.tidemark.core.config.ConfigReference -Dexec.args=docs/configuration.md -->\n\n")
         .append("Tidemark reads one YAML file. `${NAME}` is replaced from the environment before")
         .append(" parsing (`${NAME:-default}` gives a default); a missing variable is an error.")
-        .append(" Unknown keys are errors, and every problem is reported at once with its path.\n\n")
+        .append(
+            " Unknown keys are errors, and every problem is reported at once with its path.\n\n")
         .append("Durations are written `500ms`, `5s`, `2m`, `1h`; sizes `512KB`, `16MB`, `1GB`.\n");
     Map<String, List<ConfigKey>> bySection = new LinkedHashMap<>();
     for (ConfigKey key : ConfigKeys.ALL) {
@@ -27,14 +30,24 @@ public final class ConfigReference {
     }
     for (Map.Entry<String, List<ConfigKey>> section : bySection.entrySet()) {
       String title = section.getKey().isEmpty() ? "Top level" : "`" + section.getKey() + "`";
-      out.append("\n## ").append(title).append("\n\n")
+      out.append("\n## ")
+          .append(title)
+          .append("\n\n")
           .append("| key | type | default | meaning |\n")
           .append("|---|---|---|---|\n");
       for (ConfigKey key : section.getValue()) {
-        out.append("| `").append(key.path()).append("` | ").append(key.type().replace("|", "\\|"))
+        out.append("| `")
+            .append(key.path())
+            .append("` | ")
+            .append(key.type().replace("|", "\\|"))
             .append(" | ")
-            .append(key.required() ? "**required**" : key.defaultValue() == null ? "none" : "`" + key.defaultValue() + "`")
-            .append(" | ").append(key.description().replace("|", "\\|")).append(" |\n");
+            .append(
+                key.required()
+                    ? "**required**"
+                    : key.defaultValue() == null ? "none" : "`" + key.defaultValue() + "`")
+            .append(" | ")
+            .append(key.description().replace("|", "\\|"))
+            .append(" |\n");
       }
     }
     return out.toString();

@@ -14,12 +14,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A YAML mapping being bound, with its path for messages. Reads only declared keys and reports,
- * at the end, every key it was not asked for.
+ * A YAML mapping being bound, with its path for messages. Reads only declared keys and reports, at
+ * the end, every key it was not asked for.
  */
 final class ConfigSection {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
-  private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern BYTES =
+      Pattern.compile("(\\d+)\\s*(B|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
 
   private final String path;
   private final Map<String, Object> values;
@@ -73,23 +74,29 @@ final class ConfigSection {
   }
 
   int positiveInt(ConfigKey key) {
-    return parse(key, text -> {
-      int n = Integer.parseInt(text.trim());
-      if (n <= 0) {
-        throw new IllegalArgumentException("must be at least 1");
-      }
-      return n;
-    }, 1);
+    return parse(
+        key,
+        text -> {
+          int n = Integer.parseInt(text.trim());
+          if (n <= 0) {
+            throw new IllegalArgumentException("must be at least 1");
+          }
+          return n;
+        },
+        1);
   }
 
   double positiveNumber(ConfigKey key) {
-    return parse(key, text -> {
-      double d = Double.parseDouble(text.trim());
-      if (!(d > 0)) {
-        throw new IllegalArgumentException("must be greater than 0");
-      }
-      return d;
-    }, 1.0);
+    return parse(
+        key,
+        text -> {
+          double d = Double.parseDouble(text.trim());
+          if (!(d > 0)) {
+            throw new IllegalArgumentException("must be greater than 0");
+          }
+          return d;
+        },
+        1.0);
   }
 
   Duration duration(ConfigKey key) {
@@ -112,7 +119,8 @@ final class ConfigSection {
       return fallback;
     } catch (IllegalArgumentException e) {
       String why = e instanceof NumberFormatException ? "not a number" : e.getMessage();
-      problems.add(keyPath(key.name()), "'" + text + "' is not a valid " + key.type() + " (" + why + ")");
+      problems.add(
+          keyPath(key.name()), "'" + text + "' is not a valid " + key.type() + " (" + why + ")");
       return fallback;
     }
   }
@@ -139,12 +147,13 @@ final class ConfigSection {
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
-    long bytes = switch (unit) {
-      case "KB" -> Math.multiplyExact(n, 1L << 10);
-      case "MB" -> Math.multiplyExact(n, 1L << 20);
-      case "GB" -> Math.multiplyExact(n, 1L << 30);
-      default -> n;
-    };
+    long bytes =
+        switch (unit) {
+          case "KB" -> Math.multiplyExact(n, 1L << 10);
+          case "MB" -> Math.multiplyExact(n, 1L << 20);
+          case "GB" -> Math.multiplyExact(n, 1L << 30);
+          default -> n;
+        };
     if (bytes <= 0) {
       throw new IllegalArgumentException("must be greater than 0");
     }
@@ -169,7 +178,9 @@ final class ConfigSection {
       return out;
     }
     for (int i = 0; i < items.size(); i++) {
-      out.add(new ConfigSection(keyPath(name) + "[" + i + "]", childPattern(name) + "[]", items.get(i), problems));
+      out.add(
+          new ConfigSection(
+              keyPath(name) + "[" + i + "]", childPattern(name) + "[]", items.get(i), problems));
     }
     return out;
   }

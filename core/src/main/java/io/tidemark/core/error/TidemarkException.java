@@ -1,9 +1,9 @@
 package io.tidemark.core.error;
 
 /**
- * The one exception type Tidemark throws for expected failures. The message is written for a
- * human: what failed, where, the live numbers and the fix. {@link #databaseCode()} carries the
- * database's own code (SQLSTATE, MongoDB error code) when there is one.
+ * The one exception type Tidemark throws for expected failures. The message is written for a human:
+ * what failed, where, the live numbers and the fix. {@link #databaseCode()} carries the database's
+ * own code (SQLSTATE, MongoDB error code) when there is one.
  */
 public class TidemarkException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -19,8 +19,7 @@ public class TidemarkException extends RuntimeException {
     this(code, message, null, cause);
   }
 
-  public TidemarkException(
-      ErrorCode code, String message, String databaseCode, Throwable cause) {
+  public TidemarkException(ErrorCode code, String message, String databaseCode, Throwable cause) {
     super(message, cause);
     this.code = code;
     this.databaseCode = databaseCode;

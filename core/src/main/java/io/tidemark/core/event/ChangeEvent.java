@@ -31,7 +31,8 @@ public record ChangeEvent(
       throw new IllegalArgumentException(operation + " event without its document at " + position);
     }
     if (!operation.endsStream() && key == null) {
-      throw new IllegalArgumentException(operation + " event without a document key at " + position);
+      throw new IllegalArgumentException(
+          operation + " event without a document key at " + position);
     }
   }
 

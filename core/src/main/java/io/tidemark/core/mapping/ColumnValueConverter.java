@@ -22,8 +22,10 @@ public final class ColumnValueConverter {
   private static final BigInteger INT_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
   private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
   private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+
   /** Largest magnitude below which every integer is exact in a double. */
   private static final long EXACT_DOUBLE_LIMIT = 1L << 53;
+
   /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the range written as ISO timestamps. */
   private static final long MIN_ISO_MILLIS = -62135596800000L;
 
@@ -64,8 +66,15 @@ public final class ColumnValueConverter {
       return new ValueRejectedException(
           field,
           column,
-          value.typeName() + " " + shortForm() + " cannot be stored in column " + column + " "
-              + type.ddl() + ": " + why);
+          value.typeName()
+              + " "
+              + shortForm()
+              + " cannot be stored in column "
+              + column
+              + " "
+              + type.ddl()
+              + ": "
+              + why);
     }
 
     private String shortForm() {
@@ -120,7 +129,8 @@ public final class ColumnValueConverter {
       try {
         return exact.toBigIntegerExact();
       } catch (ArithmeticException e) {
-        throw reject("it has a fractional part that would be lost; use numeric or double precision");
+        throw reject(
+            "it has a fractional part that would be lost; use numeric or double precision");
       }
     }
 
@@ -198,7 +208,8 @@ public final class ColumnValueConverter {
                 + type.scale()
                 + ", so it would be rounded; widen the scale or use numeric");
       }
-      int integerDigits = stripped.signum() == 0 ? 0 : Math.max(0, stripped.precision() - stripped.scale());
+      int integerDigits =
+          stripped.signum() == 0 ? 0 : Math.max(0, stripped.precision() - stripped.scale());
       if (integerDigits > type.length() - type.scale()) {
         throw reject("too many digits before the decimal point; widen the precision");
       }

@@ -45,7 +45,8 @@ public record SqlType(Kind kind, int length, int scale) {
   public static final SqlType JSONB = new SqlType(Kind.JSONB, 0, 0);
 
   private static final Pattern WITH_ARGS =
-      Pattern.compile("(varchar|character varying|numeric|decimal)\\s*\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\)");
+      Pattern.compile(
+          "(varchar|character varying|numeric|decimal)\\s*\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\)");
 
   /** The names users may write, for error messages and the configuration reference. */
   public static final String ACCEPTED =

@@ -136,8 +136,11 @@ public final class CollectionPipeline implements Runnable {
                 () ->
                     new TidemarkException(
                         ErrorCode.INTERNAL,
-                        ctx.collection() + ": the copy is marked done but no stream position is"
-                            + " stored; run 'tidemark resnapshot " + ctx.collection() + "'"));
+                        ctx.collection()
+                            + ": the copy is marked done but no stream position is"
+                            + " stored; run 'tidemark resnapshot "
+                            + ctx.collection()
+                            + "'"));
     new StreamApplier(ctx).stream(start, progress.consistentAfter());
   }
 

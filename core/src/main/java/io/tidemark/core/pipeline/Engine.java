@@ -62,7 +62,8 @@ public final class Engine {
       t.join(left);
       all &= !t.isAlive();
     }
-    log.info("pipeline {}: stopped{}", name, all ? "" : " (some collections did not finish in time)");
+    log.info(
+        "pipeline {}: stopped{}", name, all ? "" : " (some collections did not finish in time)");
     return all;
   }
 

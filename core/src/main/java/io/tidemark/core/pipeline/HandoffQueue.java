@@ -9,10 +9,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToLongFunction;
 
 /**
- * The bounded queue between a reader thread and a writer thread, bounded both in items and in
- * bytes so that memory stays flat whatever the backlog: a full queue makes the reader wait
- * (back-pressure). The reader ends its side with {@link #finish()} or {@link #fail(Throwable)};
- * the writer sees the failure after it has taken every item queued before it.
+ * The bounded queue between a reader thread and a writer thread, bounded both in items and in bytes
+ * so that memory stays flat whatever the backlog: a full queue makes the reader wait
+ * (back-pressure). The reader ends its side with {@link #finish()} or {@link #fail(Throwable)}; the
+ * writer sees the failure after it has taken every item queued before it.
  */
 final class HandoffQueue<T> {
   private final int maxItems;
@@ -143,7 +143,6 @@ final class HandoffQueue<T> {
     if (t instanceof TidemarkException te) {
       return te;
     }
-    return new TidemarkException(
-        ErrorCode.INTERNAL, "reader thread failed unexpectedly: " + t, t);
+    return new TidemarkException(ErrorCode.INTERNAL, "reader thread failed unexpectedly: " + t, t);
   }
 }

@@ -3,9 +3,9 @@ package io.tidemark.core.pipeline;
 import io.tidemark.core.position.Position;
 
 /**
- * Called at the phase boundaries of a collection, after the sink committed. Tests use it to
- * provoke races and faults at exact points (a network cut after the first chunk, a write between
- * the copy and the stream); operators' tooling may use it to observe progress.
+ * Called at the phase boundaries of a collection, after the sink committed. Tests use it to provoke
+ * races and faults at exact points (a network cut after the first chunk, a write between the copy
+ * and the stream); operators' tooling may use it to observe progress.
  *
  * <p>Called on the collection's thread: an implementation must be quick and must not throw.
  */

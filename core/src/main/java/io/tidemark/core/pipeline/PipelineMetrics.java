@@ -4,14 +4,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.tidemark.core.event.Operation;
 import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.event.Operation;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The meters of one collection. Names are documented in docs/operations.md; every meter carries
- * the {@code collection} tag. Built once per collection so the hot path only increments.
+ * The meters of one collection. Names are documented in docs/operations.md; every meter carries the
+ * {@code collection} tag. Built once per collection so the hot path only increments.
  */
 public final class PipelineMetrics {
   public static final String ROWS_COPIED = "tidemark.snapshot.rows";
@@ -34,20 +34,39 @@ public final class PipelineMetrics {
   public PipelineMetrics(MeterRegistry registry, String collection) {
     this.registry = registry;
     this.collection = collection;
-    this.rowsCopied = Counter.builder(ROWS_COPIED).tag("collection", collection)
-        .description("Rows committed by the initial copy").register(registry);
-    this.deadLetters = Counter.builder(DEAD_LETTERS).tag("collection", collection)
-        .description("Documents written to the dead-letter table").register(registry);
-    this.reconnects = Counter.builder(RECONNECTS).tag("collection", collection)
-        .description("Reconnects after a retriable failure").register(registry);
-    this.batchEvents = DistributionSummary.builder(BATCH_EVENTS).tag("collection", collection)
-        .description("Change events per sink transaction").register(registry);
-    this.commitLatency = Timer.builder(COMMIT_LATENCY).tag("collection", collection)
-        .description("Time to commit one sink transaction").register(registry);
+    this.rowsCopied =
+        Counter.builder(ROWS_COPIED)
+            .tag("collection", collection)
+            .description("Rows committed by the initial copy")
+            .register(registry);
+    this.deadLetters =
+        Counter.builder(DEAD_LETTERS)
+            .tag("collection", collection)
+            .description("Documents written to the dead-letter table")
+            .register(registry);
+    this.reconnects =
+        Counter.builder(RECONNECTS)
+            .tag("collection", collection)
+            .description("Reconnects after a retriable failure")
+            .register(registry);
+    this.batchEvents =
+        DistributionSummary.builder(BATCH_EVENTS)
+            .tag("collection", collection)
+            .description("Change events per sink transaction")
+            .register(registry);
+    this.commitLatency =
+        Timer.builder(COMMIT_LATENCY)
+            .tag("collection", collection)
+            .description("Time to commit one sink transaction")
+            .register(registry);
     for (Operation op : Operation.values()) {
-      applied.put(op, Counter.builder(EVENTS_APPLIED).tag("collection", collection)
-          .tag("operation", op.name().toLowerCase(java.util.Locale.ROOT))
-          .description("Change events committed to the sink").register(registry));
+      applied.put(
+          op,
+          Counter.builder(EVENTS_APPLIED)
+              .tag("collection", collection)
+              .tag("operation", op.name().toLowerCase(java.util.Locale.ROOT))
+              .description("Change events committed to the sink")
+              .register(registry));
     }
   }
 
@@ -56,7 +75,10 @@ public final class PipelineMetrics {
   }
 
   void error(ErrorCode code) {
-    Counter.builder(ERRORS).tag("collection", collection)
-        .tag("code", code.name()).register(registry).increment();
+    Counter.builder(ERRORS)
+        .tag("collection", collection)
+        .tag("code", code.name())
+        .register(registry)
+        .increment();
   }
 }

@@ -29,7 +29,8 @@ final class RowChanges {
       String where =
           mapping.collection() + "." + e.field() + " (document _id " + document.key() + ")";
       if (mapping.onError() == OnError.DEADLETTER) {
-        return new RowChange.DeadLetter(document.key(), document.toJson(), where + ": " + e.reason());
+        return new RowChange.DeadLetter(
+            document.key(), document.toJson(), where + ": " + e.reason());
       }
       throw new TidemarkException(
           ErrorCode.MAPPING_FAILED,

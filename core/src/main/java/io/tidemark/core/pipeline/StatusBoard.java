@@ -21,7 +21,10 @@ final class StatusBoard {
   private final AtomicLong rowsCopied = new AtomicLong();
   private final AtomicLong eventsApplied = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
-  /** Grows whenever anything is committed; lets the retry loop see whether an attempt progressed. */
+
+  /**
+   * Grows whenever anything is committed; lets the retry loop see whether an attempt progressed.
+   */
   private final AtomicLong commits = new AtomicLong();
 
   StatusBoard(String collection, String table) {

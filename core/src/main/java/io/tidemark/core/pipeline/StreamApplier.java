@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows one collection's change stream from a committed position: a reader thread fills a
- * bounded queue, this thread groups events into sink transactions, coalesces each key to its last
- * state and commits rows together with the position they reach.
+ * Follows one collection's change stream from a committed position: a reader thread fills a bounded
+ * queue, this thread groups events into sink transactions, coalesces each key to its last state and
+ * commits rows together with the position they reach.
  *
  * <p>A batch is committed as soon as the queue runs dry (low latency under light load) or when it
  * reaches {@code batchSize}, {@code maxBatchBytes} or {@code maxBatchDelay} (throughput under
@@ -131,7 +131,8 @@ final class StreamApplier {
         && consistentAfter != null
         && !consistentAfter.isAfter(position.clusterTime())) {
       ctx.status().state(CollectionState.STREAMING);
-      log.info("{}: caught up with the copy; the table is consistent from now on", ctx.collection());
+      log.info(
+          "{}: caught up with the copy; the table is consistent from now on", ctx.collection());
     }
     return position;
   }

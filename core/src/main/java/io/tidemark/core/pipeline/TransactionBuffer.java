@@ -27,6 +27,7 @@ final class TransactionBuffer {
   private Position readyPosition;
 
   private final List<ChangeEvent> pending = new ArrayList<>();
+
   /**
    * Transactions whose end is not proven yet. Usually one; several when transactions share a
    * cluster time (sharded clusters, and any deployment since MongoDB 8.0).

@@ -12,7 +12,8 @@ public record ClusterTime(long seconds, long increment) implements Comparable<Cl
 
   public ClusterTime {
     if (seconds < 0 || increment < 0) {
-      throw new IllegalArgumentException("cluster time parts must be >= 0: " + seconds + "/" + increment);
+      throw new IllegalArgumentException(
+          "cluster time parts must be >= 0: " + seconds + "/" + increment);
     }
   }
 

@@ -3,9 +3,7 @@ package io.tidemark.core.spi;
 import io.tidemark.core.event.ChangeEvent;
 import io.tidemark.core.position.Position;
 
-/**
- * An open change stream on one collection. Used by one reader thread; close it.
- */
+/** An open change stream on one collection. Used by one reader thread; close it. */
 public interface ChangeCursor extends AutoCloseable {
 
   /**
@@ -15,9 +13,9 @@ public interface ChangeCursor extends AutoCloseable {
   ChangeEvent tryNext();
 
   /**
-   * Where to resume to skip everything read so far, including stretches of the source's log
-   * without changes for this collection (MongoDB's post-batch resume token). Null until the
-   * source has told us a position.
+   * Where to resume to skip everything read so far, including stretches of the source's log without
+   * changes for this collection (MongoDB's post-batch resume token). Null until the source has told
+   * us a position.
    */
   Position position();
 

@@ -27,8 +27,8 @@ public interface ChangeSink extends AutoCloseable {
   void beginSnapshot(String collection, ClusterTime startTime, long estimatedRows);
 
   /**
-   * Appends copied rows, and records {@code markAfterLast} as the point to resume the copy from,
-   * in one transaction.
+   * Appends copied rows, and records {@code markAfterLast} as the point to resume the copy from, in
+   * one transaction.
    */
   void writeSnapshotChunk(
       String collection, List<RowChange> rows, String markAfterLast, long rowsCopiedTotal);
@@ -37,15 +37,15 @@ public interface ChangeSink extends AutoCloseable {
    * Marks the copy complete and sets the stream position to start from, in one transaction.
    *
    * @param streamStart where the change stream starts (the copy's start time)
-   * @param copyEndTime the source time when the copy ended: the table is consistent once the
-   *     stream has applied past it
+   * @param copyEndTime the source time when the copy ended: the table is consistent once the stream
+   *     has applied past it
    */
   void finishSnapshot(String collection, Position streamStart, ClusterTime copyEndTime);
 
   /**
    * Applies the changes and moves the collection's position to {@code position}, in one
-   * transaction. The changes hold at most one entry per key. An empty list only moves the
-   * position. A position older than the committed one is never stored.
+   * transaction. The changes hold at most one entry per key. An empty list only moves the position.
+   * A position older than the committed one is never stored.
    */
   void applyBatch(String collection, List<RowChange> changes, Position position);
 

@@ -14,8 +14,8 @@ public interface CollectionSource {
   String name();
 
   /**
-   * The source's current operation time. Captured before a copy starts so that a stream started
-   * at this time sees every change the copy might miss.
+   * The source's current operation time. Captured before a copy starts so that a stream started at
+   * this time sees every change the copy might miss.
    */
   ClusterTime captureOperationTime();
 

@@ -2,9 +2,7 @@ package io.tidemark.core.spi;
 
 import io.tidemark.core.event.SourceDocument;
 
-/**
- * Documents of a collection in key order, for the initial copy. Used by one thread; close it.
- */
+/** Documents of a collection in key order, for the initial copy. Used by one thread; close it. */
 public interface SnapshotCursor extends AutoCloseable {
 
   /** The next document, or null at the end of the collection. */

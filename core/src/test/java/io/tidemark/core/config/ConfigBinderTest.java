@@ -65,65 +65,107 @@ class ConfigBinderTest {
     assertThat(config.source().uri()).isEqualTo("mongodb://localhost:27017/?replicaSet=rs0");
     assertThat(config.source().database()).isEqualTo("shop");
     assertThat(config.sink())
-        .isEqualTo(new SinkConfig("jdbc:postgresql://localhost:5432/shop", null, null, "public", "tidemark", 8));
+        .isEqualTo(
+            new SinkConfig(
+                "jdbc:postgresql://localhost:5432/shop", null, null, "public", "tidemark", 8));
     assertThat(config.snapshot().chunkSize()).isEqualTo(5000);
     assertThat(config.stream())
-        .isEqualTo(new TidemarkConfig.StreamConfig(
-            2000, 16L << 20, Duration.ofMillis(200), Duration.ofSeconds(5), 10_000, 64L << 20));
+        .isEqualTo(
+            new TidemarkConfig.StreamConfig(
+                2000, 16L << 20, Duration.ofMillis(200), Duration.ofSeconds(5), 10_000, 64L << 20));
     assertThat(config.retry())
-        .isEqualTo(new TidemarkConfig.RetryConfig(Duration.ofMillis(500), Duration.ofSeconds(30), 2.0));
+        .isEqualTo(
+            new TidemarkConfig.RetryConfig(Duration.ofMillis(500), Duration.ofSeconds(30), 2.0));
     assertThat(config.collections()).containsExactly(TableMapping.defaultFor("orders", "orders"));
   }
 
   @Test
   void fullConfigBindsEveryKey() {
-    Map<String, Object> tree = map(
-        "pipeline", "shop-to-pg",
-        "source", map("uri", "mongodb://u:secret@db1,db2/?replicaSet=rs0", "database", "shop"),
-        "sink", map(
-            "jdbcUrl", "jdbc:postgresql://pg:5432/dw",
-            "username", "tm",
-            "password", "hunter2",
-            "schema", "mirror",
-            "metadataSchema", "tm_meta",
-            "poolSize", 3),
-        "collections", list(
-            map(
-                "name", "orders",
-                "table", "order_rows",
-                "onError", "DeadLetter",
-                "documentColumn", "raw",
-                "columns", list(
-                    map("field", "total", "type", "numeric(12, 2)"),
-                    map("field", "address.city", "column", "city", "type", "varchar(80)"),
-                    map("field", "note"))),
-            map("name", "customers", "columns", list(map("field", "email")), "documentColumn", "")),
-        "snapshot", map("chunkSize", 100),
-        "stream", map(
-            "batchSize", 10,
-            "maxBatchBytes", "512KB",
-            "maxBatchDelay", "1s",
-            "idleCheckpointInterval", "2m",
-            "queueCapacity", 50,
-            "queueMaxBytes", "1GB"),
-        "retry", map("initialDelay", "50ms", "maxDelay", "1h", "multiplier", 1.5));
+    Map<String, Object> tree =
+        map(
+            "pipeline", "shop-to-pg",
+            "source", map("uri", "mongodb://u:secret@db1,db2/?replicaSet=rs0", "database", "shop"),
+            "sink",
+                map(
+                    "jdbcUrl", "jdbc:postgresql://pg:5432/dw",
+                    "username", "tm",
+                    "password", "hunter2",
+                    "schema", "mirror",
+                    "metadataSchema", "tm_meta",
+                    "poolSize", 3),
+            "collections",
+                list(
+                    map(
+                        "name", "orders",
+                        "table", "order_rows",
+                        "onError", "DeadLetter",
+                        "documentColumn", "raw",
+                        "columns",
+                            list(
+                                map("field", "total", "type", "numeric(12, 2)"),
+                                map(
+                                    "field",
+                                    "address.city",
+                                    "column",
+                                    "city",
+                                    "type",
+                                    "varchar(80)"),
+                                map("field", "note"))),
+                    map(
+                        "name",
+                        "customers",
+                        "columns",
+                        list(map("field", "email")),
+                        "documentColumn",
+                        "")),
+            "snapshot", map("chunkSize", 100),
+            "stream",
+                map(
+                    "batchSize", 10,
+                    "maxBatchBytes", "512KB",
+                    "maxBatchDelay", "1s",
+                    "idleCheckpointInterval", "2m",
+                    "queueCapacity", 50,
+                    "queueMaxBytes", "1GB"),
+            "retry", map("initialDelay", "50ms", "maxDelay", "1h", "multiplier", 1.5));
 
     TidemarkConfig config = ConfigBinder.bind(tree, "tidemark.yaml");
 
     assertThat(config.pipeline()).isEqualTo("shop-to-pg");
-    assertThat(config.sink()).isEqualTo(new SinkConfig("jdbc:postgresql://pg:5432/dw", "tm", "hunter2", "mirror", "tm_meta", 3));
-    assertThat(config.collections()).containsExactly(
-        new TableMapping("orders", "order_rows", "_id",
-            List.of(
-                new ColumnMapping(FieldPath.parse("total"), "total", new SqlType(SqlType.Kind.NUMERIC, 12, 2)),
-                new ColumnMapping(FieldPath.parse("address.city"), "city", new SqlType(SqlType.Kind.VARCHAR, 80, 0)),
-                new ColumnMapping(FieldPath.parse("note"), "note", SqlType.TEXT)),
-            "raw", OnError.DEADLETTER),
-        new TableMapping("customers", "customers", "_id",
-            List.of(new ColumnMapping(FieldPath.parse("email"), "email", SqlType.TEXT)), null, OnError.FAIL));
+    assertThat(config.sink())
+        .isEqualTo(
+            new SinkConfig(
+                "jdbc:postgresql://pg:5432/dw", "tm", "hunter2", "mirror", "tm_meta", 3));
+    assertThat(config.collections())
+        .containsExactly(
+            new TableMapping(
+                "orders",
+                "order_rows",
+                "_id",
+                List.of(
+                    new ColumnMapping(
+                        FieldPath.parse("total"),
+                        "total",
+                        new SqlType(SqlType.Kind.NUMERIC, 12, 2)),
+                    new ColumnMapping(
+                        FieldPath.parse("address.city"),
+                        "city",
+                        new SqlType(SqlType.Kind.VARCHAR, 80, 0)),
+                    new ColumnMapping(FieldPath.parse("note"), "note", SqlType.TEXT)),
+                "raw",
+                OnError.DEADLETTER),
+            new TableMapping(
+                "customers",
+                "customers",
+                "_id",
+                List.of(new ColumnMapping(FieldPath.parse("email"), "email", SqlType.TEXT)),
+                null,
+                OnError.FAIL));
     assertThat(config.snapshot().chunkSize()).isEqualTo(100);
-    assertThat(config.stream()).isEqualTo(new TidemarkConfig.StreamConfig(
-        10, 512L << 10, Duration.ofSeconds(1), Duration.ofMinutes(2), 50, 1L << 30));
+    assertThat(config.stream())
+        .isEqualTo(
+            new TidemarkConfig.StreamConfig(
+                10, 512L << 10, Duration.ofSeconds(1), Duration.ofMinutes(2), 50, 1L << 30));
     assertThat(config.retry())
         .isEqualTo(new TidemarkConfig.RetryConfig(Duration.ofMillis(50), Duration.ofHours(1), 1.5));
     // secrets never reach toString (and so never a log line)
@@ -133,51 +175,59 @@ class ConfigBinderTest {
   @Test
   void columnsWithoutDocumentColumnDropTheDefaultDocColumn() {
     Map<String, Object> tree = minimal();
-    tree.put("collections", list(map("name", "orders", "columns", list(map("field", "total", "type", "bigint")))));
+    tree.put(
+        "collections",
+        list(map("name", "orders", "columns", list(map("field", "total", "type", "bigint")))));
     TableMapping mapping = ConfigBinder.bind(tree, "t.yaml").collections().get(0);
     assertThat(mapping.documentColumn()).isNull();
-    assertThat(mapping.tableColumns()).extracting(TableMapping.TableColumn::name).containsExactly("_id", "total");
+    assertThat(mapping.tableColumns())
+        .extracting(TableMapping.TableColumn::name)
+        .containsExactly("_id", "total");
   }
 
   @Test
   void reportsEveryProblemTogetherWithItsYamlPath() {
-    Map<String, Object> tree = map(
-        "sorce", "typo",
-        "source", map("database", "shop"),
-        "sink", map("jdbcUrl", "jdbc:mysql://localhost/shop", "passwd", "x"),
-        "collections", list(
-            map(
-                "name", "orders",
-                "colums", "typo",
-                "columns", list(
-                    map("field", "total", "type", "nummeric"),
-                    map("field", "address.city", "column", "city"),
-                    map("field", "city"),
-                    map("type", "text"),
-                    map("field", "a..b"))),
-            map("name", "orders", "table", "orders_copy", "onError", "ignore")),
-        "stream", map("maxBatchDelay", "5 sec", "batchSize", 0, "queueMaxBytes", "lots"),
-        "retry", map("multiplier", -1));
+    Map<String, Object> tree =
+        map(
+            "sorce", "typo",
+            "source", map("database", "shop"),
+            "sink", map("jdbcUrl", "jdbc:mysql://localhost/shop", "passwd", "x"),
+            "collections",
+                list(
+                    map(
+                        "name", "orders",
+                        "colums", "typo",
+                        "columns",
+                            list(
+                                map("field", "total", "type", "nummeric"),
+                                map("field", "address.city", "column", "city"),
+                                map("field", "city"),
+                                map("type", "text"),
+                                map("field", "a..b"))),
+                    map("name", "orders", "table", "orders_copy", "onError", "ignore")),
+            "stream", map("maxBatchDelay", "5 sec", "batchSize", 0, "queueMaxBytes", "lots"),
+            "retry", map("multiplier", -1));
 
     List<String> problems = problems(tree);
 
-    assertThat(problems).containsExactlyInAnyOrder(
-        "sorce: unknown key; did you mean 'source'? Known keys here: collections, pipeline, retry, sink, snapshot, source, stream",
-        "source.uri: is required: MongoDB connection string of a replica set or sharded cluster (change streams need one).",
-        "sink.passwd: unknown key; did you mean 'password'? Known keys here: jdbcUrl, metadataSchema, password, poolSize, schema, username",
-        "sink.jdbcUrl: 'jdbc:mysql://localhost/shop' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db)",
-        "collections[0].colums: unknown key; did you mean 'columns'? Known keys here: columns, documentColumn, name, onError, table",
-        "collections[0].columns[0].type: unknown SQL type 'nummeric'; did you mean 'numeric'? Accepted: "
-            + SqlType.ACCEPTED,
-        "collections[0].columns[2].column: column 'city' appears twice in table 'orders'",
-        "collections[0].columns[3].field: is required: Dotted field path in the document, e.g. address.city or items.0.sku.",
-        "collections[0].columns[4].field: 'a..b' is not a dotted field path (empty segment)",
-        "collections[1].onError: 'ignore' is not one of: fail, deadletter",
-        "collections[1].name: collection 'orders' is listed twice",
-        "stream.batchSize: '0' is not a valid integer (must be at least 1)",
-        "stream.maxBatchDelay: '5 sec' is not a valid duration (write it like 500ms, 5s, 2m or 1h)",
-        "stream.queueMaxBytes: 'lots' is not a valid bytes (write it like 512KB, 16MB or 1GB)",
-        "retry.multiplier: '-1' is not a valid number (must be greater than 0)");
+    assertThat(problems)
+        .containsExactlyInAnyOrder(
+            "sorce: unknown key; did you mean 'source'? Known keys here: collections, pipeline, retry, sink, snapshot, source, stream",
+            "source.uri: is required: MongoDB connection string of a replica set or sharded cluster (change streams need one).",
+            "sink.passwd: unknown key; did you mean 'password'? Known keys here: jdbcUrl, metadataSchema, password, poolSize, schema, username",
+            "sink.jdbcUrl: 'jdbc:mysql://localhost/shop' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db)",
+            "collections[0].colums: unknown key; did you mean 'columns'? Known keys here: columns, documentColumn, name, onError, table",
+            "collections[0].columns[0].type: unknown SQL type 'nummeric'; did you mean 'numeric'? Accepted: "
+                + SqlType.ACCEPTED,
+            "collections[0].columns[2].column: column 'city' appears twice in table 'orders'",
+            "collections[0].columns[3].field: is required: Dotted field path in the document, e.g. address.city or items.0.sku.",
+            "collections[0].columns[4].field: 'a..b' is not a dotted field path (empty segment)",
+            "collections[1].onError: 'ignore' is not one of: fail, deadletter",
+            "collections[1].name: collection 'orders' is listed twice",
+            "stream.batchSize: '0' is not a valid integer (must be at least 1)",
+            "stream.maxBatchDelay: '5 sec' is not a valid duration (write it like 500ms, 5s, 2m or 1h)",
+            "stream.queueMaxBytes: 'lots' is not a valid bytes (write it like 512KB, 16MB or 1GB)",
+            "retry.multiplier: '-1' is not a valid number (must be greater than 0)");
   }
 
   @Test
@@ -186,16 +236,18 @@ class ConfigBinderTest {
     ((Map<String, Object>) tree.get("sink")).put("poolSize", "many");
     TidemarkException e = (TidemarkException) catchBind(tree);
     assertThat(e.getMessage())
-        .isEqualTo("tidemark.yaml has 1 problem:\n  sink.poolSize: 'many' is not a valid integer (not a number)");
+        .isEqualTo(
+            "tidemark.yaml has 1 problem:\n  sink.poolSize: 'many' is not a valid integer (not a number)");
   }
 
   @Test
   void emptyFileNamesWhatIsMissing() {
-    assertThat(problems(null)).containsExactly(
-        "(top level): the file is empty; it needs at least source, sink and collections",
-        "source.uri: is required: MongoDB connection string of a replica set or sharded cluster (change streams need one).",
-        "source.database: is required: Database holding the collections.",
-        "sink.jdbcUrl: is required: JDBC URL of the PostgreSQL database to write to.");
+    assertThat(problems(null))
+        .containsExactly(
+            "(top level): the file is empty; it needs at least source, sink and collections",
+            "source.uri: is required: MongoDB connection string of a replica set or sharded cluster (change streams need one).",
+            "source.database: is required: Database holding the collections.",
+            "sink.jdbcUrl: is required: JDBC URL of the PostgreSQL database to write to.");
   }
 
   @Test
@@ -211,17 +263,20 @@ class ConfigBinderTest {
     tree.put("sink", "jdbc:postgresql://localhost/shop");
     tree.put("collections", map("name", "orders"));
     ((Map<String, Object>) tree.get("source")).put("database", list("a", "b"));
-    assertThat(problems(tree)).contains(
-        "sink: expected a mapping of keys, found 'jdbc:postgresql://localhost/shop'",
-        "collections: expected a list, found a mapping",
-        "source.database: expected a string, found a list");
+    assertThat(problems(tree))
+        .contains(
+            "sink: expected a mapping of keys, found 'jdbc:postgresql://localhost/shop'",
+            "collections: expected a list, found a mapping",
+            "source.database: expected a string, found a list");
   }
 
   @Test
   void unknownKeyFarFromEveryKnownKeyGetsNoSuggestion() {
     Map<String, Object> tree = minimal();
     tree.put("snapshot", map("parallelism", 4));
-    assertThat(problems(tree)).singleElement().asString()
+    assertThat(problems(tree))
+        .singleElement()
+        .asString()
         .startsWith("snapshot.parallelism: unknown key")
         .doesNotContain("did you mean")
         .endsWith("Known keys here: chunkSize");
@@ -230,21 +285,27 @@ class ConfigBinderTest {
   @Test
   void twoCollectionsIntoOneTableAreRejected() {
     Map<String, Object> tree = minimal();
-    tree.put("collections", list(map("name", "orders"), map("name", "orders_v2", "table", "orders")));
-    assertThat(problems(tree)).containsExactly(
-        "collections[1].table: table 'orders' is the target of two collections");
+    tree.put(
+        "collections", list(map("name", "orders"), map("name", "orders_v2", "table", "orders")));
+    assertThat(problems(tree))
+        .containsExactly("collections[1].table: table 'orders' is the target of two collections");
   }
 
   @Test
   void columnNamedLikeTheKeyOrTheDocumentColumnIsRejected() {
     Map<String, Object> tree = minimal();
-    tree.put("collections", list(map(
-        "name", "orders",
-        "documentColumn", "total",
-        "columns", list(map("field", "legacyId", "column", "_id"), map("field", "total")))));
-    assertThat(problems(tree)).containsExactly(
-        "collections[0].columns[0].column: column '_id' appears twice in table 'orders'",
-        "collections[0].documentColumn: column 'total' is also a mapped column");
+    tree.put(
+        "collections",
+        list(
+            map(
+                "name", "orders",
+                "documentColumn", "total",
+                "columns",
+                    list(map("field", "legacyId", "column", "_id"), map("field", "total")))));
+    assertThat(problems(tree))
+        .containsExactly(
+            "collections[0].columns[0].column: column '_id' appears twice in table 'orders'",
+            "collections[0].documentColumn: column 'total' is also a mapped column");
   }
 
   @Test
@@ -253,33 +314,41 @@ class ConfigBinderTest {
     assertThat(ConfigSection.parseDuration(" 3 s ")).isEqualTo(Duration.ofSeconds(3));
     assertThat(ConfigSection.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
     assertThat(ConfigSection.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
-    assertThatThrownBy(() -> ConfigSection.parseDuration("1d")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ConfigSection.parseDuration("1.5s")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ConfigSection.parseDuration("1d"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ConfigSection.parseDuration("1.5s"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(ConfigSection.parseBytes("100")).isEqualTo(100);
     assertThat(ConfigSection.parseBytes("2kb")).isEqualTo(2048);
     assertThat(ConfigSection.parseBytes("16MB")).isEqualTo(16L << 20);
     assertThatThrownBy(() -> ConfigSection.parseBytes("0MB")).hasMessage("must be greater than 0");
   }
 
-
   @Test
   void emptyCollectionListIsRejected() {
     Map<String, Object> tree = minimal();
     tree.put("collections", list());
-    assertThat(problems(tree)).containsExactly("collections: is empty: list at least one collection");
+    assertThat(problems(tree))
+        .containsExactly("collections: is empty: list at least one collection");
   }
 
   @Test
   void hugeDurationIsReportedAsAProblem() {
     Map<String, Object> tree = minimal();
     tree.put("retry", map("maxDelay", "9999999999999999h"));
-    assertThat(problems(tree)).singleElement().asString().isEqualTo("retry.maxDelay: '9999999999999999h' is too large for a duration");
+    assertThat(problems(tree))
+        .singleElement()
+        .asString()
+        .isEqualTo("retry.maxDelay: '9999999999999999h' is too large for a duration");
   }
 
   @Test
   void hugeByteSizeIsRejectedNotWrappedAround() {
     Map<String, Object> tree = minimal();
     tree.put("stream", map("queueMaxBytes", "17179869185GB"));
-    assertThat(problems(tree)).singleElement().asString().isEqualTo("stream.queueMaxBytes: '17179869185GB' is too large for a bytes");
+    assertThat(problems(tree))
+        .singleElement()
+        .asString()
+        .isEqualTo("stream.queueMaxBytes: '17179869185GB' is too large for a bytes");
   }
 }

@@ -20,11 +20,14 @@ class ColumnValueConverterTest {
 
   /** The rejection's reason, after checking that it names the field and the column. */
   private static String rejection(Value value, String type) {
-    ValueRejectedException e = catchThrowableOfType(ValueRejectedException.class, () -> convert(value, type));
+    ValueRejectedException e =
+        catchThrowableOfType(ValueRejectedException.class, () -> convert(value, type));
     assertThat(e).as("%s into %s should be rejected", value, type).isNotNull();
     assertThat(e.field()).isEqualTo(FIELD);
     assertThat(e.column()).isEqualTo(COLUMN);
-    assertThat(e.reason()).contains("cannot be stored in column " + COLUMN + " " + SqlType.parse(type).orElseThrow().ddl());
+    assertThat(e.reason())
+        .contains(
+            "cannot be stored in column " + COLUMN + " " + SqlType.parse(type).orElseThrow().ddl());
     return e.reason();
   }
 
@@ -59,10 +62,12 @@ class ColumnValueConverterTest {
   @Test
   void numericRejectsRoundingInsteadOfRounding() {
     assertThat(rejection(decimal("12.345"), "numeric(12,2)"))
-        .isEqualTo("Decimal128 '{\"$numberDecimal\":\"12.345\"}' cannot be stored in column total_col"
-            + " numeric(12,2): it has 3 decimal places and the column keeps 2, so it would be rounded;"
-            + " widen the scale or use numeric");
-    assertThat(rejection(new Value.Double(0.125), "numeric(12,2)")).contains("it has 3 decimal places");
+        .isEqualTo(
+            "Decimal128 '{\"$numberDecimal\":\"12.345\"}' cannot be stored in column total_col"
+                + " numeric(12,2): it has 3 decimal places and the column keeps 2, so it would be rounded;"
+                + " widen the scale or use numeric");
+    assertThat(rejection(new Value.Double(0.125), "numeric(12,2)"))
+        .contains("it has 3 decimal places");
   }
 
   @Test
@@ -74,7 +79,8 @@ class ColumnValueConverterTest {
 
   @Test
   void decimalNanIsRejectedByConstrainedNumericAndKeptByUnconstrained() throws Exception {
-    assertThat(rejection(NAN, "numeric(10,2)")).endsWith(": it is not a finite number; use unconstrained numeric or jsonb");
+    assertThat(rejection(NAN, "numeric(10,2)"))
+        .endsWith(": it is not a finite number; use unconstrained numeric or jsonb");
     assertThat(convert(NAN, "numeric")).isEqualTo("NaN");
     assertThat(convert(new Value.Decimal(null, "-Infinity"), "numeric")).isEqualTo("-Infinity");
     assertThat(convert(new Value.Double(Double.NaN), "numeric")).isEqualTo("NaN");
@@ -86,7 +92,8 @@ class ColumnValueConverterTest {
         .isEqualTo("123456789012345678901234567890.000000001");
     assertThat(convert(decimal("1E+3"), "numeric")).isEqualTo("1000");
     assertThat(convert(new Value.Double(0.1), "numeric")).isEqualTo("0.1");
-    assertThat(rejection(new Value.Text("12"), "numeric")).endsWith(": it is not a number; map the field as text or jsonb");
+    assertThat(rejection(new Value.Text("12"), "numeric"))
+        .endsWith(": it is not a number; map the field as text or jsonb");
   }
 
   /** numeric(p,p) holds values below 1 in magnitude, zero included (PostgreSQL accepts 0.00). */
@@ -112,16 +119,21 @@ class ColumnValueConverterTest {
     assertThat(convert(new Value.Int64(Integer.MAX_VALUE), "integer")).isEqualTo("2147483647");
     assertThat(convert(new Value.Double(3.0), "integer")).isEqualTo("3");
     assertThat(convert(decimal("42.000"), "int4")).isEqualTo("42");
-    assertThat(convert(new Value.Int64(Long.MIN_VALUE), "bigint")).isEqualTo("-9223372036854775808");
+    assertThat(convert(new Value.Int64(Long.MIN_VALUE), "bigint"))
+        .isEqualTo("-9223372036854775808");
   }
 
   @Test
   void integerOverflowIsRejected() {
     assertThat(rejection(new Value.Int64(Integer.MAX_VALUE + 1L), "integer"))
-        .isEqualTo("Int64 '2147483648' cannot be stored in column total_col integer: out of range; use bigint or numeric");
-    assertThat(rejection(new Value.Int64(Integer.MIN_VALUE - 1L), "integer")).endsWith("out of range; use bigint or numeric");
-    assertThat(rejection(decimal("9223372036854775808"), "bigint")).endsWith("out of range; use bigint or numeric");
-    assertThat(rejection(new Value.Double(1e19), "bigint")).endsWith("out of range; use bigint or numeric");
+        .isEqualTo(
+            "Int64 '2147483648' cannot be stored in column total_col integer: out of range; use bigint or numeric");
+    assertThat(rejection(new Value.Int64(Integer.MIN_VALUE - 1L), "integer"))
+        .endsWith("out of range; use bigint or numeric");
+    assertThat(rejection(decimal("9223372036854775808"), "bigint"))
+        .endsWith("out of range; use bigint or numeric");
+    assertThat(rejection(new Value.Double(1e19), "bigint"))
+        .endsWith("out of range; use bigint or numeric");
   }
 
   @Test
@@ -130,8 +142,10 @@ class ColumnValueConverterTest {
         .endsWith(": it has a fractional part that would be lost; use numeric or double precision");
     assertThat(rejection(new Value.Double(Double.POSITIVE_INFINITY), "bigint"))
         .endsWith(": it is not a finite number; use double precision or jsonb");
-    assertThat(rejection(new Value.Bool(true), "integer")).endsWith(": it is not a number; map the field as text or jsonb");
-    assertThat(rejection(new Value.Text("7"), "bigint")).endsWith(": it is not a number; map the field as text or jsonb");
+    assertThat(rejection(new Value.Bool(true), "integer"))
+        .endsWith(": it is not a number; map the field as text or jsonb");
+    assertThat(rejection(new Value.Text("7"), "bigint"))
+        .endsWith(": it is not a number; map the field as text or jsonb");
   }
 
   // ---- double precision ----
@@ -140,26 +154,33 @@ class ColumnValueConverterTest {
   void doubleAcceptsExactValues() throws Exception {
     assertThat(convert(new Value.Double(1.5), "double precision")).isEqualTo("1.5");
     assertThat(convert(new Value.Double(Double.NaN), "float8")).isEqualTo("NaN");
-    assertThat(convert(new Value.Double(Double.NEGATIVE_INFINITY), "double")).isEqualTo("-Infinity");
+    assertThat(convert(new Value.Double(Double.NEGATIVE_INFINITY), "double"))
+        .isEqualTo("-Infinity");
     assertThat(convert(new Value.Int32(-5), "double precision")).isEqualTo("-5");
-    assertThat(convert(new Value.Int64(1L << 53), "double precision")).isEqualTo("9007199254740992");
-    assertThat(convert(new Value.Int64(-(1L << 53)), "double precision")).isEqualTo("-9007199254740992");
+    assertThat(convert(new Value.Int64(1L << 53), "double precision"))
+        .isEqualTo("9007199254740992");
+    assertThat(convert(new Value.Int64(-(1L << 53)), "double precision"))
+        .isEqualTo("-9007199254740992");
     assertThat(convert(decimal("0.5"), "double precision")).isEqualTo("0.5");
-    assertThat(convert(new Value.Decimal(null, "Infinity"), "double precision")).isEqualTo("Infinity");
+    assertThat(convert(new Value.Decimal(null, "Infinity"), "double precision"))
+        .isEqualTo("Infinity");
   }
 
   @Test
   void doubleRejectsInt64AboveTwoToThe53() {
     assertThat(rejection(new Value.Int64((1L << 53) + 1), "double precision"))
-        .isEqualTo("Int64 '9007199254740993' cannot be stored in column total_col double precision:"
-            + " a double holds integers exactly only up to 2^53; use bigint or numeric");
+        .isEqualTo(
+            "Int64 '9007199254740993' cannot be stored in column total_col double precision:"
+                + " a double holds integers exactly only up to 2^53; use bigint or numeric");
     assertThat(rejection(new Value.Int64(Long.MAX_VALUE), "double precision")).contains("2^53");
   }
 
   @Test
   void doubleRejectsDecimalsItCannotHoldExactly() {
-    assertThat(rejection(decimal("0.1"), "double precision")).endsWith("a double cannot hold it exactly; use numeric");
-    assertThat(rejection(decimal("1E+400"), "double precision")).endsWith("a double cannot hold it exactly; use numeric");
+    assertThat(rejection(decimal("0.1"), "double precision"))
+        .endsWith("a double cannot hold it exactly; use numeric");
+    assertThat(rejection(decimal("1E+400"), "double precision"))
+        .endsWith("a double cannot hold it exactly; use numeric");
     assertThat(rejection(new Value.Text("1.5"), "double precision")).contains("it is not a number");
   }
 
@@ -168,19 +189,24 @@ class ColumnValueConverterTest {
   @Test
   void timestamptzTakesDatesOnBothSidesOf1970() throws Exception {
     assertThat(convert(new Value.DateTime(0), "timestamptz")).isEqualTo("1970-01-01T00:00:00Z");
-    assertThat(convert(new Value.DateTime(-1), "timestamptz")).isEqualTo("1969-12-31T23:59:59.999Z");
+    assertThat(convert(new Value.DateTime(-1), "timestamptz"))
+        .isEqualTo("1969-12-31T23:59:59.999Z");
     assertThat(convert(new Value.DateTime(-14_182_940_000L), "timestamp with time zone"))
         .isEqualTo("1969-07-20T20:17:40Z");
-    assertThat(convert(new Value.DateTime(1_700_000_000_123L), "timestamptz")).isEqualTo("2023-11-14T22:13:20.123Z");
-    assertThat(convert(new Value.DateTime(-62135596800000L), "timestamptz")).isEqualTo("0001-01-01T00:00:00Z");
+    assertThat(convert(new Value.DateTime(1_700_000_000_123L), "timestamptz"))
+        .isEqualTo("2023-11-14T22:13:20.123Z");
+    assertThat(convert(new Value.DateTime(-62135596800000L), "timestamptz"))
+        .isEqualTo("0001-01-01T00:00:00Z");
   }
 
   @Test
   void timestamptzRejectsDatesOutsideYears1To9999AndNonDates() {
     assertThat(rejection(new Value.DateTime(-62135596800001L), "timestamptz"))
         .endsWith("it lies outside the years 1 to 9999; map the field as bigint or jsonb");
-    assertThat(rejection(new Value.DateTime(253402300800000L), "timestamptz")).contains("outside the years 1 to 9999");
-    assertThat(rejection(new Value.Text("2024-01-01"), "timestamptz")).endsWith("it is not a Date; map the field as text or jsonb");
+    assertThat(rejection(new Value.DateTime(253402300800000L), "timestamptz"))
+        .contains("outside the years 1 to 9999");
+    assertThat(rejection(new Value.Text("2024-01-01"), "timestamptz"))
+        .endsWith("it is not a Date; map the field as text or jsonb");
     assertThat(rejection(new Value.Int64(0), "timestamptz")).contains("it is not a Date");
   }
 
@@ -189,8 +215,9 @@ class ColumnValueConverterTest {
     assertThat(convert(new Value.DateTime(1_709_251_200_000L), "date")).isEqualTo("2024-03-01");
     assertThat(convert(new Value.DateTime(-86_400_000L), "date")).isEqualTo("1969-12-31");
     assertThat(rejection(new Value.DateTime(1_709_251_200_001L), "date"))
-        .isEqualTo("Date '{\"$date\":\"2024-03-01T00:00:00.001Z\"}' cannot be stored in column total_col date:"
-            + " it has a time of day that a date column would drop; use timestamptz");
+        .isEqualTo(
+            "Date '{\"$date\":\"2024-03-01T00:00:00.001Z\"}' cannot be stored in column total_col date:"
+                + " it has a time of day that a date column would drop; use timestamptz");
     assertThat(rejection(new Value.DateTime(-1), "date")).contains("time of day");
   }
 
@@ -199,7 +226,8 @@ class ColumnValueConverterTest {
   @Test
   void textTakesEveryScalarInItsReadableForm() throws Exception {
     assertThat(convert(new Value.Text("héllo"), "text")).isEqualTo("héllo");
-    assertThat(convert(new Value.ObjectId("65a1b2c3d4e5f60718293a4b"), "text")).isEqualTo("65a1b2c3d4e5f60718293a4b");
+    assertThat(convert(new Value.ObjectId("65a1b2c3d4e5f60718293a4b"), "text"))
+        .isEqualTo("65a1b2c3d4e5f60718293a4b");
     assertThat(convert(new Value.Int64(-12), "text")).isEqualTo("-12");
     assertThat(convert(new Value.Double(1.25), "text")).isEqualTo("1.25");
     assertThat(convert(decimal("1.50"), "text")).isEqualTo("1.50");
@@ -211,11 +239,13 @@ class ColumnValueConverterTest {
   @Test
   void varcharCountsCharactersNotCodeUnits() throws Exception {
     assertThat(convert(new Value.Text("héllo"), "varchar(5)")).isEqualTo("héllo");
-    assertThat(convert(new Value.Text("\uD83D\uDE00\uD83D\uDE00"), "varchar(2)")).isEqualTo("\uD83D\uDE00\uD83D\uDE00");
+    assertThat(convert(new Value.Text("\uD83D\uDE00\uD83D\uDE00"), "varchar(2)"))
+        .isEqualTo("\uD83D\uDE00\uD83D\uDE00");
     assertThat(convert(new Value.Int32(12345), "character varying(5)")).isEqualTo("12345");
     assertThat(rejection(new Value.Text("toolong"), "varchar(5)"))
-        .isEqualTo("String '\"toolong\"' cannot be stored in column total_col varchar(5): it has 7 characters,"
-            + " more than 5; widen the column or map it as text");
+        .isEqualTo(
+            "String '\"toolong\"' cannot be stored in column total_col varchar(5): it has 7 characters,"
+                + " more than 5; widen the column or map it as text");
   }
 
   @Test
@@ -229,49 +259,56 @@ class ColumnValueConverterTest {
   @Test
   void booleanTakesOnlyBooleans() throws Exception {
     assertThat(convert(new Value.Bool(true), "boolean")).isEqualTo("true");
-    assertThat(rejection(new Value.Text("true"), "bool")).endsWith("it is not a Boolean; map the field as text or jsonb");
+    assertThat(rejection(new Value.Text("true"), "bool"))
+        .endsWith("it is not a Boolean; map the field as text or jsonb");
     assertThat(rejection(new Value.Int32(1), "boolean")).contains("it is not a Boolean");
   }
 
   @Test
   void uuidTakesUuidsAndUuidText() throws Exception {
     UUID id = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
-    assertThat(convert(new Value.Uuid(id), "uuid")).isEqualTo("123e4567-e89b-12d3-a456-426614174000");
+    assertThat(convert(new Value.Uuid(id), "uuid"))
+        .isEqualTo("123e4567-e89b-12d3-a456-426614174000");
     assertThat(convert(new Value.Text("123E4567-E89B-12D3-A456-426614174000"), "uuid"))
         .isEqualTo("123e4567-e89b-12d3-a456-426614174000");
     assertThat(rejection(new Value.Text("not-a-uuid"), "uuid")).endsWith(": it is not a UUID");
-    assertThat(rejection(new Value.Binary(0, new byte[16]), "uuid")).endsWith("it is not a UUID; map the field as text, bytea or jsonb");
+    assertThat(rejection(new Value.Binary(0, new byte[16]), "uuid"))
+        .endsWith("it is not a UUID; map the field as text, bytea or jsonb");
   }
 
   @Test
   void byteaIsWrittenInHexForm() throws Exception {
-    assertThat(convert(new Value.Binary(0, new byte[] {0x00, 0x1f, (byte) 0xab, (byte) 0xff}), "bytea"))
+    assertThat(
+            convert(
+                new Value.Binary(0, new byte[] {0x00, 0x1f, (byte) 0xab, (byte) 0xff}), "bytea"))
         .isEqualTo("\\x001fabff");
     assertThat(convert(new Value.Binary(0x80, new byte[0]), "bytea")).isEqualTo("\\x");
-    assertThat(rejection(new Value.Text("abc"), "bytea")).endsWith("it is not binary data; map the field as text or jsonb");
+    assertThat(rejection(new Value.Text("abc"), "bytea"))
+        .endsWith("it is not binary data; map the field as text or jsonb");
   }
 
   @Test
   void jsonbOfEveryValueVariantIsValidJson() throws Exception {
-    List<Value> values = List.of(
-        new Value.Text("quote \" backslash \\ newline \n nul \u0000 bell \u0007 é"),
-        new Value.Int32(Integer.MIN_VALUE),
-        new Value.Int64(Long.MAX_VALUE),
-        new Value.Double(1.5),
-        new Value.Double(-0.0),
-        new Value.Double(1e300),
-        new Value.Double(4.9e-324),
-        new Value.Double(Double.NaN),
-        new Value.Double(Double.NEGATIVE_INFINITY),
-        new Value.Decimal(new BigDecimal("1.23E+5"), null),
-        NAN,
-        new Value.Bool(true),
-        new Value.DateTime(0),
-        new Value.DateTime(-62135596800001L),
-        new Value.ObjectId("65a1b2c3d4e5f60718293a4b"),
-        new Value.Uuid(UUID.randomUUID()),
-        new Value.Binary(0x80, new byte[] {1, 2, 3}),
-        new Value.Json("Document", "{\"a\": [1, {\"b\": null}]}"));
+    List<Value> values =
+        List.of(
+            new Value.Text("quote \" backslash \\ newline \n nul \u0000 bell \u0007 é"),
+            new Value.Int32(Integer.MIN_VALUE),
+            new Value.Int64(Long.MAX_VALUE),
+            new Value.Double(1.5),
+            new Value.Double(-0.0),
+            new Value.Double(1e300),
+            new Value.Double(4.9e-324),
+            new Value.Double(Double.NaN),
+            new Value.Double(Double.NEGATIVE_INFINITY),
+            new Value.Decimal(new BigDecimal("1.23E+5"), null),
+            NAN,
+            new Value.Bool(true),
+            new Value.DateTime(0),
+            new Value.DateTime(-62135596800001L),
+            new Value.ObjectId("65a1b2c3d4e5f60718293a4b"),
+            new Value.Uuid(UUID.randomUUID()),
+            new Value.Binary(0x80, new byte[] {1, 2, 3}),
+            new Value.Json("Document", "{\"a\": [1, {\"b\": null}]}"));
     for (Value v : values) {
       String json = convert(v, "jsonb");
       assertThat(JsonCheck.problem(json)).as("jsonb of %s: %s", v, json).isNull();

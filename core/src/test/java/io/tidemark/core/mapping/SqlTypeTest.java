@@ -21,7 +21,8 @@ class SqlTypeTest {
     assertThat(SqlType.parse(" NUMERIC( 12 , 2 ) ")).contains(new SqlType(Kind.NUMERIC, 12, 2));
     assertThat(SqlType.parse("decimal(5)")).contains(new SqlType(Kind.NUMERIC, 5, 0));
     assertThat(SqlType.parse("bool")).contains(new SqlType(Kind.BOOLEAN, 0, 0));
-    assertThat(SqlType.parse("timestamp with time zone")).contains(new SqlType(Kind.TIMESTAMPTZ, 0, 0));
+    assertThat(SqlType.parse("timestamp with time zone"))
+        .contains(new SqlType(Kind.TIMESTAMPTZ, 0, 0));
     assertThat(SqlType.parse("date")).contains(new SqlType(Kind.DATE, 0, 0));
     assertThat(SqlType.parse("uuid")).contains(new SqlType(Kind.UUID, 0, 0));
     assertThat(SqlType.parse("bytea")).contains(new SqlType(Kind.BYTEA, 0, 0));
@@ -30,9 +31,22 @@ class SqlTypeTest {
 
   @Test
   void rejectsWhatItCannotCheck() {
-    for (String bad : new String[] {
-        "nummeric", "timestamp", "json", "varchar", "varchar(0)", "varchar(10,2)", "numeric(0)",
-        "numeric(2,3)", "numeric(1001)", "numeric(-1)", "smallint", "", "text[]"}) {
+    for (String bad :
+        new String[] {
+          "nummeric",
+          "timestamp",
+          "json",
+          "varchar",
+          "varchar(0)",
+          "varchar(10,2)",
+          "numeric(0)",
+          "numeric(2,3)",
+          "numeric(1001)",
+          "numeric(-1)",
+          "smallint",
+          "",
+          "text[]"
+        }) {
       assertThat(SqlType.parse(bad)).as("'%s'", bad).isEqualTo(Optional.empty());
     }
   }

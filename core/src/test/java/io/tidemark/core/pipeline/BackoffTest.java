@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 class BackoffTest {
   private static final RetryConfig RETRY =
       new RetryConfig(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0);
+
   /** The largest double below 1, so the delay is the full ceiling. */
   private static final double ALMOST_ONE = Math.nextDown(1.0);
 
@@ -60,15 +61,15 @@ class BackoffTest {
 
   @Test
   void neverZero() {
-    Backoff backoff =
-        new Backoff(new RetryConfig(Duration.ZERO, Duration.ZERO, 2.0), () -> 0.0);
+    Backoff backoff = new Backoff(new RetryConfig(Duration.ZERO, Duration.ZERO, 2.0), () -> 0.0);
     assertThat(backoff.delayFor(1)).isEqualTo(Duration.ofMillis(1));
   }
 
   @Test
   void fractionalMultiplierGrowsSlowly() {
     Backoff backoff =
-        new Backoff(new RetryConfig(Duration.ofMillis(1000), Duration.ofMinutes(1), 1.5), () -> ALMOST_ONE);
+        new Backoff(
+            new RetryConfig(Duration.ofMillis(1000), Duration.ofMinutes(1), 1.5), () -> ALMOST_ONE);
     assertThat(backoff.delayFor(2)).isEqualTo(Duration.ofMillis(1500));
     assertThat(backoff.delayFor(3)).isEqualTo(Duration.ofMillis(2250));
   }

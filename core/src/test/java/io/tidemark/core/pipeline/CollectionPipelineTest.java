@@ -37,15 +37,18 @@ import org.junit.jupiter.api.Timeout;
 class CollectionPipelineTest {
   private static final String COLLECTION = "orders";
   private static final Duration WAIT = Duration.ofSeconds(5);
+
   /** Key column plus an integer column {@code v}. */
   private static final TableMapping WITH_V =
       new TableMapping(
           COLLECTION,
           "orders_table",
           "_id",
-          List.of(new ColumnMapping(FieldPath.parse("v"), "v", SqlType.parse("integer").orElseThrow())),
+          List.of(
+              new ColumnMapping(FieldPath.parse("v"), "v", SqlType.parse("integer").orElseThrow())),
           null,
           OnError.FAIL);
+
   private static final Position START = new Position("start", new ClusterTime(50, 0));
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -59,7 +62,8 @@ class CollectionPipelineTest {
 
   // ---- helpers ----
 
-  private static TidemarkConfig config(TableMapping mapping, int chunkSize, int batchSize, Duration idleCheckpoint) {
+  private static TidemarkConfig config(
+      TableMapping mapping, int chunkSize, int batchSize, Duration idleCheckpoint) {
     return new TidemarkConfig(
         "test",
         new TidemarkConfig.SourceConfig("mongodb://localhost/?replicaSet=rs0", "shop"),
@@ -76,10 +80,12 @@ class CollectionPipelineTest {
   }
 
   private Position position(long seconds, long increment) {
-    return new Position("ev" + (sequence++) + "@" + seconds + "." + increment, new ClusterTime(seconds, increment));
+    return new Position(
+        "ev" + (sequence++) + "@" + seconds + "." + increment, new ClusterTime(seconds, increment));
   }
 
-  private ChangeEvent change(Operation op, String key, long seconds, long increment, TransactionId txn, Object... fields) {
+  private ChangeEvent change(
+      Operation op, String key, long seconds, long increment, TransactionId txn, Object... fields) {
     return new ChangeEvent(
         op,
         new DocumentKey(key),
@@ -97,7 +103,8 @@ class CollectionPipelineTest {
     return change(Operation.DELETE, key, seconds, increment, null);
   }
 
-  private CollectionPipeline pipeline(TableMapping mapping, FakeSource source, FakeSink sink, TidemarkConfig config) {
+  private CollectionPipeline pipeline(
+      TableMapping mapping, FakeSource source, FakeSink sink, TidemarkConfig config) {
     return new CollectionPipeline(mapping, source, sink, config, registry);
   }
 
@@ -106,19 +113,21 @@ class CollectionPipelineTest {
     Thread thread = new Thread(pipeline, "test-pipeline");
     thread.setDaemon(true);
     thread.start();
-    cleanups.add(() -> {
-      pipeline.stop();
-      try {
-        thread.join(WAIT.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      assertThat(thread.isAlive()).as("pipeline thread ended after stop").isFalse();
-    });
+    cleanups.add(
+        () -> {
+          pipeline.stop();
+          try {
+            thread.join(WAIT.toMillis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          assertThat(thread.isAlive()).as("pipeline thread ended after stop").isFalse();
+        });
     return thread;
   }
 
-  private static void awaitState(CollectionPipeline pipeline, CollectionState state) throws InterruptedException {
+  private static void awaitState(CollectionPipeline pipeline, CollectionState state)
+      throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (pipeline.status().state() != state) {
       if (System.nanoTime() > deadline) {
@@ -154,12 +163,13 @@ class CollectionPipelineTest {
     start(pipeline);
 
     sink.awaitPosition(duringCopy.position());
-    assertThat(sink.log()).containsExactly(
-        "prepareTable orders_table",
-        "beginSnapshot orders at 100.1 estimated 3",
-        "chunk [a, b] mark b total 2",
-        "chunk [c] mark c total 3",
-        "finishSnapshot from at:100.1 consistent after 100.9");
+    assertThat(sink.log())
+        .containsExactly(
+            "prepareTable orders_table",
+            "beginSnapshot orders at 100.1 estimated 3",
+            "chunk [a, b] mark b total 2",
+            "chunk [c] mark c total 3",
+            "finishSnapshot from at:100.1 consistent after 100.9");
     assertThat(source.snapshotOpens).containsExactly((String) null);
     assertThat(source.streamOpens).containsExactly(source.positionAt(t0));
     awaitState(pipeline, CollectionState.CATCHING_UP); // not yet past the copy's end
@@ -191,20 +201,23 @@ class CollectionPipelineTest {
     CollectionPipeline pipeline = pipeline(WITH_V, source, sink, config(WITH_V));
     start(pipeline);
 
-    sink.await("copy finished", s -> s.log().stream().anyMatch(l -> l.startsWith("finishSnapshot")), WAIT);
+    sink.await(
+        "copy finished", s -> s.log().stream().anyMatch(l -> l.startsWith("finishSnapshot")), WAIT);
     assertThat(source.snapshotOpens).containsExactly(null, "b");
-    assertThat(sink.log()).containsExactly(
-        "prepareTable orders_table",
-        "beginSnapshot orders at 200.1 estimated 5",
-        "chunk [a, b] mark b total 2",
-        "prepareTable orders_table",
-        "chunk [c, d] mark d total 4",
-        "chunk [e] mark e total 5",
-        // the stream starts at the time captured before the first attempt, not a new one
-        "finishSnapshot from at:200.1 consistent after 200.7");
+    assertThat(sink.log())
+        .containsExactly(
+            "prepareTable orders_table",
+            "beginSnapshot orders at 200.1 estimated 5",
+            "chunk [a, b] mark b total 2",
+            "prepareTable orders_table",
+            "chunk [c, d] mark d total 4",
+            "chunk [e] mark e total 5",
+            // the stream starts at the time captured before the first attempt, not a new one
+            "finishSnapshot from at:200.1 consistent after 200.7");
     assertThat(sink.table()).containsOnlyKeys("a", "b", "c", "d", "e");
     assertThat(counter(PipelineMetrics.RECONNECTS, "collection", COLLECTION)).isEqualTo(1);
-    assertThat(counter(PipelineMetrics.ERRORS, "collection", COLLECTION, "code", "SOURCE_UNAVAILABLE"))
+    assertThat(
+            counter(PipelineMetrics.ERRORS, "collection", COLLECTION, "code", "SOURCE_UNAVAILABLE"))
         .isEqualTo(1);
     awaitState(pipeline, CollectionState.CATCHING_UP);
     assertThat(pipeline.status().rowsCopied()).isEqualTo(5);
@@ -219,16 +232,23 @@ class CollectionPipelineTest {
     source.add(FakeDocument.of("b", "v", new Value.Text("many")));
     source.add(FakeDocument.of("c", "v", new Value.Int32(3)));
     FakeSink sink = new FakeSink();
-    CollectionPipeline pipeline = pipeline(mapping, source, sink, config(mapping, 10, 100, Duration.ofSeconds(10)));
+    CollectionPipeline pipeline =
+        pipeline(mapping, source, sink, config(mapping, 10, 100, Duration.ofSeconds(10)));
     start(pipeline);
 
-    sink.await("copy finished", s -> s.log().stream().anyMatch(l -> l.startsWith("finishSnapshot")), WAIT);
+    sink.await(
+        "copy finished", s -> s.log().stream().anyMatch(l -> l.startsWith("finishSnapshot")), WAIT);
     assertThat(sink.table()).containsOnlyKeys("a", "c");
-    assertThat(sink.deadLetters()).singleElement().satisfies(dl -> {
-      assertThat(dl.key().text()).isEqualTo("b");
-      assertThat(dl.reason()).startsWith("orders.v (document _id b): String '\"many\"' cannot be stored in column v integer");
-      assertThat(dl.documentJson()).isEqualTo("{\"_id\":\"b\",\"v\":\"many\"}");
-    });
+    assertThat(sink.deadLetters())
+        .singleElement()
+        .satisfies(
+            dl -> {
+              assertThat(dl.key().text()).isEqualTo("b");
+              assertThat(dl.reason())
+                  .startsWith(
+                      "orders.v (document _id b): String '\"many\"' cannot be stored in column v integer");
+              assertThat(dl.documentJson()).isEqualTo("{\"_id\":\"b\",\"v\":\"many\"}");
+            });
     assertThat(counter(PipelineMetrics.DEAD_LETTERS, "collection", COLLECTION)).isEqualTo(1);
     assertThat(pipeline.status().deadLetters()).isEqualTo(1);
   }
@@ -239,18 +259,21 @@ class CollectionPipelineTest {
     source.add(FakeDocument.of("a", "v", new Value.Int32(1)));
     source.add(FakeDocument.of("b", "v", new Value.Int64(1L << 40)));
     FakeSink sink = new FakeSink();
-    CollectionPipeline pipeline = pipeline(WITH_V, source, sink, config(WITH_V, 10, 100, Duration.ofSeconds(10)));
+    CollectionPipeline pipeline =
+        pipeline(WITH_V, source, sink, config(WITH_V, 10, 100, Duration.ofSeconds(10)));
     Thread thread = start(pipeline);
 
     thread.join(WAIT.toMillis());
     assertThat(thread.isAlive()).as("the pipeline stops by itself").isFalse();
     assertThat(pipeline.status().state()).isEqualTo(CollectionState.FAILED);
     assertThat(pipeline.status().lastError())
-        .isEqualTo("orders.v (document _id b): Int64 '1099511627776' cannot be stored in column v"
-            + " integer: out of range; use bigint or numeric. To keep going and park such documents"
-            + " in the dead-letter table, set onError: deadletter for collection orders.");
+        .isEqualTo(
+            "orders.v (document _id b): Int64 '1099511627776' cannot be stored in column v"
+                + " integer: out of range; use bigint or numeric. To keep going and park such documents"
+                + " in the dead-letter table, set onError: deadletter for collection orders.");
     assertThat(sink.log()).noneMatch(l -> l.startsWith("chunk") || l.startsWith("finish"));
-    assertThat(counter(PipelineMetrics.ERRORS, "collection", COLLECTION, "code", "MAPPING_FAILED")).isEqualTo(1);
+    assertThat(counter(PipelineMetrics.ERRORS, "collection", COLLECTION, "code", "MAPPING_FAILED"))
+        .isEqualTo(1);
   }
 
   // ---- streaming ----
@@ -259,33 +282,48 @@ class CollectionPipelineTest {
   void coalescesSeveralEventsOnOneKeyIntoTheLastState() throws Exception {
     FakeSource source = new FakeSource(COLLECTION);
     ChangeEvent last = upsert(Operation.INSERT, "k3", 60, 8, 31);
-    source.events.addAll(List.of(
-        upsert(Operation.INSERT, "k1", 60, 1, 1),
-        upsert(Operation.UPDATE, "k1", 60, 2, 2),
-        upsert(Operation.INSERT, "k2", 60, 3, 20),
-        upsert(Operation.REPLACE, "k1", 60, 4, 3),
-        delete("k2", 60, 5),
-        upsert(Operation.INSERT, "k3", 60, 6, 30),
-        delete("k3", 60, 7),
-        last));
+    source.events.addAll(
+        List.of(
+            upsert(Operation.INSERT, "k1", 60, 1, 1),
+            upsert(Operation.UPDATE, "k1", 60, 2, 2),
+            upsert(Operation.INSERT, "k2", 60, 3, 20),
+            upsert(Operation.REPLACE, "k1", 60, 4, 3),
+            delete("k2", 60, 5),
+            upsert(Operation.INSERT, "k3", 60, 6, 30),
+            delete("k3", 60, 7),
+            last));
     FakeSink sink = new FakeSink().streamingFrom(START);
     CollectionPipeline pipeline = pipeline(WITH_V, source, sink, config(WITH_V));
     start(pipeline);
 
     sink.awaitPosition(last.position());
-    assertThat(sink.batches()).singleElement().satisfies(batch -> {
-      assertThat(batch.position()).isEqualTo(last.position());
-      assertThat(batch.changes()).hasSize(3);
-      assertThat(batch.changes().get(0)).isInstanceOfSatisfying(RowChange.Upsert.class,
-          u -> assertThat(u.row().values()).containsExactly("k1", "3"));
-      assertThat(batch.changes().get(1)).isEqualTo(new RowChange.Delete(new DocumentKey("k2")));
-      assertThat(batch.changes().get(2)).isInstanceOfSatisfying(RowChange.Upsert.class,
-          u -> assertThat(u.row().values()).containsExactly("k3", "31"));
-    });
+    assertThat(sink.batches())
+        .singleElement()
+        .satisfies(
+            batch -> {
+              assertThat(batch.position()).isEqualTo(last.position());
+              assertThat(batch.changes()).hasSize(3);
+              assertThat(batch.changes().get(0))
+                  .isInstanceOfSatisfying(
+                      RowChange.Upsert.class,
+                      u -> assertThat(u.row().values()).containsExactly("k1", "3"));
+              assertThat(batch.changes().get(1))
+                  .isEqualTo(new RowChange.Delete(new DocumentKey("k2")));
+              assertThat(batch.changes().get(2))
+                  .isInstanceOfSatisfying(
+                      RowChange.Upsert.class,
+                      u -> assertThat(u.row().values()).containsExactly("k3", "31"));
+            });
     assertThat(sink.table()).containsOnlyKeys("k1", "k3");
     assertThat(pipeline.status().eventsApplied()).isEqualTo(8);
-    assertThat(counter(PipelineMetrics.EVENTS_APPLIED, "collection", COLLECTION, "operation", "insert")).isEqualTo(4);
-    assertThat(counter(PipelineMetrics.EVENTS_APPLIED, "collection", COLLECTION, "operation", "delete")).isEqualTo(2);
+    assertThat(
+            counter(
+                PipelineMetrics.EVENTS_APPLIED, "collection", COLLECTION, "operation", "insert"))
+        .isEqualTo(4);
+    assertThat(
+            counter(
+                PipelineMetrics.EVENTS_APPLIED, "collection", COLLECTION, "operation", "delete"))
+        .isEqualTo(2);
   }
 
   @Test
@@ -295,12 +333,14 @@ class CollectionPipelineTest {
     ChangeEvent second = upsert(Operation.INSERT, "b", 61, 1, 2);
     source.events.addAll(List.of(first, second));
     FakeSink sink = new FakeSink().streamingFrom(START);
-    CollectionPipeline pipeline = pipeline(WITH_V, source, sink, config(WITH_V, 2, 1, Duration.ofSeconds(10)));
+    CollectionPipeline pipeline =
+        pipeline(WITH_V, source, sink, config(WITH_V, 2, 1, Duration.ofSeconds(10)));
     start(pipeline);
 
     sink.awaitPosition(second.position());
     // batchSize 1: one transaction per event, each with that event's own position
-    assertThat(sink.batches()).extracting(FakeSink.Batch::position)
+    assertThat(sink.batches())
+        .extracting(FakeSink.Batch::position)
         .containsExactly(first.position(), second.position());
     assertThat(source.streamOpens).containsExactly(START);
     assertThat(pipeline.status().state()).isEqualTo(CollectionState.STREAMING);
@@ -312,7 +352,8 @@ class CollectionPipelineTest {
     ChangeEvent event = upsert(Operation.INSERT, "a", 60, 1, 1);
     source.events.add(event);
     FakeSink sink = new FakeSink().streamingFrom(START);
-    CollectionPipeline pipeline = pipeline(WITH_V, source, sink, config(WITH_V, 2, 100, Duration.ofMillis(20)));
+    CollectionPipeline pipeline =
+        pipeline(WITH_V, source, sink, config(WITH_V, 2, 100, Duration.ofMillis(20)));
     start(pipeline);
     sink.awaitPosition(event.position());
 
@@ -338,8 +379,10 @@ class CollectionPipelineTest {
 
     sink.awaitPosition(e3.position());
     assertThat(source.streamOpens).containsExactly(START, e2.position());
-    assertThat(sink.table()).containsExactly(Map.entry("a", row("a", 3)), Map.entry("b", row("b", 2)));
-    assertThat(sink.batches()).extracting(FakeSink.Batch::position)
+    assertThat(sink.table())
+        .containsExactly(Map.entry("a", row("a", 3)), Map.entry("b", row("b", 2)));
+    assertThat(sink.batches())
+        .extracting(FakeSink.Batch::position)
         .containsExactly(e2.position(), e3.position());
     assertThat(counter(PipelineMetrics.RECONNECTS, "collection", COLLECTION)).isEqualTo(1);
     awaitState(pipeline, CollectionState.STREAMING);
@@ -365,7 +408,9 @@ class CollectionPipelineTest {
         .contains("Table orders_table keeps its last state")
         .contains("'tidemark resnapshot orders'");
     assertThat(sink.table()).containsOnlyKeys("a");
-    assertThat(counter(PipelineMetrics.ERRORS, "collection", COLLECTION, "code", "COLLECTION_INVALIDATED"))
+    assertThat(
+            counter(
+                PipelineMetrics.ERRORS, "collection", COLLECTION, "code", "COLLECTION_INVALIDATED"))
         .isEqualTo(1);
     assertThat(counter(PipelineMetrics.RECONNECTS, "collection", COLLECTION)).isZero();
   }
@@ -373,22 +418,25 @@ class CollectionPipelineTest {
   @Test
   void valueThatDoesNotFitStopsTheCollectionWhenOnErrorIsFail() throws Exception {
     FakeSource source = new FakeSource(COLLECTION);
-    source.events.addAll(List.of(
-        upsert(Operation.INSERT, "a", 60, 1, 1),
-        change(Operation.INSERT, "b", 60, 2, null, "v", new Value.Double(2.5)),
-        upsert(Operation.INSERT, "c", 60, 3, 3)));
+    source.events.addAll(
+        List.of(
+            upsert(Operation.INSERT, "a", 60, 1, 1),
+            change(Operation.INSERT, "b", 60, 2, null, "v", new Value.Double(2.5)),
+            upsert(Operation.INSERT, "c", 60, 3, 3)));
     // a busy cluster: the reader keeps handing over heartbeats, so it notices the closed queue
     source.tickingIdle = true;
     FakeSink sink = new FakeSink().streamingFrom(START);
-    CollectionPipeline pipeline = pipeline(WITH_V, source, sink, config(WITH_V, 2, 3, Duration.ofSeconds(10)));
+    CollectionPipeline pipeline =
+        pipeline(WITH_V, source, sink, config(WITH_V, 2, 3, Duration.ofSeconds(10)));
     Thread thread = start(pipeline);
 
     thread.join(WAIT.toMillis());
     assertThat(thread.isAlive()).isFalse();
     assertThat(pipeline.status().state()).isEqualTo(CollectionState.FAILED);
     assertThat(pipeline.status().lastError())
-        .startsWith("orders.v (document _id b): Double '2.5' cannot be stored in column v integer: it has a"
-            + " fractional part that would be lost")
+        .startsWith(
+            "orders.v (document _id b): Double '2.5' cannot be stored in column v integer: it has a"
+                + " fractional part that would be lost")
         .endsWith("set onError: deadletter for collection orders.");
     // nothing of the failing batch was committed, and the checkpoint did not move
     assertThat(sink.batches()).isEmpty();
@@ -396,10 +444,10 @@ class CollectionPipelineTest {
   }
 
   /**
-   * The writer fails (here: a value that does not fit) while the reader's cursor is idle. The reader
-   * only learns that the queue was closed from its next {@code put}, so on a quiet stream {@code
-   * StreamApplier.stream} waits the full 10 s in {@code reader.join} before the failure surfaces,
-   * and the reader thread then keeps polling its open cursor until someone calls stop().
+   * The writer fails (here: a value that does not fit) while the reader's cursor is idle. The
+   * reader only learns that the queue was closed from its next {@code put}, so on a quiet stream
+   * {@code StreamApplier.stream} waits the full 10 s in {@code reader.join} before the failure
+   * surfaces, and the reader thread then keeps polling its open cursor until someone calls stop().
    */
   @Test
   void writerFailureEndsTheStreamPromptlyWhileTheCursorIsIdle() throws Exception {
@@ -428,21 +476,28 @@ class CollectionPipelineTest {
     TableMapping mapping = withOnError(OnError.DEADLETTER);
     FakeSource source = new FakeSource(COLLECTION);
     ChangeEvent last = upsert(Operation.INSERT, "c", 60, 3, 3);
-    source.events.addAll(List.of(
-        upsert(Operation.INSERT, "a", 60, 1, 1),
-        change(Operation.INSERT, "b", 60, 2, null, "v", new Value.Double(2.5)),
-        last));
+    source.events.addAll(
+        List.of(
+            upsert(Operation.INSERT, "a", 60, 1, 1),
+            change(Operation.INSERT, "b", 60, 2, null, "v", new Value.Double(2.5)),
+            last));
     FakeSink sink = new FakeSink().streamingFrom(START);
     CollectionPipeline pipeline = pipeline(mapping, source, sink, config(mapping));
     start(pipeline);
 
     sink.awaitPosition(last.position());
-    assertThat(sink.batches()).singleElement().satisfies(batch -> {
-      assertThat(batch.changes()).extracting(c -> c.getClass().getSimpleName() + " " + c.key())
-          .containsExactly("Upsert a", "DeadLetter b", "Upsert c");
-      RowChange.DeadLetter dl = (RowChange.DeadLetter) batch.changes().get(1);
-      assertThat(dl.reason()).startsWith("orders.v (document _id b): Double '2.5' cannot be stored in column v integer");
-    });
+    assertThat(sink.batches())
+        .singleElement()
+        .satisfies(
+            batch -> {
+              assertThat(batch.changes())
+                  .extracting(c -> c.getClass().getSimpleName() + " " + c.key())
+                  .containsExactly("Upsert a", "DeadLetter b", "Upsert c");
+              RowChange.DeadLetter dl = (RowChange.DeadLetter) batch.changes().get(1);
+              assertThat(dl.reason())
+                  .startsWith(
+                      "orders.v (document _id b): Double '2.5' cannot be stored in column v integer");
+            });
     assertThat(sink.table()).containsOnlyKeys("a", "c");
     assertThat(pipeline.status().deadLetters()).isEqualTo(1);
     assertThat(pipeline.status().state()).isEqualTo(CollectionState.STREAMING);
@@ -454,10 +509,11 @@ class CollectionPipelineTest {
     FakeSource source = new FakeSource(COLLECTION);
     TransactionId txn = new TransactionId("lsid-1", 4);
     ChangeEvent plain = upsert(Operation.INSERT, "a", 60, 1, 1);
-    source.events.addAll(List.of(
-        plain,
-        change(Operation.INSERT, "x", 61, 0, txn, "v", new Value.Int32(5)),
-        change(Operation.INSERT, "y", 61, 0, txn, "v", new Value.Int32(6))));
+    source.events.addAll(
+        List.of(
+            plain,
+            change(Operation.INSERT, "x", 61, 0, txn, "v", new Value.Int32(5)),
+            change(Operation.INSERT, "y", 61, 0, txn, "v", new Value.Int32(6))));
     FakeSink sink = new FakeSink().streamingFrom(START);
     CollectionPipeline pipeline = pipeline(WITH_V, source, sink, config(WITH_V));
     Thread thread = start(pipeline);
@@ -481,7 +537,8 @@ class CollectionPipelineTest {
     source.events.addAll(List.of(x, y));
     FakeSink sink = new FakeSink().streamingFrom(START);
     // batchSize 1 must not split the transaction either
-    CollectionPipeline pipeline = pipeline(WITH_V, source, sink, config(WITH_V, 2, 1, Duration.ofSeconds(10)));
+    CollectionPipeline pipeline =
+        pipeline(WITH_V, source, sink, config(WITH_V, 2, 1, Duration.ofSeconds(10)));
     start(pipeline);
 
     Thread.sleep(250);
@@ -489,10 +546,13 @@ class CollectionPipelineTest {
     Position pastIt = new Position("pbrt", new ClusterTime(61, 1));
     source.idlePosition = pastIt;
     sink.awaitPosition(pastIt);
-    assertThat(sink.batches()).singleElement().satisfies(b -> {
-      assertThat(b.changes()).extracting(c -> c.key().text()).containsExactly("x", "y");
-      assertThat(b.position()).isEqualTo(pastIt);
-    });
+    assertThat(sink.batches())
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.changes()).extracting(c -> c.key().text()).containsExactly("x", "y");
+              assertThat(b.position()).isEqualTo(pastIt);
+            });
   }
 
   /**
@@ -519,9 +579,10 @@ class CollectionPipelineTest {
         for (int k = 0; k < n; k++) {
           Operation op = ops[random.nextInt(ops.length)];
           String key = "k" + random.nextInt(4);
-          ChangeEvent e = op == Operation.DELETE
-              ? change(op, key, seconds, 0, txn)
-              : change(op, key, seconds, 0, txn, "v", new Value.Int32(random.nextInt(1000)));
+          ChangeEvent e =
+              op == Operation.DELETE
+                  ? change(op, key, seconds, 0, txn)
+                  : change(op, key, seconds, 0, txn, "v", new Value.Int32(random.nextInt(1000)));
           events.add(e);
           insideTransaction.put(e.position(), txn != null && k < n - 1);
           if (e.document() != null) {
@@ -536,8 +597,12 @@ class CollectionPipelineTest {
       Position end = new Position("pbrt-end", new ClusterTime(seconds + 1, 0));
       source.idlePosition = end;
       FakeSink sink = new FakeSink().streamingFrom(START);
-      CollectionPipeline pipeline = pipeline(
-          WITH_V, source, sink, config(WITH_V, 2, 1 + random.nextInt(8), Duration.ofSeconds(10)));
+      CollectionPipeline pipeline =
+          pipeline(
+              WITH_V,
+              source,
+              sink,
+              config(WITH_V, 2, 1 + random.nextInt(8), Duration.ofSeconds(10)));
       Thread thread = start(pipeline);
 
       sink.awaitPosition(end);

@@ -15,8 +15,8 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * An in-memory sink: a table (key → column values), the committed progress of one collection, and
- * a log of every call, so tests can check what was committed together with what.
+ * An in-memory sink: a table (key → column values), the committed progress of one collection, and a
+ * log of every call, so tests can check what was committed together with what.
  */
 final class FakeSink implements ChangeSink {
   /** One committed stream batch. */
@@ -50,13 +50,27 @@ final class FakeSink implements ChangeSink {
   @Override
   public synchronized CollectionProgress loadProgress(String collection) {
     return new CollectionProgress(
-        state, startTime, mark, rowsCopied, estimated, consistentAfter, Optional.ofNullable(position));
+        state,
+        startTime,
+        mark,
+        rowsCopied,
+        estimated,
+        consistentAfter,
+        Optional.ofNullable(position));
   }
 
   @Override
-  public synchronized void beginSnapshot(String collection, ClusterTime startTime, long estimatedRows) {
-    log.add("beginSnapshot " + collection + " at " + startTime.seconds() + "." + startTime.increment()
-        + " estimated " + estimatedRows);
+  public synchronized void beginSnapshot(
+      String collection, ClusterTime startTime, long estimatedRows) {
+    log.add(
+        "beginSnapshot "
+            + collection
+            + " at "
+            + startTime.seconds()
+            + "."
+            + startTime.increment()
+            + " estimated "
+            + estimatedRows);
     this.state = SnapshotState.RUNNING;
     this.startTime = startTime;
     this.estimated = estimatedRows;
@@ -75,16 +89,23 @@ final class FakeSink implements ChangeSink {
   }
 
   @Override
-  public synchronized void finishSnapshot(String collection, Position streamStart, ClusterTime copyEndTime) {
-    log.add("finishSnapshot from " + streamStart.token() + " consistent after "
-        + copyEndTime.seconds() + "." + copyEndTime.increment());
+  public synchronized void finishSnapshot(
+      String collection, Position streamStart, ClusterTime copyEndTime) {
+    log.add(
+        "finishSnapshot from "
+            + streamStart.token()
+            + " consistent after "
+            + copyEndTime.seconds()
+            + "."
+            + copyEndTime.increment());
     this.state = SnapshotState.DONE;
     this.position = streamStart;
     this.consistentAfter = copyEndTime;
   }
 
   @Override
-  public synchronized void applyBatch(String collection, List<RowChange> changes, Position newPosition) {
+  public synchronized void applyBatch(
+      String collection, List<RowChange> changes, Position newPosition) {
     java.util.Set<String> keys = new java.util.HashSet<>();
     for (RowChange c : changes) {
       if (!keys.add(c.key().text())) {
@@ -137,12 +158,22 @@ final class FakeSink implements ChangeSink {
   }
 
   /** Polls until the condition holds; fails with the sink's state after the timeout. */
-  void await(String what, Predicate<FakeSink> condition, Duration timeout) throws InterruptedException {
+  void await(String what, Predicate<FakeSink> condition, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.test(this)) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what + "; sink log " + log()
-            + ", table " + table() + ", position " + position() + ", batches " + batches());
+        throw new AssertionError(
+            "timed out waiting for "
+                + what
+                + "; sink log "
+                + log()
+                + ", table "
+                + table()
+                + ", position "
+                + position()
+                + ", batches "
+                + batches());
       }
       Thread.sleep(5);
     }

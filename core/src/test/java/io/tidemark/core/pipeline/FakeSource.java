@@ -43,7 +43,8 @@ final class FakeSource implements ChangeSource, CollectionSource {
    */
   volatile boolean tickingIdle;
 
-  private final java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong ticks =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** The first snapshot cursor fails after returning this many documents; -1 for never. */
   volatile int failCopyAfter = -1;
@@ -111,7 +112,8 @@ final class FakeSource implements ChangeSource, CollectionSource {
       @Override
       public SourceDocument next() {
         if (returned == failAfter) {
-          throw new TidemarkException(ErrorCode.SOURCE_UNAVAILABLE, name + ": connection reset (test)");
+          throw new TidemarkException(
+              ErrorCode.SOURCE_UNAVAILABLE, name + ": connection reset (test)");
         }
         if (!it.hasNext()) {
           return null;
@@ -150,7 +152,8 @@ final class FakeSource implements ChangeSource, CollectionSource {
       @Override
       public ChangeEvent tryNext() {
         if (next == failAt && failStreamWhen.getAsBoolean()) {
-          throw new TidemarkException(ErrorCode.SOURCE_UNAVAILABLE, name + ": primary stepped down (test)");
+          throw new TidemarkException(
+              ErrorCode.SOURCE_UNAVAILABLE, name + ": primary stepped down (test)");
         }
         if (next == failAt || next >= events.size()) {
           pause();

@@ -7,8 +7,8 @@ import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -22,11 +22,13 @@ class HandoffQueueTest {
     return new HandoffQueue<>(maxItems, maxBytes, Integer::longValue);
   }
 
-  private final ExecutorService putter = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "test-putter");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService putter =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "test-putter");
+            t.setDaemon(true);
+            return t;
+          });
 
   @AfterEach
   void stopPutter() {
@@ -34,14 +36,16 @@ class HandoffQueueTest {
   }
 
   private CompletableFuture<Boolean> putAsync(HandoffQueue<Integer> q, int item) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return q.put(item);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }, putter);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return q.put(item);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+        },
+        putter);
   }
 
   private static void assertStillBlocked(CompletableFuture<Boolean> put) throws Exception {
@@ -115,13 +119,15 @@ class HandoffQueueTest {
   @Test
   void pollWakesUpWhenAnItemArrives() throws Exception {
     HandoffQueue<Integer> q = queue(10, 100);
-    CompletableFuture<Integer> taken = CompletableFuture.supplyAsync(() -> {
-      try {
-        return q.poll(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Integer> taken =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return q.poll(5, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     Thread.sleep(50);
     q.put(7);
     assertThat(taken.get(2, TimeUnit.SECONDS)).isEqualTo(7);
@@ -150,23 +156,29 @@ class HandoffQueueTest {
     IllegalStateException bug = new IllegalStateException("boom");
     q.fail(bug);
     assertThatThrownBy(() -> q.poll(1, TimeUnit.SECONDS))
-        .isInstanceOfSatisfying(TidemarkException.class, e -> {
-          assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
-          assertThat(e.getCause()).isSameAs(bug);
-          assertThat(e.getMessage()).contains("reader thread failed unexpectedly").contains("boom");
-        });
+        .isInstanceOfSatisfying(
+            TidemarkException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
+              assertThat(e.getCause()).isSameAs(bug);
+              assertThat(e.getMessage())
+                  .contains("reader thread failed unexpectedly")
+                  .contains("boom");
+            });
   }
 
   @Test
   void failureWakesAWaitingPoll() throws Exception {
     HandoffQueue<Integer> q = queue(10, 100);
-    CompletableFuture<Integer> taken = CompletableFuture.supplyAsync(() -> {
-      try {
-        return q.poll(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Integer> taken =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return q.poll(5, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     Thread.sleep(50);
     q.fail(new TidemarkException(ErrorCode.SOURCE_UNAVAILABLE, "gone"));
     assertThatThrownBy(() -> taken.get(2, TimeUnit.SECONDS))
@@ -183,7 +195,8 @@ class HandoffQueueTest {
     assertThat(q.poll(1, TimeUnit.SECONDS)).isEqualTo(1);
     long start = System.nanoTime();
     assertThat(q.poll(5, TimeUnit.SECONDS)).isNull();
-    assertThat(System.nanoTime() - start).as("returns at once, not after the timeout")
+    assertThat(System.nanoTime() - start)
+        .as("returns at once, not after the timeout")
         .isLessThan(TimeUnit.SECONDS.toNanos(1));
     assertThat(q.isDrained()).isTrue();
   }

@@ -26,7 +26,8 @@ class TransactionBufferTest {
 
   private ChangeEvent event(String key, long seconds, long increment, TransactionId txn) {
     Position p = new Position("ev" + (counter++), new ClusterTime(seconds, increment));
-    return new ChangeEvent(Operation.INSERT, FakeDocument.of(key).key(), FakeDocument.of(key), p, txn, null);
+    return new ChangeEvent(
+        Operation.INSERT, FakeDocument.of(key).key(), FakeDocument.of(key), p, txn, null);
   }
 
   private static Position at(long seconds, long increment) {
@@ -228,9 +229,9 @@ class TransactionBufferTest {
 
   /**
    * Random streams of plain events and transactions (each transaction contiguous except for plain
-   * events at its current time, possibly over several cluster times), with heartbeats and commits at
-   * random points. At every commit the events committed so far are a prefix of the stream and hold
-   * each transaction completely or not at all; the committed position never goes backwards.
+   * events at its current time, possibly over several cluster times), with heartbeats and commits
+   * at random points. At every commit the events committed so far are a prefix of the stream and
+   * hold each transaction completely or not at all; the committed position never goes backwards.
    */
   @Test
   void neverSplitsATransactionInRandomStreams() {
@@ -306,8 +307,12 @@ class TransactionBufferTest {
   }
 
   private static void assertWhole(
-      long seed, List<ChangeEvent> stream, List<ChangeEvent> committed, Map<TransactionId, Integer> sizes) {
-    assertThat(committed).as("seed %d: committed events are a prefix of the stream", seed)
+      long seed,
+      List<ChangeEvent> stream,
+      List<ChangeEvent> committed,
+      Map<TransactionId, Integer> sizes) {
+    assertThat(committed)
+        .as("seed %d: committed events are a prefix of the stream", seed)
         .isEqualTo(stream.subList(0, committed.size()));
     Map<TransactionId, Integer> seen = new HashMap<>();
     for (ChangeEvent e : committed) {
@@ -316,11 +321,12 @@ class TransactionBufferTest {
       }
     }
     Set<TransactionId> partial = new HashSet<>();
-    seen.forEach((txn, n) -> {
-      if (!n.equals(sizes.get(txn))) {
-        partial.add(txn);
-      }
-    });
+    seen.forEach(
+        (txn, n) -> {
+          if (!n.equals(sizes.get(txn))) {
+            partial.add(txn);
+          }
+        });
     assertThat(partial).as("seed %d: transactions committed in part", seed).isEmpty();
   }
 }

@@ -52,7 +52,8 @@ public final class FakeDocument implements SourceDocument {
   @Override
   public String toJson() {
     StringBuilder out = new StringBuilder("{\"_id\":").append(JsonText.quote(key.text()));
-    fields.forEach((k, v) -> out.append(',').append(JsonText.quote(k)).append(':').append(JsonText.of(v)));
+    fields.forEach(
+        (k, v) -> out.append(',').append(JsonText.quote(k)).append(':').append(JsonText.of(v)));
     return out.append('}').toString();
   }
 

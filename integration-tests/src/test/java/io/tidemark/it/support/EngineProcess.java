@@ -26,7 +26,8 @@ public final class EngineProcess implements AutoCloseable {
     String path = System.getProperty("tidemark.jar", "../app/target/tidemark.jar");
     Path jar = Path.of(path);
     if (!Files.exists(jar)) {
-      throw new IllegalStateException(jar + " is missing: build the app module first (./mvnw package)");
+      throw new IllegalStateException(
+          jar + " is missing: build the app module first (./mvnw package)");
     }
     return jar;
   }
@@ -51,14 +52,20 @@ public final class EngineProcess implements AutoCloseable {
   }
 
   /** Runs {@code tidemark.jar ARGS...} to completion; returns exit code and output. */
-  public static Outcome runToEnd(Path workDir, String... args) throws IOException, InterruptedException {
+  public static Outcome runToEnd(Path workDir, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));
     File out = Files.createTempFile(workDir, "cli", ".out").toFile();
-    Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).redirectOutput(out).start();
+    Process p =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(out)
+            .start();
     if (!p.waitFor(90, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("tidemark " + String.join(" ", args) + " did not finish in 90 s");

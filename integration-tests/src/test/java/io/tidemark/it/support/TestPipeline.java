@@ -90,8 +90,13 @@ public final class TestPipeline {
         "\n",
         "pipeline: it",
         "source: { uri: \"" + mongoUri + "\", database: " + databaseName + " }",
-        "sink: { jdbcUrl: \"" + jdbcUrl + "\", username: \"" + postgres.username()
-            + "\", password: \"" + postgres.password() + "\", schema: public, poolSize: 4 }",
+        "sink: { jdbcUrl: \""
+            + jdbcUrl
+            + "\", username: \""
+            + postgres.username()
+            + "\", password: \""
+            + postgres.password()
+            + "\", schema: public, poolSize: 4 }",
         "retry: { initialDelay: 200ms, maxDelay: 2s }",
         extra,
         "");
@@ -129,7 +134,9 @@ public final class TestPipeline {
       Thread.sleep(300);
     }
     assertThat(last).as("table %s never matched collection %s", table, collection).isNotNull();
-    assertThat(last.matches()).as("table %s vs collection %s: %s", table, collection, last).isTrue();
+    assertThat(last.matches())
+        .as("table %s vs collection %s: %s", table, collection, last)
+        .isTrue();
     return last;
   }
 
@@ -141,7 +148,8 @@ public final class TestPipeline {
         () -> "collections did not all reach " + state + ": " + daemon.status());
   }
 
-  public static void await(BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> message)
+  public static void await(
+      BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> message)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
@@ -153,7 +161,10 @@ public final class TestPipeline {
   }
 
   public static CollectionStatus status(Daemon daemon, String collection) {
-    return daemon.status().stream().filter(s -> s.collection().equals(collection)).findFirst().orElseThrow();
+    return daemon.status().stream()
+        .filter(s -> s.collection().equals(collection))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** Runs a query and returns the first column of every row as text. */

@@ -44,15 +44,21 @@ public final class MongoChangeSource implements ChangeSource {
     } catch (IllegalArgumentException e) {
       throw new TidemarkException(
           ErrorCode.CONFIG_INVALID,
-          "source.uri: '" + ConnectionStrings.mask(config.uri()) + "' is not a MongoDB connection"
-              + " string (" + e.getMessage() + ")");
+          "source.uri: '"
+              + ConnectionStrings.mask(config.uri())
+              + "' is not a MongoDB connection"
+              + " string ("
+              + e.getMessage()
+              + ")");
     }
     MongoClientSettings settings =
         MongoClientSettings.builder()
             .applyConnectionString(uri)
             .applicationName("tidemark")
             .applyToClusterSettings(
-                b -> b.serverSelectionTimeout(serverSelectionTimeout.toMillis(), TimeUnit.MILLISECONDS))
+                b ->
+                    b.serverSelectionTimeout(
+                        serverSelectionTimeout.toMillis(), TimeUnit.MILLISECONDS))
             .applyToServerSettings(b -> b.addServerListener(new ConnectivityLog()))
             .build();
     MongoClient client = MongoClients.create(settings);

@@ -82,8 +82,7 @@ final class MongoErrors {
           code,
           e);
     }
-    return new TidemarkException(
-        ErrorCode.SOURCE_FAILED, where + ": " + firstLine(e), code, e);
+    return new TidemarkException(ErrorCode.SOURCE_FAILED, where + ": " + firstLine(e), code, e);
   }
 
   private static boolean isTransient(RuntimeException e) {

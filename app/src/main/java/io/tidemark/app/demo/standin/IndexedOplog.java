@@ -27,9 +27,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * insert only after releasing the collection's lock, which let a concurrent delete of the same
  * {@code _id} be logged first.
  *
- * <p>Threading: appending, truncating and waiting synchronize on this object, which keeps the
- * clock and the map in step (a reader can never see an entry before an older one is in the map).
- * Readers iterate the concurrent map without locking.
+ * <p>Threading: appending, truncating and waiting synchronize on this object, which keeps the clock
+ * and the map in step (a reader can never see an entry before an older one is in the map). Readers
+ * iterate the concurrent map without locking.
  */
 final class IndexedOplog implements Oplog {
 

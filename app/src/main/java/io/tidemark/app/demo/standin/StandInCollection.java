@@ -10,9 +10,9 @@ import de.bwaldvogel.mongo.oplog.Oplog;
 import io.tidemark.app.demo.standin.OplogEntry.Operation;
 
 /**
- * A memory collection that appends each write to the {@link IndexedOplog} while it still holds
- * the collection's lock, so that the oplog order is the order in which writes became visible (the
- * stock server logs an insert after releasing the lock).
+ * A memory collection that appends each write to the {@link IndexedOplog} while it still holds the
+ * collection's lock, so that the oplog order is the order in which writes became visible (the stock
+ * server logs an insert after releasing the lock).
  *
  * <p>It logs from the per-document hooks of the stock collection ({@code addDocument}, {@code
  * removeDocument}, {@code handleUpdate}); every write path goes through them, including upserts,
@@ -104,7 +104,6 @@ final class StandInCollection extends MemoryCollection {
   }
 
   private void log(Operation operation, Object id, Document document, Document description) {
-    oplog.append(
-        operation, getDatabaseName(), getCollectionName(), id, document, description);
+    oplog.append(operation, getDatabaseName(), getCollectionName(), id, document, description);
   }
 }

@@ -15,7 +15,8 @@ import java.util.Set;
  */
 final class TypeQueryCompat {
   /** BSON type codes the stand-in knows (its BsonType enum). */
-  private static final Set<Integer> KNOWN = Set.of(1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 16, 17, 18, 19, -1, 127);
+  private static final Set<Integer> KNOWN =
+      Set.of(1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 16, 17, 18, 19, -1, 127);
 
   private TypeQueryCompat() {}
 

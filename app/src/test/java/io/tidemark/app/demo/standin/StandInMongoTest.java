@@ -75,7 +75,8 @@ class StandInMongoTest {
     BsonTimestamp afterInsert = operationTime();
     BsonTimestamp again = operationTime();
 
-    List<ChangeStreamDocument<Document>> events = read(collection.watch().startAtOperationTime(before), 1);
+    List<ChangeStreamDocument<Document>> events =
+        read(collection.watch().startAtOperationTime(before), 1);
 
     assertThat(afterInsert).isGreaterThan(before).isEqualTo(again);
     assertThat(events.get(0).getClusterTime()).isEqualTo(afterInsert);
@@ -84,22 +85,44 @@ class StandInMongoTest {
   @Test
   void operationTimeIsInEveryReply() {
     Document isMaster = client.getDatabase("admin").runCommand(new Document("isMaster", 1));
-    Document insert = database.runCommand(new Document("insert", "items")
-        .append("documents", List.of(new Document("_id", 1), new Document("_id", 2))));
-    Document update = database.runCommand(new Document("update", "items").append("updates",
-        List.of(new Document("q", new Document("_id", 1)).append("u", new Document("$set", new Document("v", 1))))));
+    Document insert =
+        database.runCommand(
+            new Document("insert", "items")
+                .append("documents", List.of(new Document("_id", 1), new Document("_id", 2))));
+    Document update =
+        database.runCommand(
+            new Document("update", "items")
+                .append(
+                    "updates",
+                    List.of(
+                        new Document("q", new Document("_id", 1))
+                            .append("u", new Document("$set", new Document("v", 1))))));
     Document find = database.runCommand(new Document("find", "items").append("batchSize", 1));
-    Document getMore = database.runCommand(new Document("getMore", find.get("cursor", Document.class).getLong("id"))
-        .append("collection", "items").append("batchSize", 10));
-    Document aggregate = database.runCommand(new Document("aggregate", "items")
-        .append("pipeline", List.of()).append("cursor", new Document()));
+    Document getMore =
+        database.runCommand(
+            new Document("getMore", find.get("cursor", Document.class).getLong("id"))
+                .append("collection", "items")
+                .append("batchSize", 10));
+    Document aggregate =
+        database.runCommand(
+            new Document("aggregate", "items")
+                .append("pipeline", List.of())
+                .append("cursor", new Document()));
     Document count = database.runCommand(new Document("count", "items"));
-    Document delete = database.runCommand(new Document("delete", "items")
-        .append("deletes", List.of(new Document("q", new Document("_id", 2)).append("limit", 1))));
+    Document delete =
+        database.runCommand(
+            new Document("delete", "items")
+                .append(
+                    "deletes",
+                    List.of(new Document("q", new Document("_id", 2)).append("limit", 1))));
 
     assertThat(List.of(isMaster, insert, update, find, getMore, aggregate, count, delete))
-        .allSatisfy(reply -> assertThat(reply.get("operationTime")).isInstanceOf(BsonTimestamp.class))
-        .allSatisfy(reply -> assertThat(reply).doesNotContainKeys("$clusterTime", "logicalSessionTimeoutMinutes"));
+        .allSatisfy(
+            reply -> assertThat(reply.get("operationTime")).isInstanceOf(BsonTimestamp.class))
+        .allSatisfy(
+            reply ->
+                assertThat(reply)
+                    .doesNotContainKeys("$clusterTime", "logicalSessionTimeoutMinutes"));
     assertThat(update.get("operationTime", BsonTimestamp.class))
         .isGreaterThan(insert.get("operationTime", BsonTimestamp.class));
     assertThat(delete.get("operationTime")).isEqualTo(operationTime());
@@ -108,13 +131,17 @@ class StandInMongoTest {
   @Test
   void updateEventHasIdKeyNamespaceAndUpdateDescription() {
     BsonTimestamp start = operationTime();
-    collection.insertOne(new Document("_id", "a").append("n", 1).append("gone", true)
-        .append("sub", new Document("x", 1).append("y", 2)));
+    collection.insertOne(
+        new Document("_id", "a")
+            .append("n", 1)
+            .append("gone", true)
+            .append("sub", new Document("x", 1).append("y", 2)));
     collection.updateOne(
         Filters.eq("_id", "a"),
         Updates.combine(Updates.inc("n", 1), Updates.unset("gone"), Updates.set("sub.y", 3)));
 
-    ChangeStreamDocument<Document> update = read(collection.watch().startAtOperationTime(start), 2).get(1);
+    ChangeStreamDocument<Document> update =
+        read(collection.watch().startAtOperationTime(start), 2).get(1);
 
     assertThat(update.getOperationType()).isEqualTo(OperationType.UPDATE);
     assertThat(update.getDocumentKey()).isEqualTo(new BsonDocument("_id", new BsonString("a")));
@@ -136,7 +163,8 @@ class StandInMongoTest {
     collection.deleteOne(Filters.eq("_id", 7));
     collection.drop();
 
-    List<ChangeStreamDocument<Document>> events = read(collection.watch().startAtOperationTime(start), 5);
+    List<ChangeStreamDocument<Document>> events =
+        read(collection.watch().startAtOperationTime(start), 5);
 
     assertThat(events)
         .extracting(ChangeStreamDocument::getOperationType)
@@ -147,11 +175,15 @@ class StandInMongoTest {
             OperationType.DROP,
             OperationType.INVALIDATE);
     assertThat(events.subList(0, 4))
-        .allSatisfy(event -> assertThat(event.getNamespace().getFullName())
-            .isEqualTo(database.getName() + ".items"));
+        .allSatisfy(
+            event ->
+                assertThat(event.getNamespace().getFullName())
+                    .isEqualTo(database.getName() + ".items"));
     assertThat(events.subList(0, 3))
-        .allSatisfy(event -> assertThat(event.getDocumentKey())
-            .isEqualTo(new BsonDocument("_id", new BsonInt32(7))));
+        .allSatisfy(
+            event ->
+                assertThat(event.getDocumentKey())
+                    .isEqualTo(new BsonDocument("_id", new BsonInt32(7))));
     assertThat(events.get(1).getFullDocument()).isEqualTo(new Document("_id", 7).append("v", 2));
   }
 
@@ -163,39 +195,54 @@ class StandInMongoTest {
     BsonTimestamp atB = operationTime();
     collection.insertOne(new Document("_id", "c"));
 
-    List<ChangeStreamDocument<Document>> fromB = read(collection.watch().startAtOperationTime(atB), 2);
-    List<ChangeStreamDocument<Document>> fromA = read(collection.watch().startAtOperationTime(afterA), 3);
+    List<ChangeStreamDocument<Document>> fromB =
+        read(collection.watch().startAtOperationTime(atB), 2);
+    List<ChangeStreamDocument<Document>> fromA =
+        read(collection.watch().startAtOperationTime(afterA), 3);
 
     assertThat(ids(fromB)).containsExactly("b", "c");
     assertThat(fromB.get(0).getClusterTime()).isEqualTo(atB);
     assertThat(ids(fromA)).containsExactly("a", "b", "c");
-    assertThat(nextEventWithin(collection.watch().startAtOperationTime(atB), 3, Duration.ofMillis(300)))
-        .as("nothing after c").isNull();
+    assertThat(
+            nextEventWithin(
+                collection.watch().startAtOperationTime(atB), 3, Duration.ofMillis(300)))
+        .as("nothing after c")
+        .isNull();
   }
 
   @Test
   void resumeAfterContinuesAfterTheTokensEvent() {
     BsonTimestamp start = operationTime();
-    collection.insertMany(List.of(new Document("_id", 1), new Document("_id", 2), new Document("_id", 3)));
-    BsonDocument tokenOfFirst = read(collection.watch().startAtOperationTime(start), 1).get(0).getResumeToken();
+    collection.insertMany(
+        List.of(new Document("_id", 1), new Document("_id", 2), new Document("_id", 3)));
+    BsonDocument tokenOfFirst =
+        read(collection.watch().startAtOperationTime(start), 1).get(0).getResumeToken();
 
-    List<ChangeStreamDocument<Document>> resumed = read(collection.watch().resumeAfter(tokenOfFirst), 2);
-    List<ChangeStreamDocument<Document>> startedAfter = read(collection.watch().startAfter(tokenOfFirst), 2);
+    List<ChangeStreamDocument<Document>> resumed =
+        read(collection.watch().resumeAfter(tokenOfFirst), 2);
+    List<ChangeStreamDocument<Document>> startedAfter =
+        read(collection.watch().startAfter(tokenOfFirst), 2);
 
-    assertThat(resumed).extracting(e -> e.getDocumentKey().getInt32("_id").getValue()).containsExactly(2, 3);
-    assertThat(startedAfter).extracting(e -> e.getDocumentKey().getInt32("_id").getValue()).containsExactly(2, 3);
+    assertThat(resumed)
+        .extracting(e -> e.getDocumentKey().getInt32("_id").getValue())
+        .containsExactly(2, 3);
+    assertThat(startedAfter)
+        .extracting(e -> e.getDocumentKey().getInt32("_id").getValue())
+        .containsExactly(2, 3);
   }
 
   @Test
   void firstBatchCarriesAResumeTokenThatResumesFromTheOpeningPoint() {
     BsonDocument tokenBeforeAnyEvent;
-    try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor = collection.watch().cursor()) {
+    try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor =
+        collection.watch().cursor()) {
       assertThat(cursor.tryNext()).isNull();
       tokenBeforeAnyEvent = cursor.getResumeToken();
     }
     collection.insertOne(new Document("_id", "after-open"));
 
-    List<ChangeStreamDocument<Document>> resumed = read(collection.watch().resumeAfter(tokenBeforeAnyEvent), 1);
+    List<ChangeStreamDocument<Document>> resumed =
+        read(collection.watch().resumeAfter(tokenBeforeAnyEvent), 1);
 
     assertThat(tokenBeforeAnyEvent).isNotNull();
     assertThat(ids(resumed)).containsExactly("after-open");
@@ -209,7 +256,9 @@ class StandInMongoTest {
     collection.updateOne(Filters.eq("_id", 1), Updates.set("w", 3));
 
     List<ChangeStreamDocument<Document>> events =
-        read(collection.watch().startAtOperationTime(start).fullDocument(FullDocument.UPDATE_LOOKUP), 3);
+        read(
+            collection.watch().startAtOperationTime(start).fullDocument(FullDocument.UPDATE_LOOKUP),
+            3);
 
     Document current = new Document("_id", 1).append("v", 2).append("w", 3);
     assertThat(events.get(1).getFullDocument()).isEqualTo(current);
@@ -224,8 +273,11 @@ class StandInMongoTest {
     collection.deleteOne(Filters.eq("_id", 1));
 
     List<ChangeStreamDocument<Document>> deletes =
-        read(collection.watch(List.of(new Document("$match", new Document("operationType", "delete"))))
-            .startAtOperationTime(start), 1);
+        read(
+            collection
+                .watch(List.of(new Document("$match", new Document("operationType", "delete"))))
+                .startAtOperationTime(start),
+            1);
 
     assertThat(deletes.get(0).getOperationType()).isEqualTo(OperationType.DELETE);
     assertThat(deletes.get(0).getDocumentKey().getInt32("_id").getValue()).isEqualTo(1);
@@ -244,20 +296,35 @@ class StandInMongoTest {
       AtomicInteger deleted = new AtomicInteger();
       // Each batch is inserted while the other thread is already trying to delete its first _id.
       // (Batches widen the stock server's window: it logged a batch after inserting all of it.)
-      Future<?> inserts = threads.submit(() -> IntStream.range(0, batches).forEach(batch -> {
-        while (deleted.get() < batch * batchSize) {
-          Thread.onSpinWait();
-        }
-        collection.insertMany(IntStream.range(batch * batchSize, (batch + 1) * batchSize)
-            .mapToObj(id -> new Document("_id", id)).toList());
-      }));
+      Future<?> inserts =
+          threads.submit(
+              () ->
+                  IntStream.range(0, batches)
+                      .forEach(
+                          batch -> {
+                            while (deleted.get() < batch * batchSize) {
+                              Thread.onSpinWait();
+                            }
+                            collection.insertMany(
+                                IntStream.range(batch * batchSize, (batch + 1) * batchSize)
+                                    .mapToObj(id -> new Document("_id", id))
+                                    .toList());
+                          }));
       // Deletes each _id as soon as it is visible, from another connection.
-      Future<?> deletes = threads.submit(() -> IntStream.range(0, documents).forEach(id -> {
-        while (viaOtherConnection.deleteOne(Filters.eq("_id", id)).getDeletedCount() == 0) {
-          Thread.onSpinWait();
-        }
-        deleted.incrementAndGet();
-      }));
+      Future<?> deletes =
+          threads.submit(
+              () ->
+                  IntStream.range(0, documents)
+                      .forEach(
+                          id -> {
+                            while (viaOtherConnection
+                                    .deleteOne(Filters.eq("_id", id))
+                                    .getDeletedCount()
+                                == 0) {
+                              Thread.onSpinWait();
+                            }
+                            deleted.incrementAndGet();
+                          }));
       inserts.get(60, TimeUnit.SECONDS);
       deletes.get(60, TimeUnit.SECONDS);
     } finally {
@@ -270,8 +337,10 @@ class StandInMongoTest {
     Map<Integer, OperationType> lastOperation = new HashMap<>();
     for (ChangeStreamDocument<Document> event : events) {
       int id = event.getDocumentKey().getInt32("_id").getValue();
-      OperationType expectedBefore = event.getOperationType() == OperationType.DELETE ? OperationType.INSERT : null;
-      assertThat(lastOperation.get(id)).as("operation before %s of _id %d", event.getOperationType(), id)
+      OperationType expectedBefore =
+          event.getOperationType() == OperationType.DELETE ? OperationType.INSERT : null;
+      assertThat(lastOperation.get(id))
+          .as("operation before %s of _id %d", event.getOperationType(), id)
           .isEqualTo(expectedBefore);
       lastOperation.put(id, event.getOperationType());
     }
@@ -291,13 +360,17 @@ class StandInMongoTest {
         read(collection.watch().startAtOperationTime(start).batchSize(100), streamed + 1);
     Duration took = Duration.ofNanos(System.nanoTime() - began);
 
-    log.info("Read {} change events in {} ms ({} events/s) with {} entries in the oplog",
-        events.size(), took.toMillis(), events.size() * 1000L / Math.max(1, took.toMillis()),
+    log.info(
+        "Read {} change events in {} ms ({} events/s) with {} entries in the oplog",
+        events.size(),
+        took.toMillis(),
+        events.size() * 1000L / Math.max(1, took.toMillis()),
         earlier + streamed);
     assertThat(events.get(events.size() - 1).getDocumentKey().getInt32("_id").getValue())
         .isEqualTo(earlier + streamed - 1);
     // Measured here: 1.5 to 3 s; the stock oplog, which scans everything per getMore, had not read
-    // them after 30 s. The bound leaves room for a slow machine but not for a full scan per getMore.
+    // them after 30 s. The bound leaves room for a slow machine but not for a full scan per
+    // getMore.
     assertThat(took).isLessThan(Duration.ofSeconds(15));
   }
 
@@ -305,21 +378,26 @@ class StandInMongoTest {
   void truncatedHistoryFailsResumeWithCode286() {
     BsonTimestamp start = operationTime();
     collection.insertMany(IntStream.range(0, 5).mapToObj(i -> new Document("_id", i)).toList());
-    List<ChangeStreamDocument<Document>> events = read(collection.watch().startAtOperationTime(start), 5);
+    List<ChangeStreamDocument<Document>> events =
+        read(collection.watch().startAtOperationTime(start), 5);
     BsonDocument tokenOfSecond = events.get(1).getResumeToken();
 
     standIn.truncateOplogBefore(events.get(3).getClusterTime());
 
     assertThatThrownBy(() -> collection.watch().resumeAfter(tokenOfSecond).cursor().close())
-        .isInstanceOfSatisfying(MongoCommandException.class, e -> {
-          assertThat(e.getErrorCode()).isEqualTo(286);
-          assertThat(e.getErrorCodeName()).isEqualTo("ChangeStreamHistoryLost");
-        });
+        .isInstanceOfSatisfying(
+            MongoCommandException.class,
+            e -> {
+              assertThat(e.getErrorCode()).isEqualTo(286);
+              assertThat(e.getErrorCodeName()).isEqualTo("ChangeStreamHistoryLost");
+            });
     assertThatThrownBy(() -> collection.watch().startAtOperationTime(start).cursor().close())
-        .isInstanceOfSatisfying(MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(286));
+        .isInstanceOfSatisfying(
+            MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(286));
     // What is left can still be read.
     assertThat(read(collection.watch().resumeAfter(events.get(3).getResumeToken()), 1))
-        .extracting(e -> e.getDocumentKey().getInt32("_id").getValue()).containsExactly(4);
+        .extracting(e -> e.getDocumentKey().getInt32("_id").getValue())
+        .containsExactly(4);
   }
 
   @Test
@@ -332,7 +410,8 @@ class StandInMongoTest {
       standIn.truncateOplogBefore(newest);
 
       assertThatThrownBy(cursor::tryNext)
-          .isInstanceOfSatisfying(MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(286));
+          .isInstanceOfSatisfying(
+              MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(286));
     }
   }
 

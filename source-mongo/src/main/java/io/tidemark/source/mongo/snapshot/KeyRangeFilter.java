@@ -12,8 +12,8 @@ import org.bson.BsonValue;
  * The filter that continues a copy in {@code _id} order after a given {@code _id}.
  *
  * <p>{@code $gt} only matches values of the same type bracket, so a collection whose {@code _id}s
- * mix types (numbers, strings, ObjectIds...) also needs every value of the brackets that sort
- * after the last one. The brackets follow MongoDB's comparison order.
+ * mix types (numbers, strings, ObjectIds...) also needs every value of the brackets that sort after
+ * the last one. The brackets follow MongoDB's comparison order.
  */
 public final class KeyRangeFilter {
   /** BSON type brackets in MongoDB's sort order; types in one bracket compare with each other. */

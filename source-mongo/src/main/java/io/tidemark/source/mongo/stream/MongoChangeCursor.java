@@ -4,6 +4,8 @@ import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.event.ChangeEvent;
 import io.tidemark.core.event.DocumentKey;
 import io.tidemark.core.event.Operation;
@@ -13,8 +15,6 @@ import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeCursor;
 import io.tidemark.source.mongo.convert.BsonSourceDocument;
 import io.tidemark.source.mongo.convert.DocumentKeys;
-import io.tidemark.core.error.ErrorCode;
-import io.tidemark.core.error.TidemarkException;
 import org.bson.BsonDocument;
 import org.bson.BsonInt64;
 import org.bson.BsonTimestamp;
@@ -74,8 +74,7 @@ public final class MongoChangeCursor implements ChangeCursor {
           "a change event arrived without its resume token (_id); a pipeline stage must not"
               + " remove or change _id");
     }
-    Position position =
-        MongoPositions.afterEvent(resumeToken, time, "invalidate".equals(type));
+    Position position = MongoPositions.afterEvent(resumeToken, time, "invalidate".equals(type));
     BsonDocument lsid = change.getLsid();
     BsonInt64 txnNumber = change.getTxnNumber();
     TransactionId txn =
@@ -135,9 +134,11 @@ public final class MongoChangeCursor implements ChangeCursor {
       full = collection.find(Filters.eq("_id", id)).first();
     }
     if (full == null) {
-      return new ChangeEvent(Operation.DELETE, key, null, position, txn, "update of a deleted document");
+      return new ChangeEvent(
+          Operation.DELETE, key, null, position, txn, "update of a deleted document");
     }
-    return new ChangeEvent(Operation.UPDATE, key, new BsonSourceDocument(full), position, txn, null);
+    return new ChangeEvent(
+        Operation.UPDATE, key, new BsonSourceDocument(full), position, txn, null);
   }
 
   @Override
@@ -147,7 +148,8 @@ public final class MongoChangeCursor implements ChangeCursor {
       return null;
     }
     ClusterTime decoded = MongoPositions.decodeClusterTime(token);
-    ClusterTime time = decoded != null && decoded.compareTo(lastClusterTime) >= 0 ? decoded : lastClusterTime;
+    ClusterTime time =
+        decoded != null && decoded.compareTo(lastClusterTime) >= 0 ? decoded : lastClusterTime;
     return MongoPositions.afterEvent(token, time, false);
   }
 

@@ -45,7 +45,8 @@ public final class MongoPositions {
     return new Position(token.toJson(BsonValues.CANONICAL), time);
   }
 
-  public static Position afterEvent(BsonDocument resumeToken, ClusterTime time, boolean invalidate) {
+  public static Position afterEvent(
+      BsonDocument resumeToken, ClusterTime time, boolean invalidate) {
     BsonDocument token =
         new BsonDocument(MODE, new BsonString(invalidate ? "startAfter" : "resumeAfter"))
             .append("token", resumeToken);
@@ -68,12 +69,13 @@ public final class MongoPositions {
   }
 
   public static ClusterTime clusterTime(BsonTimestamp ts) {
-    return new ClusterTime(Integer.toUnsignedLong(ts.getTime()), Integer.toUnsignedLong(ts.getInc()));
+    return new ClusterTime(
+        Integer.toUnsignedLong(ts.getTime()), Integer.toUnsignedLong(ts.getInc()));
   }
 
   /**
-   * The cluster time inside a resume token, or null when the token is not in the known format.
-   * The server's KeyString encoding starts with byte 0x82 and the 8-byte big-endian timestamp
+   * The cluster time inside a resume token, or null when the token is not in the known format. The
+   * server's KeyString encoding starts with byte 0x82 and the 8-byte big-endian timestamp
    * (CHANGE-STREAMS.md §2).
    */
   public static ClusterTime decodeClusterTime(BsonDocument resumeToken) {

@@ -8,15 +8,16 @@ import org.bson.RawBsonDocument;
 import org.junit.jupiter.api.Test;
 
 class BsonSourceDocumentTest {
-  private static final RawBsonDocument RAW = RawBsonDocument.parse(
-      "{\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"},"
-          + " \"name\": \"Ada\","
-          + " \"qty\": 3,"
-          + " \"nothing\": null,"
-          + " \"address\": {\"city\": \"Oslo\", \"geo\": {\"lat\": 59.9}},"
-          + " \"items\": [{\"sku\": \"A-1\", \"n\": {\"$numberLong\": \"2\"}}, {\"sku\": \"B-2\"}, 42],"
-          + " \"1\": \"field named one\","
-          + " \"matrix\": [[1, 2], [3, 4]]}");
+  private static final RawBsonDocument RAW =
+      RawBsonDocument.parse(
+          "{\"_id\": {\"$oid\": \"65a1b2c3d4e5f60718293a4b\"},"
+              + " \"name\": \"Ada\","
+              + " \"qty\": 3,"
+              + " \"nothing\": null,"
+              + " \"address\": {\"city\": \"Oslo\", \"geo\": {\"lat\": 59.9}},"
+              + " \"items\": [{\"sku\": \"A-1\", \"n\": {\"$numberLong\": \"2\"}}, {\"sku\": \"B-2\"}, 42],"
+              + " \"1\": \"field named one\","
+              + " \"matrix\": [[1, 2], [3, 4]]}");
   private static final BsonSourceDocument DOC = new BsonSourceDocument(RAW);
 
   private static Value at(String path) {
@@ -26,7 +27,8 @@ class BsonSourceDocumentTest {
   @Test
   void keyComesFromTheId() {
     assertThat(DOC.key().text()).isEqualTo("65a1b2c3d4e5f60718293a4b");
-    assertThat(new BsonSourceDocument(RawBsonDocument.parse("{\"_id\": 5, \"a\": 1}")).key().text()).isEqualTo("5");
+    assertThat(new BsonSourceDocument(RawBsonDocument.parse("{\"_id\": 5, \"a\": 1}")).key().text())
+        .isEqualTo("5");
   }
 
   @Test
@@ -70,11 +72,18 @@ class BsonSourceDocumentTest {
 
   @Test
   void wholeDocumentIsRelaxedExtendedJson() {
-    BsonSourceDocument doc = new BsonSourceDocument(RawBsonDocument.parse(
-        "{\"_id\": 1, \"n\": {\"$numberLong\": \"5\"}, \"d\": {\"$date\": 0}}"));
-    assertThat(doc.toJson()).isEqualTo("{\"_id\": 1, \"n\": 5, \"d\": {\"$date\": \"1970-01-01T00:00:00Z\"}}");
-    assertThat(doc.sizeInBytes()).isEqualTo(RawBsonDocument.parse(
-        "{\"_id\": 1, \"n\": {\"$numberLong\": \"5\"}, \"d\": {\"$date\": 0}}").getByteBuffer().remaining());
+    BsonSourceDocument doc =
+        new BsonSourceDocument(
+            RawBsonDocument.parse(
+                "{\"_id\": 1, \"n\": {\"$numberLong\": \"5\"}, \"d\": {\"$date\": 0}}"));
+    assertThat(doc.toJson())
+        .isEqualTo("{\"_id\": 1, \"n\": 5, \"d\": {\"$date\": \"1970-01-01T00:00:00Z\"}}");
+    assertThat(doc.sizeInBytes())
+        .isEqualTo(
+            RawBsonDocument.parse(
+                    "{\"_id\": 1, \"n\": {\"$numberLong\": \"5\"}, \"d\": {\"$date\": 0}}")
+                .getByteBuffer()
+                .remaining());
     assertThat(DOC.sizeInBytes()).isGreaterThan(100);
   }
 }

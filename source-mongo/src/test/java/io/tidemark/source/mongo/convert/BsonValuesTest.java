@@ -55,8 +55,10 @@ class BsonValuesTest {
   void decimal128KeepsItsExactValueAndSpecials() {
     assertThat(BsonValues.toValue(new BsonDecimal128(Decimal128.parse("12.340"))))
         .isEqualTo(new Value.Decimal(new BigDecimal("12.340"), null));
-    assertThat(BsonValues.toValue(new BsonDecimal128(Decimal128.NaN))).isEqualTo(new Value.Decimal(null, "NaN"));
-    assertThat(BsonValues.toValue(new BsonDecimal128(Decimal128.NEGATIVE_NaN))).isEqualTo(new Value.Decimal(null, "NaN"));
+    assertThat(BsonValues.toValue(new BsonDecimal128(Decimal128.NaN)))
+        .isEqualTo(new Value.Decimal(null, "NaN"));
+    assertThat(BsonValues.toValue(new BsonDecimal128(Decimal128.NEGATIVE_NaN)))
+        .isEqualTo(new Value.Decimal(null, "NaN"));
     assertThat(BsonValues.toValue(new BsonDecimal128(Decimal128.POSITIVE_INFINITY)))
         .isEqualTo(new Value.Decimal(null, "Infinity"));
     assertThat(BsonValues.toValue(new BsonDecimal128(Decimal128.NEGATIVE_INFINITY)))
@@ -65,47 +67,67 @@ class BsonValuesTest {
 
   @Test
   void decimal128NegativeZeroIsAValue() {
-    assertThatCode(() -> BsonValues.toValue(new BsonDecimal128(Decimal128.NEGATIVE_ZERO))).doesNotThrowAnyException();
+    assertThatCode(() -> BsonValues.toValue(new BsonDecimal128(Decimal128.NEGATIVE_ZERO)))
+        .doesNotThrowAnyException();
     Value v = BsonValues.toValue(new BsonDecimal128(Decimal128.parse("-0.00")));
-    assertThat(v).isInstanceOfSatisfying(Value.Decimal.class,
-        d -> assertThat(d.value()).isEqualByComparingTo(BigDecimal.ZERO));
+    assertThat(v)
+        .isInstanceOfSatisfying(
+            Value.Decimal.class, d -> assertThat(d.value()).isEqualByComparingTo(BigDecimal.ZERO));
   }
 
   @Test
   void binarySubtype4IsAUuidAndOtherSubtypesStayBinary() {
     assertThat(BsonValues.toValue(BsonValues.uuid(ID))).isEqualTo(new Value.Uuid(ID));
-    assertThat(BsonValues.toValue(new BsonBinary(BsonBinarySubType.UUID_STANDARD, new byte[16]))).isEqualTo(new Value.Uuid(new UUID(0, 0)));
+    assertThat(BsonValues.toValue(new BsonBinary(BsonBinarySubType.UUID_STANDARD, new byte[16])))
+        .isEqualTo(new Value.Uuid(new UUID(0, 0)));
 
     Value generic = BsonValues.toValue(new BsonBinary(new byte[] {1, 2, (byte) 0xff}));
-    assertThat(generic).isInstanceOfSatisfying(Value.Binary.class, b -> {
-      assertThat(b.subtype()).isZero();
-      assertThat(b.bytes()).containsExactly(1, 2, 0xff);
-    });
-    Value legacyUuid = BsonValues.toValue(new BsonBinary(BsonBinarySubType.UUID_LEGACY, new byte[16]));
-    assertThat(legacyUuid).isInstanceOfSatisfying(Value.Binary.class, b -> assertThat(b.subtype()).isEqualTo(3));
+    assertThat(generic)
+        .isInstanceOfSatisfying(
+            Value.Binary.class,
+            b -> {
+              assertThat(b.subtype()).isZero();
+              assertThat(b.bytes()).containsExactly(1, 2, 0xff);
+            });
+    Value legacyUuid =
+        BsonValues.toValue(new BsonBinary(BsonBinarySubType.UUID_LEGACY, new byte[16]));
+    assertThat(legacyUuid)
+        .isInstanceOfSatisfying(Value.Binary.class, b -> assertThat(b.subtype()).isEqualTo(3));
     Value userDefined = BsonValues.toValue(new BsonBinary((byte) 0x80, new byte[] {7}));
-    assertThat(userDefined).isInstanceOfSatisfying(Value.Binary.class, b -> assertThat(b.subtype()).isEqualTo(0x80));
+    assertThat(userDefined)
+        .isInstanceOfSatisfying(Value.Binary.class, b -> assertThat(b.subtype()).isEqualTo(0x80));
     // subtype 4 of the wrong length is not a UUID
-    Value shortUuid = BsonValues.toValue(new BsonBinary(BsonBinarySubType.UUID_STANDARD, new byte[8]));
-    assertThat(shortUuid).isInstanceOfSatisfying(Value.Binary.class, b -> assertThat(b.subtype()).isEqualTo(4));
+    Value shortUuid =
+        BsonValues.toValue(new BsonBinary(BsonBinarySubType.UUID_STANDARD, new byte[8]));
+    assertThat(shortUuid)
+        .isInstanceOfSatisfying(Value.Binary.class, b -> assertThat(b.subtype()).isEqualTo(4));
   }
 
   @Test
   void typesWithoutAScalarFormAreJsonWithTheirTypeName() {
-    assertJson(new BsonDocument("a", new BsonInt32(1)).append("d", new BsonDateTime(0)),
-        "Document", "{\"a\": 1, \"d\": {\"$date\": \"1970-01-01T00:00:00Z\"}}");
-    assertJson(new BsonArray(List.of(new BsonInt32(1), new BsonString("x"))), "Array", "[1, \"x\"]");
-    assertJson(new BsonRegularExpression("^a.*", "i"), "Regex",
+    assertJson(
+        new BsonDocument("a", new BsonInt32(1)).append("d", new BsonDateTime(0)),
+        "Document",
+        "{\"a\": 1, \"d\": {\"$date\": \"1970-01-01T00:00:00Z\"}}");
+    assertJson(
+        new BsonArray(List.of(new BsonInt32(1), new BsonString("x"))), "Array", "[1, \"x\"]");
+    assertJson(
+        new BsonRegularExpression("^a.*", "i"),
+        "Regex",
         "{\"$regularExpression\": {\"pattern\": \"^a.*\", \"options\": \"i\"}}");
     assertJson(new BsonMinKey(), "MinKey", "{\"$minKey\": 1}");
     assertJson(new BsonMaxKey(), "MaxKey", "{\"$maxKey\": 1}");
-    assertJson(new BsonTimestamp(1_700_000_000, 4), "Timestamp", "{\"$timestamp\": {\"t\": 1700000000, \"i\": 4}}");
+    assertJson(
+        new BsonTimestamp(1_700_000_000, 4),
+        "Timestamp",
+        "{\"$timestamp\": {\"t\": 1700000000, \"i\": 4}}");
     assertJson(new BsonJavaScript("return 1"), "JavaScript", "{\"$code\": \"return 1\"}");
     assertJson(new BsonSymbol("sym"), "Symbol", "{\"$symbol\": \"sym\"}");
     assertJson(new BsonUndefined(), "Undefined", "{\"$undefined\": true}");
     assertThat(BsonValues.toValue(new BsonJavaScriptWithScope("x", new BsonDocument())).typeName())
         .isEqualTo("JavaScriptWithScope");
-    assertThat(BsonValues.toValue(new BsonDbPointer("db.coll", new ObjectId())).typeName()).isEqualTo("DBPointer");
+    assertThat(BsonValues.toValue(new BsonDbPointer("db.coll", new ObjectId())).typeName())
+        .isEqualTo("DBPointer");
   }
 
   private static void assertJson(BsonValue bson, String typeName, String json) {
@@ -114,30 +136,31 @@ class BsonValuesTest {
 
   @Test
   void canonicalJsonOfEveryTypeRoundTrips() {
-    List<BsonValue> values = List.of(
-        BsonNull.VALUE,
-        new BsonString("with \"quotes\", colons: and } braces"),
-        new BsonInt32(7),
-        new BsonInt64(Long.MAX_VALUE),
-        new BsonDouble(0.1),
-        new BsonDouble(Double.NaN),
-        new BsonDecimal128(Decimal128.parse("-12.50")),
-        new BsonDecimal128(Decimal128.NEGATIVE_ZERO),
-        BsonBoolean.TRUE,
-        new BsonDateTime(-62_135_596_800_001L),
-        new BsonObjectId(new ObjectId()),
-        BsonValues.uuid(ID),
-        new BsonBinary((byte) 0x80, new byte[] {0, 1}),
-        new BsonArray(List.of(new BsonInt32(1), new BsonDocument("k", new BsonInt64(2)))),
-        new BsonRegularExpression("a}b", "m"),
-        new BsonTimestamp(-1, -1),
-        new BsonJavaScript("f()"),
-        new BsonSymbol("s"),
-        new BsonMinKey(),
-        new BsonMaxKey(),
-        new BsonUndefined(),
-        new BsonDbPointer("db.c", new ObjectId()),
-        new BsonJavaScriptWithScope("x", new BsonDocument("y", new BsonInt32(1))));
+    List<BsonValue> values =
+        List.of(
+            BsonNull.VALUE,
+            new BsonString("with \"quotes\", colons: and } braces"),
+            new BsonInt32(7),
+            new BsonInt64(Long.MAX_VALUE),
+            new BsonDouble(0.1),
+            new BsonDouble(Double.NaN),
+            new BsonDecimal128(Decimal128.parse("-12.50")),
+            new BsonDecimal128(Decimal128.NEGATIVE_ZERO),
+            BsonBoolean.TRUE,
+            new BsonDateTime(-62_135_596_800_001L),
+            new BsonObjectId(new ObjectId()),
+            BsonValues.uuid(ID),
+            new BsonBinary((byte) 0x80, new byte[] {0, 1}),
+            new BsonArray(List.of(new BsonInt32(1), new BsonDocument("k", new BsonInt64(2)))),
+            new BsonRegularExpression("a}b", "m"),
+            new BsonTimestamp(-1, -1),
+            new BsonJavaScript("f()"),
+            new BsonSymbol("s"),
+            new BsonMinKey(),
+            new BsonMaxKey(),
+            new BsonUndefined(),
+            new BsonDbPointer("db.c", new ObjectId()),
+            new BsonJavaScriptWithScope("x", new BsonDocument("y", new BsonInt32(1))));
     for (BsonValue v : values) {
       String json = BsonValues.toJson(v, BsonValues.CANONICAL);
       assertThat(BsonValues.parseCanonical(json)).as("%s -> %s", v, json).isEqualTo(v);
@@ -146,9 +169,11 @@ class BsonValuesTest {
 
   @Test
   void toJsonOfAScalarIsJustTheValue() {
-    assertThat(BsonValues.toJson(new BsonInt32(7), BsonValues.CANONICAL)).isEqualTo("{\"$numberInt\": \"7\"}");
+    assertThat(BsonValues.toJson(new BsonInt32(7), BsonValues.CANONICAL))
+        .isEqualTo("{\"$numberInt\": \"7\"}");
     assertThat(BsonValues.toJson(new BsonInt32(7), BsonValues.RELAXED)).isEqualTo("7");
     assertThat(BsonValues.toJson(new BsonString("a:b}"), BsonValues.RELAXED)).isEqualTo("\"a:b}\"");
-    assertThat(BsonValues.toJson(new BsonDocument("a", new BsonInt32(1)), BsonValues.RELAXED)).isEqualTo("{\"a\": 1}");
+    assertThat(BsonValues.toJson(new BsonDocument("a", new BsonInt32(1)), BsonValues.RELAXED))
+        .isEqualTo("{\"a\": 1}");
   }
 }

@@ -72,7 +72,8 @@ class DocumentKeysTest {
   @Test
   void specialNumbersAreCanonicalOrJavaText() {
     assertThat(key(new BsonDecimal128(Decimal128.NaN))).isEqualTo("{\"$numberDecimal\": \"NaN\"}");
-    assertThat(key(new BsonDecimal128(Decimal128.NEGATIVE_INFINITY))).isEqualTo("{\"$numberDecimal\": \"-Infinity\"}");
+    assertThat(key(new BsonDecimal128(Decimal128.NEGATIVE_INFINITY)))
+        .isEqualTo("{\"$numberDecimal\": \"-Infinity\"}");
     assertThat(key(new BsonDouble(Double.POSITIVE_INFINITY))).isEqualTo("Infinity");
   }
 
@@ -87,24 +88,28 @@ class DocumentKeysTest {
     assertThat(key(new BsonMaxKey())).isEqualTo("{\"$maxKey\": 1}");
     assertThat(key(BsonNull.VALUE)).isEqualTo("null");
     assertThat(key(BsonValues.uuid(UUID.fromString("123e4567-e89b-12d3-a456-426614174000"))))
-        .isEqualTo("{\"$binary\": {\"base64\": \"Ej5FZ+ibEtOkVkJmFBdAAA==\", \"subType\": \"04\"}}");
+        .isEqualTo(
+            "{\"$binary\": {\"base64\": \"Ej5FZ+ibEtOkVkJmFBdAAA==\", \"subType\": \"04\"}}");
   }
 
   @Test
   void canonicalKeysParseBackToTheSameValue() {
-    for (BsonValue id : new BsonValue[] {
-        new BsonDocument("x", new BsonInt64(5)),
-        new BsonDateTime(new Date(1_700_000_000_000L).getTime()),
-        new BsonTimestamp(1_700_000_000, 3),
-        BsonValues.uuid(UUID.randomUUID()),
-        new BsonMinKey()}) {
+    for (BsonValue id :
+        new BsonValue[] {
+          new BsonDocument("x", new BsonInt64(5)),
+          new BsonDateTime(new Date(1_700_000_000_000L).getTime()),
+          new BsonTimestamp(1_700_000_000, 3),
+          BsonValues.uuid(UUID.randomUUID()),
+          new BsonMinKey()
+        }) {
       assertThat(BsonValues.parseCanonical(key(id))).isEqualTo(id);
     }
   }
 
   @Test
   void equalIdsGiveEqualKeysAndDifferentOnesDifferentKeys() {
-    assertThat(DocumentKeys.of(new BsonString("a"))).isEqualTo(DocumentKeys.of(new BsonString("a")));
+    assertThat(DocumentKeys.of(new BsonString("a")))
+        .isEqualTo(DocumentKeys.of(new BsonString("a")));
     assertThat(DocumentKeys.of(new BsonInt32(2))).isNotEqualTo(DocumentKeys.of(new BsonInt32(20)));
     assertThat(DocumentKeys.of(new BsonDocument("a", new BsonInt32(1))))
         .isNotEqualTo(DocumentKeys.of(new BsonDocument("a", new BsonInt64(1))));

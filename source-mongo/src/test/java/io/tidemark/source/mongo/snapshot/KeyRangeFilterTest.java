@@ -36,28 +36,35 @@ class KeyRangeFilterTest {
     BsonDocument filter = KeyRangeFilter.after(new BsonInt32(41));
 
     assertThat(gtOf(filter)).isEqualTo(new BsonInt32(41));
-    assertThat(laterTypes(filter)).containsExactly(
-        BsonType.SYMBOL.getValue(),
-        BsonType.STRING.getValue(),
-        BsonType.DOCUMENT.getValue(),
-        BsonType.ARRAY.getValue(),
-        BsonType.BINARY.getValue(),
-        BsonType.OBJECT_ID.getValue(),
-        BsonType.BOOLEAN.getValue(),
-        BsonType.DATE_TIME.getValue(),
-        BsonType.TIMESTAMP.getValue(),
-        BsonType.REGULAR_EXPRESSION.getValue(),
-        BsonType.MAX_KEY.getValue());
-    assertThat(laterTypes(filter)).doesNotContain(
-        BsonType.INT32.getValue(), BsonType.INT64.getValue(), BsonType.DOUBLE.getValue(),
-        BsonType.DECIMAL128.getValue(), BsonType.MIN_KEY.getValue(), BsonType.NULL.getValue(),
-        BsonType.UNDEFINED.getValue());
+    assertThat(laterTypes(filter))
+        .containsExactly(
+            BsonType.SYMBOL.getValue(),
+            BsonType.STRING.getValue(),
+            BsonType.DOCUMENT.getValue(),
+            BsonType.ARRAY.getValue(),
+            BsonType.BINARY.getValue(),
+            BsonType.OBJECT_ID.getValue(),
+            BsonType.BOOLEAN.getValue(),
+            BsonType.DATE_TIME.getValue(),
+            BsonType.TIMESTAMP.getValue(),
+            BsonType.REGULAR_EXPRESSION.getValue(),
+            BsonType.MAX_KEY.getValue());
+    assertThat(laterTypes(filter))
+        .doesNotContain(
+            BsonType.INT32.getValue(),
+            BsonType.INT64.getValue(),
+            BsonType.DOUBLE.getValue(),
+            BsonType.DECIMAL128.getValue(),
+            BsonType.MIN_KEY.getValue(),
+            BsonType.NULL.getValue(),
+            BsonType.UNDEFINED.getValue());
   }
 
   @Test
   void filterIsTheExpectedQueryDocument() {
     assertThat(KeyRangeFilter.after(new BsonString("m")).toJson())
-        .isEqualTo("{\"$or\": [{\"_id\": {\"$gt\": \"m\"}}, {\"_id\": {\"$type\": [3, 4, 5, 7, 8, 9, 17, 11, 127]}}]}");
+        .isEqualTo(
+            "{\"$or\": [{\"_id\": {\"$gt\": \"m\"}}, {\"_id\": {\"$type\": [3, 4, 5, 7, 8, 9, 17, 11, 127]}}]}");
   }
 
   @Test
@@ -65,22 +72,31 @@ class KeyRangeFilterTest {
     ObjectId id = new ObjectId("65a1b2c3d4e5f60718293a4b");
     BsonDocument filter = KeyRangeFilter.after(new BsonObjectId(id));
     assertThat(gtOf(filter)).isEqualTo(new BsonObjectId(id));
-    assertThat(laterTypes(filter)).containsExactly(
-        BsonType.BOOLEAN.getValue(), BsonType.DATE_TIME.getValue(), BsonType.TIMESTAMP.getValue(),
-        BsonType.REGULAR_EXPRESSION.getValue(), BsonType.MAX_KEY.getValue());
+    assertThat(laterTypes(filter))
+        .containsExactly(
+            BsonType.BOOLEAN.getValue(),
+            BsonType.DATE_TIME.getValue(),
+            BsonType.TIMESTAMP.getValue(),
+            BsonType.REGULAR_EXPRESSION.getValue(),
+            BsonType.MAX_KEY.getValue());
   }
 
   @Test
   void afterMinKeyEveryOtherBracketFollows() {
     List<Integer> types = laterTypes(KeyRangeFilter.after(new BsonMinKey()));
-    assertThat(types).startsWith(BsonType.NULL.getValue(), BsonType.UNDEFINED.getValue(), BsonType.INT32.getValue());
-    assertThat(types).doesNotContain(BsonType.MIN_KEY.getValue()).endsWith(BsonType.MAX_KEY.getValue());
+    assertThat(types)
+        .startsWith(
+            BsonType.NULL.getValue(), BsonType.UNDEFINED.getValue(), BsonType.INT32.getValue());
+    assertThat(types)
+        .doesNotContain(BsonType.MIN_KEY.getValue())
+        .endsWith(BsonType.MAX_KEY.getValue());
   }
 
   @Test
   void afterMaxKeyOnlyGreaterThan() {
     BsonDocument filter = KeyRangeFilter.after(new BsonMaxKey());
-    assertThat(filter).isEqualTo(new BsonDocument("_id", new BsonDocument("$gt", new BsonMaxKey())));
+    assertThat(filter)
+        .isEqualTo(new BsonDocument("_id", new BsonDocument("$gt", new BsonMaxKey())));
     assertThat(filter.containsKey("$or")).isFalse();
   }
 

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 class MongoPositionsTest {
   /** A v1/v2 resume token: 0x82, Timestamp(0x6553F100, 5), then the rest of the KeyString. */
-  private static final String DATA = "826553F100000000052B022C0100296E5A1004ABCDEF0123456789ABCDEF012345678946645F696400646553F1000000000000000004";
+  private static final String DATA =
+      "826553F100000000052B022C0100296E5A1004ABCDEF0123456789ABCDEF012345678946645F696400646553F1000000000000000004";
 
   private static BsonDocument token(String data) {
     return new BsonDocument("_data", new BsonString(data));
@@ -61,9 +62,11 @@ class MongoPositionsTest {
 
   @Test
   void tokenWithOtherFieldsIsKeptVerbatim() {
-    BsonDocument old = new BsonDocument("_data", new BsonBinary(new byte[] {1, 2, 3}))
-        .append("_typeBits", new BsonBinary(new byte[] {4}));
-    MongoPositions.Parsed parsed = MongoPositions.parse(MongoPositions.afterEvent(old, new ClusterTime(1, 1), false));
+    BsonDocument old =
+        new BsonDocument("_data", new BsonBinary(new byte[] {1, 2, 3}))
+            .append("_typeBits", new BsonBinary(new byte[] {4}));
+    MongoPositions.Parsed parsed =
+        MongoPositions.parse(MongoPositions.afterEvent(old, new ClusterTime(1, 1), false));
     assertThat(parsed.resumeToken()).isEqualTo(old);
   }
 
@@ -77,8 +80,10 @@ class MongoPositionsTest {
 
   @Test
   void decodesTheClusterTimeAfterThe82Byte() {
-    assertThat(MongoPositions.decodeClusterTime(token(DATA))).isEqualTo(new ClusterTime(0x6553F100L, 5));
-    assertThat(MongoPositions.decodeClusterTime(token(DATA.toLowerCase()))).isEqualTo(new ClusterTime(0x6553F100L, 5));
+    assertThat(MongoPositions.decodeClusterTime(token(DATA)))
+        .isEqualTo(new ClusterTime(0x6553F100L, 5));
+    assertThat(MongoPositions.decodeClusterTime(token(DATA.toLowerCase())))
+        .isEqualTo(new ClusterTime(0x6553F100L, 5));
     assertThat(MongoPositions.decodeClusterTime(token("82" + "FFFFFFFF" + "80000001")))
         .isEqualTo(new ClusterTime(0xFFFFFFFFL, 0x80000001L));
   }
@@ -87,9 +92,14 @@ class MongoPositionsTest {
   void otherFormatsDecodeToNull() {
     assertThat(MongoPositions.decodeClusterTime(null)).isNull();
     assertThat(MongoPositions.decodeClusterTime(new BsonDocument())).isNull();
-    assertThat(MongoPositions.decodeClusterTime(new BsonDocument("_data", new BsonBinary(new byte[] {(byte) 0x82})))).isNull();
+    assertThat(
+            MongoPositions.decodeClusterTime(
+                new BsonDocument("_data", new BsonBinary(new byte[] {(byte) 0x82}))))
+        .isNull();
     assertThat(MongoPositions.decodeClusterTime(token("83" + DATA.substring(2)))).isNull();
     assertThat(MongoPositions.decodeClusterTime(token("826553F1000000"))).as("too short").isNull();
-    assertThat(MongoPositions.decodeClusterTime(token("82ZZZZZZZZ00000005"))).as("not hex").isNull();
+    assertThat(MongoPositions.decodeClusterTime(token("82ZZZZZZZZ00000005")))
+        .as("not hex")
+        .isNull();
   }
 }
