@@ -36,7 +36,7 @@ public final class TidemarkCommand implements Runnable {
     }
   }
 
-  static volatile boolean debug;
+  private boolean debug;
 
   @Override
   public void run() {
@@ -45,12 +45,13 @@ public final class TidemarkCommand implements Runnable {
 
   /** Runs the command line and returns the process exit code. */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new TidemarkCommand());
-    cli.setExecutionExceptionHandler(TidemarkCommand::handle);
+    TidemarkCommand root = new TidemarkCommand();
+    CommandLine cli = new CommandLine(root);
+    cli.setExecutionExceptionHandler((e, commandLine, parsed) -> root.handle(e, commandLine));
     return cli.execute(args);
   }
 
-  private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+  private int handle(Exception e, CommandLine cli) {
     PrintWriter err = cli.getErr();
     if (e instanceof TidemarkException te) {
       err.println("tidemark: " + te.getMessage());

@@ -37,6 +37,12 @@ public final class TableComparison {
       List<String> extra,
       List<String> different) {
 
+    public Result {
+      missing = List.copyOf(missing);
+      extra = List.copyOf(extra);
+      different = List.copyOf(different);
+    }
+
     public boolean matches() {
       return missingCount == 0 && extraCount == 0 && differentCount == 0;
     }
