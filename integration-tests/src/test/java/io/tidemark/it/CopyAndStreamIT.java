@@ -8,11 +8,11 @@ import com.mongodb.client.model.Updates;
 import io.tidemark.app.Daemon;
 import io.tidemark.app.verify.TableComparison;
 import io.tidemark.core.pipeline.CollectionState;
+import io.tidemark.it.support.BackgroundWriter;
 import io.tidemark.it.support.CounterWorkload;
 import io.tidemark.it.support.TestPipeline;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
@@ -28,30 +28,17 @@ class CopyAndStreamIT {
     CounterWorkload workload = new CounterWorkload(items, 1);
     workload.seed(20_000);
 
-    AtomicBoolean writing = new AtomicBoolean(true);
-    Thread writer =
-        new Thread(
-            () -> {
-              while (writing.get()) {
-                workload.step();
-              }
-            },
-            "test-writer");
     // Small chunks so the copy takes many transactions and overlaps many writes.
     String yaml = p.yaml("snapshot: { chunkSize: 500 }\ncollections:\n  - name: items");
-    writer.start();
-    try (Daemon daemon = p.startDaemon(yaml)) {
+    try (BackgroundWriter writer = BackgroundWriter.start(workload::step, 0);
+        Daemon daemon = p.startDaemon(yaml)) {
       TestPipeline.awaitState(daemon, CollectionState.STREAMING, Duration.ofSeconds(120));
       Thread.sleep(1000);
-      writing.set(false);
-      writer.join();
+      writer.stop();
       TableComparison.Result result = p.awaitMatch("items", "items", Duration.ofSeconds(60));
       assertThat(result.documents()).isGreaterThanOrEqualTo(20_000);
       assertThat(workload.writes()).as("writes overlapped the copy").isGreaterThan(100);
       assertThat(TestPipeline.status(daemon, "items").rowsCopied()).isGreaterThanOrEqualTo(20_000);
-    } finally {
-      writing.set(false);
-      writer.join();
     }
   }
 

@@ -2,6 +2,7 @@ package io.tidemark.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidemark.it.support.BackgroundWriter;
 import io.tidemark.it.support.CounterWorkload;
 import io.tidemark.it.support.EngineProcess;
 import io.tidemark.it.support.TestPipeline;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,17 +38,7 @@ class CrashRecoveryIT {
         Path.of(System.getProperty("tidemark.it.logs", "target/it-logs"), "crash-recovery.log");
     Random random = new Random(11);
 
-    AtomicBoolean writing = new AtomicBoolean(true);
-    Thread writer =
-        new Thread(
-            () -> {
-              while (writing.get()) {
-                workload.step();
-                sleepQuietly(2);
-              }
-            },
-            "test-writer");
-    writer.start();
+    BackgroundWriter writer = BackgroundWriter.start(workload::step, 2);
     int killsDuringCopy = 0;
     int killsDuringStreaming = 0;
     try {
@@ -81,14 +71,12 @@ class CrashRecoveryIT {
       }
       try (EngineProcess engine = EngineProcess.start(config, log)) {
         Thread.sleep(2000);
-        writing.set(false);
-        writer.join();
+        writer.stop();
         p.awaitMatch("items", "items", Duration.ofSeconds(120));
         assertThat(engine.terminate(60)).as("exit code after SIGTERM").isZero();
       }
     } finally {
-      writing.set(false);
-      writer.join();
+      writer.stop();
     }
     assertThat(killsDuringCopy).as("kills that landed during the copy").isGreaterThanOrEqualTo(1);
     assertThat(killsDuringStreaming)
@@ -119,14 +107,6 @@ class CrashRecoveryIT {
       return log.substring(Math.max(0, log.length() - 4000));
     } catch (java.io.IOException e) {
       return "(no log: " + e + ")";
-    }
-  }
-
-  private static void sleepQuietly(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

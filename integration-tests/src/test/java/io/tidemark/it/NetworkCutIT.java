@@ -13,6 +13,7 @@ import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.core.pipeline.PhaseListener;
 import io.tidemark.core.pipeline.PipelineMetrics;
 import io.tidemark.it.fixture.TcpProxy;
+import io.tidemark.it.support.BackgroundWriter;
 import io.tidemark.it.support.CounterWorkload;
 import io.tidemark.it.support.TestPipeline;
 import java.time.Duration;
@@ -42,20 +43,7 @@ class NetworkCutIT {
     logs.start();
     root.addAppender(logs);
 
-    AtomicBoolean writing = new AtomicBoolean(true);
-    Thread writer =
-        new Thread(
-            () -> {
-              while (writing.get()) {
-                workload.step();
-                try {
-                  Thread.sleep(3);
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            },
-            "test-writer");
+    BackgroundWriter writer = null;
     try (TcpProxy proxy = TcpProxy.start(hostPort[0], Integer.parseInt(hostPort[1]))) {
       AtomicBoolean cutDuringCopy = new AtomicBoolean();
       PhaseListener cutAfterFirstChunk =
@@ -77,12 +65,11 @@ class NetworkCutIT {
       try (Daemon daemon = Daemon.start(config, new SimpleMeterRegistry(), cutAfterFirstChunk)) {
         TestPipeline.awaitState(daemon, CollectionState.STREAMING, Duration.ofSeconds(90));
         assertThat(cutDuringCopy).as("the first cut happened during the copy").isTrue();
-        writer.start();
+        writer = BackgroundWriter.start(workload::step, 3);
         Thread.sleep(1500);
         proxy.cutFor(Duration.ofSeconds(4));
         Thread.sleep(5500);
-        writing.set(false);
-        writer.join();
+        writer.stop();
         p.awaitMatch("items", "items", Duration.ofSeconds(90));
         assertThat(proxy.cuts()).isEqualTo(2);
         double reconnects =
@@ -97,9 +84,8 @@ class NetworkCutIT {
             .isEqualTo(CollectionState.STREAMING);
       }
     } finally {
-      writing.set(false);
-      if (writer.isAlive()) {
-        writer.join();
+      if (writer != null) {
+        writer.stop();
       }
       root.detachAppender(logs);
     }

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 /**
- * One embedded PostgreSQL per test class, with fresh schema names per test so that tests never see
- * each other's tables.
+ * One embedded PostgreSQL for every test of the JVM (started on first use, stopped at exit), with
+ * fresh schema names per test so that tests never see each other's tables.
  */
 public final class TestDatabase implements AutoCloseable {
 
@@ -27,8 +27,32 @@ public final class TestDatabase implements AutoCloseable {
     this.postgres = postgres;
   }
 
+  private static TestDatabase shared;
+
+  /** The JVM's shared server; starting it once saves seconds per test class. */
+  public static synchronized TestDatabase shared() {
+    if (shared == null) {
+      try {
+        shared = new TestDatabase(EmbeddedPostgres.builder().start());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("embedded PostgreSQL did not start", e);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::closeQuietly, "test-postgres-stop"));
+    }
+    return shared;
+  }
+
+  /** A private server, for tests that stop it. */
   public static TestDatabase start() throws IOException {
     return new TestDatabase(EmbeddedPostgres.builder().start());
+  }
+
+  private void closeQuietly() {
+    try {
+      close();
+    } catch (IOException e) {
+      // The JVM is exiting; the server's directory is temporary.
+    }
   }
 
   /** A name no other test of this JVM uses, e.g. {@code t_17}. */

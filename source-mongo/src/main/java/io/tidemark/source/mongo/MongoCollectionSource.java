@@ -122,7 +122,8 @@ final class MongoCollectionSource implements CollectionSource {
       return new ClassifyingChangeCursor(
           new MongoChangeCursor(stream.cursor(), collection, from.clusterTime()), name);
     } catch (RuntimeException e) {
-      throw MongoErrors.classify(e, name, "opening the change stream");
+      throw MongoErrors.classify(
+          e, name, "opening the change stream at the saved position " + from.clusterTime());
     }
   }
 }

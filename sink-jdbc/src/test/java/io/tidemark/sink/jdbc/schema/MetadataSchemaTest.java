@@ -5,23 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tidemark.sink.jdbc.TestDatabase;
 import io.tidemark.sink.jdbc.dialect.postgres.PostgresDialect;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class MetadataSchemaTest {
 
-  private static TestDatabase db;
-
-  @BeforeAll
-  static void start() throws Exception {
-    db = TestDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    db.close();
-  }
+  private static final TestDatabase db = TestDatabase.shared();
 
   @Test
   void migrateCreatesTheTablesInTheSchemaAndIsIdempotent() {

@@ -21,9 +21,7 @@ import io.tidemark.sink.jdbc.TestDatabase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,21 +29,11 @@ class JdbcChangeSinkSnapshotTest {
 
   private static final ClusterTime T0 = new ClusterTime(1_700_000_000, 7);
 
-  private static TestDatabase db;
+  private static final TestDatabase db = TestDatabase.shared();
 
   private String schema;
   private String metadataSchema;
   private JdbcChangeSink sink;
-
-  @BeforeAll
-  static void start() throws Exception {
-    db = TestDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    db.close();
-  }
 
   @BeforeEach
   void openSink() {

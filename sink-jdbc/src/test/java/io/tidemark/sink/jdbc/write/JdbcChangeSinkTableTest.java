@@ -13,28 +13,16 @@ import io.tidemark.core.mapping.OnError;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.sink.jdbc.TestDatabase;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class JdbcChangeSinkTableTest {
 
-  private static TestDatabase db;
+  private static final TestDatabase db = TestDatabase.shared();
 
   private String schema;
   private JdbcChangeSink sink;
-
-  @BeforeAll
-  static void start() throws Exception {
-    db = TestDatabase.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    db.close();
-  }
 
   @BeforeEach
   void openSink() {
