@@ -1,7 +1,8 @@
 package io.tidemark.app;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemark.core.config.TidemarkConfig;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.pipeline.CollectionState;
@@ -50,7 +51,7 @@ public final class Daemon implements AutoCloseable {
 
   /** Connects to both ends, checks the collections exist, and starts every collection. */
   public static Daemon start(TidemarkConfig config) {
-    return start(config, new SimpleMeterRegistry());
+    return start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
   public static Daemon start(TidemarkConfig config, MeterRegistry registry) {
@@ -64,6 +65,7 @@ public final class Daemon implements AutoCloseable {
     JdbcChangeSink sink = new JdbcChangeSink(config.sink(), config.pipeline());
     MongoChangeSource source;
     try {
+      sink.acquireWriterLock();
       source = MongoChangeSource.open(config.source(), CONNECT_TIMEOUT);
       source.checkCollectionsExist(
           config.collections().stream().map(TableMapping::collection).toList());
@@ -82,6 +84,11 @@ public final class Daemon implements AutoCloseable {
 
   public MeterRegistry registry() {
     return registry;
+  }
+
+  /** The metrics in Prometheus' text format, or an empty string with a non-Prometheus registry. */
+  public String scrapeMetrics() {
+    return registry instanceof PrometheusMeterRegistry prometheus ? prometheus.scrape() : "";
   }
 
   public List<CollectionStatus> status() {

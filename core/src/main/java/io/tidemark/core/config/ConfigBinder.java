@@ -2,6 +2,7 @@ package io.tidemark.core.config;
 
 import io.tidemark.core.mapping.ColumnMapping;
 import io.tidemark.core.mapping.OnError;
+import io.tidemark.core.mapping.OnHistoryLost;
 import io.tidemark.core.mapping.SqlType;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.value.FieldPath;
@@ -30,8 +31,10 @@ public final class ConfigBinder {
     if (tree == null) {
       problems.add("", "the file is empty; it needs at least source, sink and collections");
     }
-    root.rejectUnknownKeys("source", "sink", "collections", "snapshot", "stream", "retry");
+    root.rejectUnknownKeys("source", "sink", "collections", "snapshot", "stream", "retry", "admin");
     String pipeline = root.string(ConfigKeys.PIPELINE);
+    OnHistoryLost defaultOnHistoryLost =
+        enumValue(root, ConfigKeys.ON_HISTORY_LOST, null, OnHistoryLost.class, OnHistoryLost.FAIL);
 
     ConfigSection source = root.section("source");
     source.rejectUnknownKeys();
@@ -65,7 +68,7 @@ public final class ConfigBinder {
       root.problem("collections", "is empty: list at least one collection");
     }
     for (ConfigSection c : collectionSections) {
-      TableMapping mapping = bindCollection(c);
+      TableMapping mapping = bindCollection(c, defaultOnHistoryLost);
       if (mapping == null) {
         continue;
       }
@@ -102,22 +105,55 @@ public final class ConfigBinder {
             retry.duration(ConfigKeys.RETRY_MAX_DELAY),
             retry.positiveNumber(ConfigKeys.RETRY_MULTIPLIER));
 
+    ConfigSection admin = root.section("admin");
+    admin.rejectUnknownKeys();
+    var adminConfig =
+        new TidemarkConfig.AdminConfig(
+            admin.intAtLeast(ConfigKeys.ADMIN_PORT, -1),
+            admin.string(ConfigKeys.ADMIN_BIND),
+            admin.string(ConfigKeys.ADMIN_TOKEN));
+
     problems.throwIfAny(origin);
     return new TidemarkConfig(
-        pipeline, sourceConfig, sinkConfig, collections, snapshotConfig, streamConfig, retryConfig);
+        pipeline,
+        sourceConfig,
+        sinkConfig,
+        collections,
+        snapshotConfig,
+        streamConfig,
+        retryConfig,
+        adminConfig);
   }
 
-  private static TableMapping bindCollection(ConfigSection c) {
+  /** Reads an enum key written in lower case; {@code fallback} when absent. */
+  private static <E extends Enum<E>> E enumValue(
+      ConfigSection section, ConfigKey key, E absent, Class<E> type, E fallback) {
+    String text = absent == null ? section.string(key) : section.stringOrNull(key);
+    if (text == null) {
+      return absent;
+    }
+    try {
+      return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      section.problem(
+          key.name(), "'" + text + "' is not one of: " + key.type().replace(" | ", ", "));
+      return fallback;
+    }
+  }
+
+  private static TableMapping bindCollection(ConfigSection c, OnHistoryLost defaultOnHistoryLost) {
     c.rejectUnknownKeys("columns");
     String name = c.string(ConfigKeys.COLLECTION_NAME);
     String table = Optional.ofNullable(c.stringOrNull(ConfigKeys.COLLECTION_TABLE)).orElse(name);
-    String onErrorText = c.string(ConfigKeys.COLLECTION_ON_ERROR);
-    OnError onError = OnError.FAIL;
-    try {
-      onError = OnError.valueOf(onErrorText.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      c.problem("onError", "'" + onErrorText + "' is not one of: fail, deadletter");
-    }
+    OnError onError =
+        enumValue(c, ConfigKeys.COLLECTION_ON_ERROR, null, OnError.class, OnError.FAIL);
+    OnHistoryLost onHistoryLost =
+        enumValue(
+            c,
+            ConfigKeys.COLLECTION_ON_HISTORY_LOST,
+            defaultOnHistoryLost,
+            OnHistoryLost.class,
+            defaultOnHistoryLost);
     List<ColumnMapping> columns = new ArrayList<>();
     Set<String> columnNames = new HashSet<>();
     columnNames.add(TableMapping.DEFAULT_KEY_COLUMN);
@@ -165,6 +201,12 @@ public final class ConfigBinder {
       return null;
     }
     return new TableMapping(
-        name, table, TableMapping.DEFAULT_KEY_COLUMN, columns, documentColumn, onError);
+        name,
+        table,
+        TableMapping.DEFAULT_KEY_COLUMN,
+        columns,
+        documentColumn,
+        onError,
+        onHistoryLost);
   }
 }

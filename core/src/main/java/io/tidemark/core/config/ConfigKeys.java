@@ -18,6 +18,16 @@ public final class ConfigKeys {
           "Name of this pipeline. Checkpoints in the sink are kept per pipeline, so two pipelines"
               + " may share a sink database.");
 
+  public static final ConfigKey ON_HISTORY_LOST =
+      ConfigKey.optional(
+          "",
+          "onHistoryLost",
+          "fail | resnapshot",
+          "fail",
+          "Default for every collection: when a stream position has fallen out of the oplog, stop"
+              + " the collection with the rebuild command (fail) or rebuild it automatically"
+              + " (resnapshot).");
+
   public static final ConfigKey SOURCE_URI =
       ConfigKey.required(
           "source",
@@ -70,6 +80,13 @@ public final class ConfigKeys {
           "fail",
           "A document whose value cannot be stored in its column either stops the collection"
               + " (fail) or goes to the dead-letter table with the reason (deadletter).");
+  public static final ConfigKey COLLECTION_ON_HISTORY_LOST =
+      ConfigKey.optional(
+          "collections[]",
+          "onHistoryLost",
+          "fail | resnapshot",
+          "the top-level onHistoryLost",
+          "This collection's reaction when its position has fallen out of the oplog.");
   public static final ConfigKey COLUMN_FIELD =
       ConfigKey.required(
           "collections[].columns[]",
@@ -150,10 +167,34 @@ public final class ConfigKeys {
       ConfigKey.optional(
           "retry", "multiplier", "number", "2.0", "Growth of the wait after each failed attempt.");
 
+  public static final ConfigKey ADMIN_PORT =
+      ConfigKey.optional(
+          "admin",
+          "port",
+          "integer",
+          "8089",
+          "Port of the admin HTTP API (health, metrics, status, pause, resume, resnapshot); 0 picks"
+              + " a free port, -1 turns the API off.");
+  public static final ConfigKey ADMIN_BIND =
+      ConfigKey.optional(
+          "admin",
+          "bind",
+          "string",
+          "127.0.0.1",
+          "Address the admin API listens on. Keep it on loopback unless a token is set.");
+  public static final ConfigKey ADMIN_TOKEN =
+      ConfigKey.optional(
+          "admin",
+          "token",
+          "string",
+          null,
+          "Bearer token the admin API requires (Authorization: Bearer ...); use ${ENV_VAR}.");
+
   /** Every key, in reference order. */
   public static final List<ConfigKey> ALL =
       List.of(
           PIPELINE,
+          ON_HISTORY_LOST,
           SOURCE_URI,
           SOURCE_DATABASE,
           SINK_JDBC_URL,
@@ -166,6 +207,7 @@ public final class ConfigKeys {
           COLLECTION_TABLE,
           COLLECTION_DOCUMENT_COLUMN,
           COLLECTION_ON_ERROR,
+          COLLECTION_ON_HISTORY_LOST,
           COLUMN_FIELD,
           COLUMN_COLUMN,
           COLUMN_TYPE,
@@ -178,5 +220,8 @@ public final class ConfigKeys {
           STREAM_QUEUE_MAX_BYTES,
           RETRY_INITIAL_DELAY,
           RETRY_MAX_DELAY,
-          RETRY_MULTIPLIER);
+          RETRY_MULTIPLIER,
+          ADMIN_PORT,
+          ADMIN_BIND,
+          ADMIN_TOKEN);
 }

@@ -86,6 +86,20 @@ final class ConfigSection {
         1);
   }
 
+  /** An integer of at least {@code min}. */
+  int intAtLeast(ConfigKey key, int min) {
+    return parse(
+        key,
+        text -> {
+          int n = Integer.parseInt(text.trim());
+          if (n < min) {
+            throw new IllegalArgumentException("must be at least " + min);
+          }
+          return n;
+        },
+        min);
+  }
+
   double positiveNumber(ConfigKey key) {
     return parse(
         key,

@@ -14,7 +14,8 @@ public record TidemarkConfig(
     List<TableMapping> collections,
     SnapshotConfig snapshot,
     StreamConfig stream,
-    RetryConfig retry) {
+    RetryConfig retry,
+    AdminConfig admin) {
 
   public TidemarkConfig {
     collections = List.copyOf(collections);
@@ -39,6 +40,30 @@ public record TidemarkConfig(
       Duration idleCheckpointInterval,
       int queueCapacity,
       long queueMaxBytes) {}
+
+  /**
+   * The admin HTTP API.
+   *
+   * @param port the port; 0 picks a free one, -1 turns the API off
+   * @param bind the address to listen on
+   * @param token the bearer token required, or null for none
+   */
+  public record AdminConfig(int port, String bind, String token) {
+    public boolean enabled() {
+      return port >= 0;
+    }
+
+    @Override
+    public String toString() {
+      return "AdminConfig[port="
+          + port
+          + ", bind="
+          + bind
+          + ", token="
+          + (token == null ? "none" : "***")
+          + "]";
+    }
+  }
 
   /** How reconnects back off. */
   public record RetryConfig(Duration initialDelay, Duration maxDelay, double multiplier) {}

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param columns configured columns, in table order
  * @param documentColumn the whole-document jsonb column, or null for none
  * @param onError what to do with a document that does not fit
+ * @param onHistoryLost what to do when the stream position has fallen out of the oplog
  */
 public record TableMapping(
     String collection,
@@ -21,7 +22,8 @@ public record TableMapping(
     String keyColumn,
     List<ColumnMapping> columns,
     String documentColumn,
-    OnError onError) {
+    OnError onError,
+    OnHistoryLost onHistoryLost) {
 
   public static final String DEFAULT_KEY_COLUMN = "_id";
   public static final String DEFAULT_DOCUMENT_COLUMN = "doc";
@@ -31,7 +33,30 @@ public record TableMapping(
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(keyColumn, "keyColumn");
     Objects.requireNonNull(onError, "onError");
+    Objects.requireNonNull(onHistoryLost, "onHistoryLost");
     columns = List.copyOf(columns);
+  }
+
+  /** A mapping that fails loudly when history is lost. */
+  public TableMapping(
+      String collection,
+      String table,
+      String keyColumn,
+      List<ColumnMapping> columns,
+      String documentColumn,
+      OnError onError) {
+    this(collection, table, keyColumn, columns, documentColumn, onError, OnHistoryLost.FAIL);
+  }
+
+  /** The same mapping writing another table (a rebuild's shadow table). */
+  public TableMapping withTable(String otherTable) {
+    return new TableMapping(
+        collection, otherTable, keyColumn, columns, documentColumn, onError, onHistoryLost);
+  }
+
+  /** The shadow table a rebuild copies into before it is swapped in. */
+  public String shadowTable() {
+    return table + "__tidemark_rebuild";
   }
 
   /** The default mapping: {@code _id} as key plus the whole document as jsonb. */

@@ -4,13 +4,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tidemark.core.config.TidemarkConfig;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.mapping.OnHistoryLost;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.spi.ChangeSink;
 import io.tidemark.core.spi.ChangeSink.CollectionProgress;
 import io.tidemark.core.spi.ChangeSink.SnapshotState;
+import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.spi.ChangeSource;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,18 +19,29 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps one collection's table in step with its source collection: copy if no finished copy is
  * committed, then stream from the committed position. Retriable failures (network, failover) are
- * retried with backoff from the last committed state; other failures stop this collection only.
+ * retried with backoff from the last committed state; other failures stop this collection only,
+ * until a rebuild replaces its table.
  *
- * <p>{@link #run()} blocks and is called on a thread of its own; {@link #stop()} and {@link
- * #status()} may be called from any thread.
+ * <p>Operators may pause and resume it and ask for a rebuild ({@link #requestResnapshot()}), which
+ * runs beside the live stream (see {@link Rebuild}) and is swapped in by this thread.
+ *
+ * <p>{@link #run()} blocks and is called on a thread of its own; every other method may be called
+ * from any thread.
  */
 public final class CollectionPipeline implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(CollectionPipeline.class);
+  private static final long IDLE_WAIT_MILLIS = 1000;
 
-  private final PipelineContext ctx;
+  private final PipelineContext live;
   private final Backoff backoff;
-  private final CountDownLatch stopSignal = new CountDownLatch(1);
+  private final Object monitor = new Object();
   private volatile boolean stopRequested;
+  private volatile boolean pauseRequested;
+
+  /** The live stream stopped on a failure an operator (or a rebuild) must clear. */
+  private volatile boolean failed;
+
+  private volatile Rebuild rebuild;
 
   public CollectionPipeline(
       TableMapping mapping,
@@ -47,87 +59,186 @@ public final class CollectionPipeline implements Runnable {
       TidemarkConfig config,
       MeterRegistry registry,
       PhaseListener listener) {
-    StatusBoard status = new StatusBoard(mapping.collection(), mapping.table());
-    this.ctx =
+    this.live =
         new PipelineContext(
             mapping,
             source.collection(mapping.collection()),
             sink,
+            Target.LIVE,
             config,
             new PipelineMetrics(registry, mapping.collection()),
-            status,
+            new StatusBoard(mapping.collection(), mapping.table()),
             new RowChanges(mapping),
             listener,
-            () -> stopRequested);
+            this::liveShouldYield);
     this.backoff = new Backoff(config.retry());
   }
 
   public String collection() {
-    return ctx.collection();
+    return live.collection();
   }
 
   public CollectionStatus status() {
-    return ctx.status().snapshot();
+    CollectionStatus status = live.status().snapshot();
+    Rebuild r = rebuild;
+    return r == null ? status : status.withRebuild(r.status());
   }
 
   /** Asks the pipeline to commit what is complete and return from {@link #run()}. */
   public void stop() {
     stopRequested = true;
-    stopSignal.countDown();
+    wake();
+  }
+
+  /** Commits what is complete and stops reading until {@link #resume()}. */
+  public void pause() {
+    pauseRequested = true;
+    log.info("{}: pause requested", collection());
+    wake();
+  }
+
+  public void resume() {
+    pauseRequested = false;
+    log.info("{}: resume requested", collection());
+    wake();
+  }
+
+  /**
+   * Starts a rebuild of the table from a fresh copy, beside the live stream.
+   *
+   * @return false when a rebuild is already running
+   */
+  public boolean requestResnapshot() {
+    synchronized (monitor) {
+      if (rebuild != null && !rebuild.failed()) {
+        return false;
+      }
+      startRebuild(true, "requested by an operator");
+      return true;
+    }
+  }
+
+  private boolean liveShouldYield() {
+    Rebuild r = rebuild;
+    return stopRequested || pauseRequested || (r != null && r.swapRequested());
+  }
+
+  private void startRebuild(boolean fresh, String why) {
+    synchronized (monitor) {
+      rebuild = new Rebuild(live, live.status()::position, this::wake, fresh);
+      rebuild.start();
+    }
+    log.info(
+        "{}: rebuild {} ({}): copying into {}, the live table stays readable until the swap",
+        collection(),
+        fresh ? "started" : "resumed",
+        why,
+        live.mapping().shadowTable());
+  }
+
+  private void wake() {
+    synchronized (monitor) {
+      monitor.notifyAll();
+    }
+  }
+
+  private void idle() throws InterruptedException {
+    synchronized (monitor) {
+      monitor.wait(IDLE_WAIT_MILLIS);
+    }
   }
 
   @Override
   public void run() {
+    try {
+      resumeInterruptedRebuild();
+      loop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      live.metrics().error(ErrorCode.INTERNAL);
+      live.status().fail("unexpected failure: " + e);
+      log.error("{}: stopped by an unexpected failure", collection(), e);
+    } finally {
+      stopRebuild();
+      if (live.status().state() != CollectionState.FAILED) {
+        live.status().state(CollectionState.STOPPED);
+      }
+    }
+  }
+
+  private void loop() throws InterruptedException {
     int attempt = 0;
     while (!stopRequested) {
-      long commitsBefore = ctx.status().commits();
+      Rebuild r = rebuild;
+      if (r != null && r.readyToSwap()) {
+        swapIn(r);
+        attempt = 0;
+        continue;
+      }
+      boolean liveDown = failed || pauseRequested;
+      if (r != null && !r.failed() && !r.hasLiveYielded() && (liveDown || r.swapRequested())) {
+        // The live stream is not running (or has just yielded): the shadow may take over from
+        // its last committed position.
+        r.liveYielded(live.status().position());
+      }
+      if (liveDown || (r != null && r.swapRequested() && !r.failed())) {
+        if (pauseRequested && !failed) {
+          live.status().state(CollectionState.PAUSED);
+        }
+        idle();
+        continue;
+      }
+      long commitsBefore = live.status().commits();
       try {
         runOnce();
-        break;
       } catch (TidemarkException e) {
-        ctx.metrics().error(e.code());
-        if (!e.retriable()) {
-          ctx.status().fail(e.getMessage());
-          log.error("{}: stopped: {}", ctx.collection(), e.getMessage());
-          return;
+        live.metrics().error(e.code());
+        if (e.code() == ErrorCode.HISTORY_LOST
+            && live.mapping().onHistoryLost() == OnHistoryLost.RESNAPSHOT) {
+          failed = true;
+          live.status().fail(e.getMessage(), CollectionState.REBUILDING);
+          log.warn(
+              "{}: {} Rebuilding automatically (onHistoryLost: resnapshot).",
+              collection(),
+              e.getMessage());
+          synchronized (monitor) {
+            if (rebuild == null || rebuild.failed()) {
+              startRebuild(true, "history lost");
+            }
+          }
+          continue;
         }
-        attempt = ctx.status().commits() > commitsBefore ? 1 : attempt + 1;
+        if (!e.retriable()) {
+          failed = true;
+          live.status().fail(e.getMessage());
+          log.error("{}: stopped: {}", collection(), e.getMessage());
+          continue;
+        }
+        attempt = live.status().commits() > commitsBefore ? 1 : attempt + 1;
         Duration delay = backoff.delayFor(attempt);
-        ctx.status().retrying(e.getMessage());
-        ctx.metrics().reconnects.increment();
+        live.status().retrying(e.getMessage());
+        live.metrics().reconnects.increment();
         log.warn(
             "{}: {}; reconnecting from the last committed position in {} ms (attempt {})",
-            ctx.collection(),
+            collection(),
             e.getMessage(),
             delay.toMillis(),
             attempt);
-        if (!sleep(delay)) {
-          break;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      } catch (RuntimeException e) {
-        ctx.metrics().error(ErrorCode.INTERNAL);
-        ctx.status().fail("unexpected failure: " + e);
-        log.error("{}: stopped by an unexpected failure", ctx.collection(), e);
-        return;
+        sleep(delay);
       }
-    }
-    if (ctx.status().state() != CollectionState.FAILED) {
-      ctx.status().state(CollectionState.STOPPED);
     }
   }
 
   private void runOnce() throws InterruptedException {
-    ctx.sink().prepareTable(ctx.mapping());
-    CollectionProgress progress = ctx.sink().loadProgress(ctx.collection());
+    live.sink().prepareTable(live.mapping(), Target.LIVE);
+    CollectionProgress progress = live.sink().loadProgress(collection(), Target.LIVE);
     if (progress.snapshotState() != SnapshotState.DONE) {
-      new SnapshotCopier(ctx).copy(progress);
-      if (stopRequested) {
+      new SnapshotCopier(live).copy(progress);
+      if (liveShouldYield()) {
         return;
       }
-      progress = ctx.sink().loadProgress(ctx.collection());
+      progress = live.sink().loadProgress(collection(), Target.LIVE);
     }
     var start =
         progress
@@ -136,21 +247,60 @@ public final class CollectionPipeline implements Runnable {
                 () ->
                     new TidemarkException(
                         ErrorCode.INTERNAL,
-                        ctx.collection()
+                        collection()
                             + ": the copy is marked done but no stream position is"
                             + " stored; run 'tidemark resnapshot "
-                            + ctx.collection()
+                            + collection()
                             + "'"));
-    new StreamApplier(ctx).stream(start, progress.consistentAfter());
+    new StreamApplier(live).stream(start, progress.consistentAfter());
   }
 
-  /** Waits, waking early on stop. @return false when stopped. */
-  private boolean sleep(Duration delay) {
+  /** The shadow has caught up and stopped; the live stream has yielded: swap the tables. */
+  private void swapIn(Rebuild r) throws InterruptedException {
+    r.awaitStopped();
+    live.sink().swapShadow(live.mapping());
+    synchronized (monitor) {
+      rebuild = null;
+    }
+    failed = false;
+    live.status().recovered();
+    log.info(
+        "{}: rebuild complete: {} now holds the rebuilt table; streaming continues from the"
+            + " rebuild's position",
+        collection(),
+        live.mapping().table());
+  }
+
+  /** A rebuild interrupted by a stop or crash has its progress in the sink: carry on with it. */
+  private void resumeInterruptedRebuild() {
     try {
-      return !stopSignal.await(delay.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+      CollectionProgress shadow = live.sink().loadProgress(collection(), Target.SHADOW);
+      if (shadow.snapshotState() != SnapshotState.NONE) {
+        startRebuild(false, "interrupted by a restart");
+      }
+    } catch (TidemarkException e) {
+      log.warn("{}: could not check for an interrupted rebuild: {}", collection(), e.getMessage());
+    }
+  }
+
+  private void stopRebuild() {
+    Rebuild r = rebuild;
+    if (r != null) {
+      try {
+        r.stop();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void sleep(Duration delay) throws InterruptedException {
+    long deadline = System.nanoTime() + delay.toNanos();
+    synchronized (monitor) {
+      long left;
+      while (!stopRequested && (left = deadline - System.nanoTime()) > 0) {
+        monitor.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      }
     }
   }
 }

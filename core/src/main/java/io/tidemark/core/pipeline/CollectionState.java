@@ -4,12 +4,15 @@ package io.tidemark.core.pipeline;
  * Life of one collection in the engine.
  *
  * <pre>
- * NEW → SNAPSHOTTING → CATCHING_UP → STREAMING
+ * NEW → SNAPSHOTTING → CATCHING_UP → STREAMING ⇄ PAUSED
  *            ↑ restart resumes the copy     ↘ FAILED (needs an operator) / STOPPED (shutdown)
+ * FAILED → REBUILDING (resnapshot) → STREAMING
  * </pre>
  *
  * A collection is consistent with its source only in STREAMING: CATCHING_UP means the stream has
- * not yet passed the time the copy finished.
+ * not yet passed the time the copy finished. A rebuild of a streaming collection runs beside it
+ * (the live state stays STREAMING; the status carries the rebuild's own progress); REBUILDING is
+ * the state of a collection whose live stream cannot run until the rebuild is swapped in.
  */
 public enum CollectionState {
   NEW,
@@ -18,6 +21,9 @@ public enum CollectionState {
   STREAMING,
   /** Waiting to reconnect after a retriable failure. */
   RECONNECTING,
+  /** Stopped by an operator; resumes from the committed position on request. */
+  PAUSED,
+  /** The live stream is down (e.g. history lost) and a rebuild will replace the table. */
   REBUILDING,
   FAILED,
   STOPPED

@@ -17,6 +17,7 @@ import java.time.Instant;
  * @param position the last committed stream position, or null
  * @param lastCommitAt wall time of the last sink commit, or null
  * @param lastError the last error's message, or null
+ * @param rebuild the progress of a running rebuild (its shadow table's copy and stream), or null
  */
 public record CollectionStatus(
     String collection,
@@ -29,7 +30,36 @@ public record CollectionStatus(
     long deadLetters,
     Position position,
     Instant lastCommitAt,
-    String lastError) {
+    String lastError,
+    CollectionStatus rebuild) {
+
+  /** The same status with a rebuild's progress attached. */
+  public CollectionStatus withRebuild(CollectionStatus rebuildStatus) {
+    return new CollectionStatus(
+        collection,
+        table,
+        state,
+        rowsCopied,
+        rowsEstimated,
+        copyRatePerSecond,
+        eventsApplied,
+        deadLetters,
+        position,
+        lastCommitAt,
+        lastError,
+        rebuildStatus);
+  }
+
+  /**
+   * Seconds between the source time of the last committed position and now: how far the table
+   * trails the source. -1 before anything was committed.
+   */
+  public long lagSeconds() {
+    if (position == null) {
+      return -1;
+    }
+    return Math.max(0, Instant.now().getEpochSecond() - position.clusterTime().seconds());
+  }
 
   /** Seconds left for the copy at its current rate, or -1 when unknown. */
   public long copyEtaSeconds() {

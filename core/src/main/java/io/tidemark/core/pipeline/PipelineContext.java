@@ -6,11 +6,15 @@ import io.tidemark.core.spi.ChangeSink;
 import io.tidemark.core.spi.CollectionSource;
 import java.util.function.BooleanSupplier;
 
-/** What the phases of one collection share: its mapping, both ends, settings and live status. */
+/**
+ * What the phases of one collection's work share: its mapping, both ends, the table they write
+ * (live, or a rebuild's shadow), settings, status and the stop signal.
+ */
 record PipelineContext(
     TableMapping mapping,
     CollectionSource source,
     ChangeSink sink,
+    ChangeSink.Target target,
     TidemarkConfig config,
     PipelineMetrics metrics,
     StatusBoard status,
@@ -22,13 +26,38 @@ record PipelineContext(
     return mapping.collection();
   }
 
+  /** The table this context writes: the live table or the rebuild's shadow table. */
+  String table() {
+    return target == ChangeSink.Target.SHADOW ? mapping.shadowTable() : mapping.table();
+  }
+
   boolean stopping() {
     return stopRequested.getAsBoolean();
   }
 
+  /** Returns a context for the same collection writing another target with its own status. */
+  PipelineContext forTarget(
+      ChangeSink.Target other,
+      StatusBoard otherStatus,
+      PhaseListener otherListener,
+      BooleanSupplier otherStop) {
+    return new PipelineContext(
+        mapping,
+        source,
+        sink,
+        other,
+        config,
+        metrics,
+        otherStatus,
+        rowChanges,
+        otherListener,
+        otherStop);
+  }
+
   /** Starts a named daemon thread for a reader, so a stuck read never keeps the JVM alive. */
   Thread startReader(String role, Runnable body) {
-    Thread t = new Thread(body, "tidemark-" + role + "-" + collection());
+    String suffix = target == ChangeSink.Target.SHADOW ? "-rebuild" : "";
+    Thread t = new Thread(body, "tidemark-" + role + "-" + collection() + suffix);
     t.setDaemon(true);
     t.start();
     return t;

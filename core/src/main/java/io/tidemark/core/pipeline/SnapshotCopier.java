@@ -52,14 +52,14 @@ final class SnapshotCopier {
     } else {
       startTime = ctx.source().captureOperationTime();
       estimated = ctx.source().estimatedDocumentCount();
-      ctx.sink().beginSnapshot(collection, startTime, estimated);
+      ctx.sink().beginSnapshot(collection, ctx.target(), startTime, estimated);
       resumeMark = null;
       copied = 0;
       log.info(
           "{}: copying about {} documents into {} (source time {})",
           collection,
           estimated,
-          ctx.mapping().table(),
+          ctx.table(),
           startTime);
     }
     ctx.status().state(CollectionState.SNAPSHOTTING);
@@ -81,7 +81,9 @@ final class SnapshotCopier {
         }
         copied += chunk.rows().size();
         copiedNow += chunk.rows().size();
-        ctx.sink().writeSnapshotChunk(collection, chunk.rows(), chunk.markAfterLast(), copied);
+        ctx.sink()
+            .writeSnapshotChunk(
+                collection, ctx.target(), chunk.rows(), chunk.markAfterLast(), copied);
         ctx.metrics().rowsCopied.increment(chunk.rows().size());
         ctx.metrics().deadLetters.increment(chunk.deadLetters());
         ctx.status().deadLettered(chunk.deadLetters());
@@ -97,7 +99,8 @@ final class SnapshotCopier {
       return;
     }
     ClusterTime endTime = ctx.source().captureOperationTime();
-    ctx.sink().finishSnapshot(collection, ctx.source().positionAt(startTime), endTime);
+    ctx.sink()
+        .finishSnapshot(collection, ctx.target(), ctx.source().positionAt(startTime), endTime);
     ctx.listener().copyFinished(collection);
     double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
     log.info(

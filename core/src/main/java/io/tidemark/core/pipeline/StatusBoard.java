@@ -41,8 +41,21 @@ final class StatusBoard {
   }
 
   void fail(String error) {
+    fail(error, CollectionState.FAILED);
+  }
+
+  void fail(String error, CollectionState newState) {
     lastError = error;
-    state = CollectionState.FAILED;
+    state = newState;
+  }
+
+  /** Clears a failure once a rebuild has replaced the table. */
+  void recovered() {
+    lastError = null;
+  }
+
+  Position position() {
+    return position;
   }
 
   void retrying(String error) {
@@ -105,6 +118,7 @@ final class StatusBoard {
         deadLetters.get(),
         position,
         lastCommitAt,
-        lastError);
+        lastError,
+        null);
   }
 }

@@ -115,7 +115,7 @@ final class StreamApplier {
       }
     }
     Timer.Sample sample = Timer.start();
-    ctx.sink().applyBatch(ctx.collection(), changes, position);
+    ctx.sink().applyBatch(ctx.collection(), ctx.target(), changes, position);
     sample.stop(ctx.metrics().commitLatency);
     if (!ready.isEmpty()) {
       ctx.metrics().batchEvents.record(ready.size());

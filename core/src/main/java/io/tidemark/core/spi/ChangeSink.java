@@ -11,27 +11,47 @@ import java.util.Optional;
  * rows together with the position or progress mark that produced them; nothing writes a position
  * for rows it has not committed.
  *
- * <p>Thread-safe: each collection's writer calls it from its own thread, for its own collection.
+ * <p>Every method names its {@link Target}: the live table, or the shadow table a rebuild fills
+ * while the live table keeps serving readers. Each target has its own progress and position.
+ *
+ * <p>Thread-safe: each collection's writers call it from their own threads, for their own
+ * collection and target.
  */
 public interface ChangeSink extends AutoCloseable {
 
-  /** Creates the collection's table if absent and checks an existing one fits the mapping. */
-  void prepareTable(TableMapping mapping);
-
-  /** What the sink has committed for a collection: snapshot progress and stream position. */
-  CollectionProgress loadProgress(String collection);
+  /** Which of a collection's tables a call is about. */
+  enum Target {
+    /** The table readers query. */
+    LIVE,
+    /** The table a rebuild copies into; swapped in for the live table when complete. */
+    SHADOW
+  }
 
   /**
-   * Records that a copy begins at source time {@code startTime}; clears any earlier copy's marks.
+   * Creates the target's table if absent and checks an existing one fits the mapping. The shadow
+   * table is named {@link TableMapping#shadowTable()}.
    */
-  void beginSnapshot(String collection, ClusterTime startTime, long estimatedRows);
+  void prepareTable(TableMapping mapping, Target target);
+
+  /** What the sink has committed for a collection's target: copy progress and stream position. */
+  CollectionProgress loadProgress(String collection, Target target);
+
+  /**
+   * Records that a copy begins at source time {@code startTime}; clears any earlier copy's marks
+   * and position. For the shadow target it also empties the shadow table.
+   */
+  void beginSnapshot(String collection, Target target, ClusterTime startTime, long estimatedRows);
 
   /**
    * Appends copied rows, and records {@code markAfterLast} as the point to resume the copy from, in
    * one transaction.
    */
   void writeSnapshotChunk(
-      String collection, List<RowChange> rows, String markAfterLast, long rowsCopiedTotal);
+      String collection,
+      Target target,
+      List<RowChange> rows,
+      String markAfterLast,
+      long rowsCopiedTotal);
 
   /**
    * Marks the copy complete and sets the stream position to start from, in one transaction.
@@ -40,19 +60,30 @@ public interface ChangeSink extends AutoCloseable {
    * @param copyEndTime the source time when the copy ended: the table is consistent once the stream
    *     has applied past it
    */
-  void finishSnapshot(String collection, Position streamStart, ClusterTime copyEndTime);
+  void finishSnapshot(
+      String collection, Target target, Position streamStart, ClusterTime copyEndTime);
 
   /**
-   * Applies the changes and moves the collection's position to {@code position}, in one
-   * transaction. The changes hold at most one entry per key. An empty list only moves the position.
-   * A position older than the committed one is never stored.
+   * Applies the changes and moves the target's position to {@code position}, in one transaction.
+   * The changes hold at most one entry per key. An empty list only moves the position. A position
+   * older than the committed one is never stored.
    */
-  void applyBatch(String collection, List<RowChange> changes, Position position);
+  void applyBatch(String collection, Target target, List<RowChange> changes, Position position);
+
+  /**
+   * Makes the shadow table the live one, in one transaction: the shadow table takes the live
+   * table's name, the old live table is dropped, and the shadow's progress and position become the
+   * live ones. Readers see the old table until the commit and the new one after it.
+   */
+  void swapShadow(TableMapping mapping);
+
+  /** Drops the shadow table and forgets its progress (a rebuild that is abandoned). */
+  void discardShadow(TableMapping mapping);
 
   @Override
   void close();
 
-  /** The committed state of a collection. */
+  /** The committed state of a collection's target. */
   record CollectionProgress(
       SnapshotState snapshotState,
       ClusterTime snapshotStartTime,

@@ -62,6 +62,19 @@ class CollectionPipelineTest {
 
   // ---- helpers ----
 
+  /** A failed collection keeps its thread (a rebuild can revive it): wait for the state instead. */
+  private static void awaitState(
+      CollectionPipeline pipeline, CollectionState state, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (pipeline.status().state() != state) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("state " + state + " not reached: " + pipeline.status());
+      }
+      Thread.sleep(5);
+    }
+  }
+
   private static TidemarkConfig config(
       TableMapping mapping, int chunkSize, int batchSize, Duration idleCheckpoint) {
     return new TidemarkConfig(
@@ -72,7 +85,8 @@ class CollectionPipelineTest {
         new TidemarkConfig.SnapshotConfig(chunkSize),
         new TidemarkConfig.StreamConfig(
             batchSize, 16L << 20, Duration.ofSeconds(10), idleCheckpoint, 1000, 16L << 20),
-        new TidemarkConfig.RetryConfig(Duration.ofMillis(10), Duration.ofMillis(40), 2.0));
+        new TidemarkConfig.RetryConfig(Duration.ofMillis(10), Duration.ofMillis(40), 2.0),
+        new TidemarkConfig.AdminConfig(-1, "127.0.0.1", null));
   }
 
   private static TidemarkConfig config(TableMapping mapping) {
@@ -263,8 +277,7 @@ class CollectionPipelineTest {
         pipeline(WITH_V, source, sink, config(WITH_V, 10, 100, Duration.ofSeconds(10)));
     Thread thread = start(pipeline);
 
-    thread.join(WAIT.toMillis());
-    assertThat(thread.isAlive()).as("the pipeline stops by itself").isFalse();
+    awaitState(pipeline, CollectionState.FAILED, WAIT);
     assertThat(pipeline.status().state()).isEqualTo(CollectionState.FAILED);
     assertThat(pipeline.status().lastError())
         .isEqualTo(
@@ -399,8 +412,7 @@ class CollectionPipelineTest {
     CollectionPipeline pipeline = pipeline(WITH_V, source, sink, config(WITH_V));
     Thread thread = start(pipeline);
 
-    thread.join(WAIT.toMillis());
-    assertThat(thread.isAlive()).as("the pipeline stops by itself").isFalse();
+    awaitState(pipeline, CollectionState.FAILED, WAIT);
     CollectionStatus status = pipeline.status();
     assertThat(status.state()).isEqualTo(CollectionState.FAILED);
     assertThat(status.lastError())
@@ -430,9 +442,7 @@ class CollectionPipelineTest {
         pipeline(WITH_V, source, sink, config(WITH_V, 2, 3, Duration.ofSeconds(10)));
     Thread thread = start(pipeline);
 
-    thread.join(WAIT.toMillis());
-    assertThat(thread.isAlive()).isFalse();
-    assertThat(pipeline.status().state()).isEqualTo(CollectionState.FAILED);
+    awaitState(pipeline, CollectionState.FAILED, WAIT);
     assertThat(pipeline.status().lastError())
         .startsWith(
             "orders.v (document _id b): Double '2.5' cannot be stored in column v integer: it has a"
@@ -459,8 +469,7 @@ class CollectionPipelineTest {
     thread.setDaemon(true);
     thread.start();
     try {
-      thread.join(2_000);
-      assertThat(thread.isAlive()).as("pipeline still waiting for its reader").isFalse();
+      awaitState(pipeline, CollectionState.FAILED, Duration.ofSeconds(2));
       assertThat(pipeline.status().state()).isEqualTo(CollectionState.FAILED);
       Thread.sleep(100);
       assertThat(Thread.getAllStackTraces().keySet())

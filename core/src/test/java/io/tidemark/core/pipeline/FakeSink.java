@@ -4,6 +4,7 @@ import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeSink;
+import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.spi.RowChange;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,48 +23,63 @@ final class FakeSink implements ChangeSink {
   /** One committed stream batch. */
   record Batch(List<RowChange> changes, Position position) {}
 
-  private final Map<String, List<String>> table = new TreeMap<>();
+  /** What the sink holds for one target (the live table or a rebuild's shadow). */
+  private static final class Store {
+    final Map<String, List<String>> table = new TreeMap<>();
+    SnapshotState state = SnapshotState.NONE;
+    ClusterTime startTime;
+    String mark;
+    long rowsCopied;
+    long estimated;
+    ClusterTime consistentAfter;
+    Position position;
+  }
+
+  private final Map<Target, Store> stores = new java.util.EnumMap<>(Target.class);
   private final List<RowChange.DeadLetter> deadLetters = new ArrayList<>();
   private final List<Batch> batches = new ArrayList<>();
   private final List<String> log = new ArrayList<>();
 
-  private SnapshotState state = SnapshotState.NONE;
-  private ClusterTime startTime;
-  private String mark;
-  private long rowsCopied;
-  private long estimated;
-  private ClusterTime consistentAfter;
-  private Position position;
+  FakeSink() {
+    stores.put(Target.LIVE, new Store());
+    stores.put(Target.SHADOW, new Store());
+  }
+
+  private Store live() {
+    return stores.get(Target.LIVE);
+  }
 
   /** Presets a finished copy, so the pipeline goes straight to streaming from {@code start}. */
   synchronized FakeSink streamingFrom(Position start) {
-    state = SnapshotState.DONE;
-    position = start;
+    live().state = SnapshotState.DONE;
+    live().position = start;
     return this;
   }
 
   @Override
-  public synchronized void prepareTable(TableMapping mapping) {
-    log.add("prepareTable " + mapping.table());
+  public synchronized void prepareTable(TableMapping mapping, Target target) {
+    log.add("prepareTable " + (target == Target.SHADOW ? mapping.shadowTable() : mapping.table()));
   }
 
   @Override
-  public synchronized CollectionProgress loadProgress(String collection) {
+  public synchronized CollectionProgress loadProgress(String collection, Target target) {
+    Store s = stores.get(target);
     return new CollectionProgress(
-        state,
-        startTime,
-        mark,
-        rowsCopied,
-        estimated,
-        consistentAfter,
-        Optional.ofNullable(position));
+        s.state,
+        s.startTime,
+        s.mark,
+        s.rowsCopied,
+        s.estimated,
+        s.consistentAfter,
+        Optional.ofNullable(s.position));
   }
 
   @Override
   public synchronized void beginSnapshot(
-      String collection, ClusterTime startTime, long estimatedRows) {
+      String collection, Target target, ClusterTime startTime, long estimatedRows) {
     log.add(
-        "beginSnapshot "
+        (target == Target.SHADOW ? "shadow " : "")
+            + "beginSnapshot "
             + collection
             + " at "
             + startTime.seconds()
@@ -71,61 +87,100 @@ final class FakeSink implements ChangeSink {
             + startTime.increment()
             + " estimated "
             + estimatedRows);
-    this.state = SnapshotState.RUNNING;
-    this.startTime = startTime;
-    this.estimated = estimatedRows;
-    this.mark = null;
-    this.rowsCopied = 0;
-    this.position = null;
+    Store s = stores.get(target);
+    if (target == Target.SHADOW) {
+      s.table.clear();
+    }
+    s.state = SnapshotState.RUNNING;
+    s.startTime = startTime;
+    s.estimated = estimatedRows;
+    s.mark = null;
+    s.rowsCopied = 0;
+    s.position = null;
   }
 
   @Override
   public synchronized void writeSnapshotChunk(
-      String collection, List<RowChange> rows, String markAfterLast, long rowsCopiedTotal) {
-    log.add("chunk " + keys(rows) + " mark " + markAfterLast + " total " + rowsCopiedTotal);
-    rows.forEach(this::apply);
-    this.mark = markAfterLast;
-    this.rowsCopied = rowsCopiedTotal;
+      String collection,
+      Target target,
+      List<RowChange> rows,
+      String markAfterLast,
+      long rowsCopiedTotal) {
+    log.add(
+        (target == Target.SHADOW ? "shadow " : "")
+            + "chunk "
+            + keys(rows)
+            + " mark "
+            + markAfterLast
+            + " total "
+            + rowsCopiedTotal);
+    Store s = stores.get(target);
+    rows.forEach(r -> apply(s, r));
+    s.mark = markAfterLast;
+    s.rowsCopied = rowsCopiedTotal;
   }
 
   @Override
   public synchronized void finishSnapshot(
-      String collection, Position streamStart, ClusterTime copyEndTime) {
+      String collection, Target target, Position streamStart, ClusterTime copyEndTime) {
     log.add(
-        "finishSnapshot from "
+        (target == Target.SHADOW ? "shadow " : "")
+            + "finishSnapshot from "
             + streamStart.token()
             + " consistent after "
             + copyEndTime.seconds()
             + "."
             + copyEndTime.increment());
-    this.state = SnapshotState.DONE;
-    this.position = streamStart;
-    this.consistentAfter = copyEndTime;
+    Store s = stores.get(target);
+    s.state = SnapshotState.DONE;
+    s.position = streamStart;
+    s.consistentAfter = copyEndTime;
   }
 
   @Override
   public synchronized void applyBatch(
-      String collection, List<RowChange> changes, Position newPosition) {
+      String collection, Target target, List<RowChange> changes, Position newPosition) {
     java.util.Set<String> keys = new java.util.HashSet<>();
     for (RowChange c : changes) {
       if (!keys.add(c.key().text())) {
         throw new AssertionError("two changes for key " + c.key() + " in one batch: " + changes);
       }
     }
-    changes.forEach(this::apply);
-    batches.add(new Batch(List.copyOf(changes), newPosition));
-    if (position == null || !position.isAfter(newPosition)) {
-      position = newPosition;
+    Store s = stores.get(target);
+    changes.forEach(c -> apply(s, c));
+    if (target == Target.LIVE) {
+      batches.add(new Batch(List.copyOf(changes), newPosition));
+    }
+    if (s.position == null || !s.position.isAfter(newPosition)) {
+      s.position = newPosition;
     }
   }
 
-  private void apply(RowChange change) {
+  @Override
+  public synchronized void swapShadow(TableMapping mapping) {
+    log.add("swap " + mapping.shadowTable() + " -> " + mapping.table());
+    stores.put(Target.LIVE, stores.get(Target.SHADOW));
+    stores.put(Target.SHADOW, new Store());
+  }
+
+  @Override
+  public synchronized void discardShadow(TableMapping mapping) {
+    log.add("discard " + mapping.shadowTable());
+    stores.put(Target.SHADOW, new Store());
+  }
+
+  /** The rebuild's shadow table, for tests of rebuilds. */
+  synchronized Map<String, List<String>> shadowTable() {
+    return new TreeMap<>(stores.get(Target.SHADOW).table);
+  }
+
+  private void apply(Store s, RowChange change) {
     if (change instanceof RowChange.Upsert u) {
-      table.put(u.key().text(), Arrays.asList(u.row().values()));
+      s.table.put(u.key().text(), Arrays.asList(u.row().values()));
     } else if (change instanceof RowChange.Delete d) {
-      table.remove(d.key().text());
+      s.table.remove(d.key().text());
     } else if (change instanceof RowChange.DeadLetter dl) {
-      table.remove(dl.key().text());
+      s.table.remove(dl.key().text());
       deadLetters.add(dl);
     }
   }
@@ -138,7 +193,7 @@ final class FakeSink implements ChangeSink {
   public void close() {}
 
   synchronized Map<String, List<String>> table() {
-    return new TreeMap<>(table);
+    return new TreeMap<>(live().table);
   }
 
   synchronized List<RowChange.DeadLetter> deadLetters() {
@@ -154,7 +209,7 @@ final class FakeSink implements ChangeSink {
   }
 
   synchronized Position position() {
-    return position;
+    return live().position;
   }
 
   /** Polls until the condition holds; fails with the sink's state after the timeout. */

@@ -19,6 +19,7 @@ public final class CounterWorkload {
   private final List<Integer> live = new ArrayList<>();
   private int nextId;
   private long writes;
+  private long deletes;
 
   public CounterWorkload(MongoCollection<Document> collection, long seed) {
     this.collection = collection;
@@ -71,11 +72,16 @@ public final class CounterWorkload {
     } else {
       collection.deleteOne(Filters.eq("_id", id));
       live.remove(Integer.valueOf(id));
+      deletes++;
     }
   }
 
   public long writes() {
     return writes;
+  }
+
+  public long deletes() {
+    return deletes;
   }
 
   public int liveDocuments() {

@@ -147,4 +147,52 @@ public interface SqlDialect {
 
   /** What an operator should do about a failure with this SQLSTATE, or null when unknown. */
   String advice(String sqlState);
+
+  // ---- rebuilds ------------------------------------------------------------------------------
+
+  /** Empties a table (a rebuild starting its copy again). */
+  String truncateTable(String schema, String table);
+
+  /** Drops a table if it exists. */
+  String dropTableIfExists(String schema, String table);
+
+  /**
+   * The statements that replace {@code live} by {@code shadow} inside one transaction: drop the
+   * live table, give the shadow table (and its primary key) the live names.
+   */
+  List<String> swapTables(String schema, String live, String shadow);
+
+  /**
+   * Moves a collection's metadata rows (snapshot, checkpoint, dead letters) from one collection key
+   * to another, one statement per table. Parameters: new key, pipeline, old key.
+   */
+  List<String> renameMetadataRows(String metadataSchema);
+
+  /**
+   * Deletes a collection's snapshot and checkpoint rows, one statement per table. Parameters:
+   * pipeline, collection.
+   */
+  List<String> deleteProgressRows(String metadataSchema);
+
+  // ---- the writer lock -----------------------------------------------------------------------
+
+  /** Tries a session-level lock on a text key; one boolean column. Parameter: the key. */
+  String tryAdvisoryLock();
+
+  /**
+   * Takes over the pipeline's lease: epoch + 1 and the holder's identity; returns the new epoch.
+   * Parameters: pipeline, holder, host, pid.
+   */
+  String claimWriterLease(String metadataSchema);
+
+  /**
+   * The holder of a pipeline's lease: holder, host, pid, started_at, epoch. Parameter: pipeline.
+   */
+  String selectWriterLease(String metadataSchema);
+
+  /**
+   * The lease's epoch, read with a lock that keeps a new owner from taking over until this
+   * transaction ends. Parameter: pipeline.
+   */
+  String selectEpochForShare(String metadataSchema);
 }

@@ -9,6 +9,7 @@ import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeSink;
+import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.spi.RowChange;
 import io.tidemark.sink.jdbc.dialect.SqlDialect;
 import io.tidemark.sink.jdbc.dialect.postgres.PostgresDialect;
@@ -57,7 +58,12 @@ public final class JdbcChangeSink implements ChangeSink {
   private final TargetTables targetTables;
   private final MetadataTables meta;
   private final SinkErrors errors;
+
+  /** Statements per metadata key: the collection for its live table, {@link #key} for a shadow. */
   private final ConcurrentMap<String, TableStatements> tables = new ConcurrentHashMap<>();
+
+  private final SinkConfig config;
+  private volatile WriterLock writerLock;
 
   /**
    * Opens a HikariCP pool named {@code tidemark-sink} on the configured database and migrates the
@@ -82,6 +88,7 @@ public final class JdbcChangeSink implements ChangeSink {
   private JdbcChangeSink(
       SinkConfig config, String pipeline, SqlDialect dialect, DataSource external) {
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
+    this.config = config;
     this.dialect = dialect;
     this.errors = new SinkErrors(dialect, pipeline);
     this.metadataSchema = orDefault(config.metadataSchema(), DEFAULT_METADATA_SCHEMA);
@@ -113,19 +120,64 @@ public final class JdbcChangeSink implements ChangeSink {
     return pipeline;
   }
 
+  /**
+   * The metadata key of a collection's target. A shadow's rows live beside the live ones under a
+   * key no collection can have ({@code $} is not allowed in MongoDB collection names).
+   */
+  static String key(String collection, Target target) {
+    return target == Target.SHADOW ? collection + "$rebuild" : collection;
+  }
+
+  private static TableMapping tableOf(TableMapping mapping, Target target) {
+    return target == Target.SHADOW ? mapping.withTable(mapping.shadowTable()) : mapping;
+  }
+
+  /**
+   * Makes this process the pipeline's only writer, until {@link #close()}: takes the pipeline's
+   * lock on a dedicated connection and fences every later transaction with its epoch.
+   *
+   * @throws TidemarkException {@link ErrorCode#LOCK_HELD} naming the holder when another process
+   *     writes this pipeline
+   */
+  public void acquireWriterLock() {
+    Connection c = null;
+    try {
+      c = dataSource.getConnection();
+      writerLock = WriterLock.acquire(dialect, metadataSchema, pipeline, c);
+      LOG.info("[{}] writer lock taken (lease epoch {})", pipeline, writerLock.epoch());
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw errors.translate(e, "take the writer lock of pipeline '" + pipeline + "'");
+    } catch (RuntimeException e) {
+      closeQuietly(c);
+      throw e;
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // Nothing held on it yet.
+      }
+    }
+  }
+
   @Override
-  public void prepareTable(TableMapping mapping) {
-    TableStatements statements = TableStatements.of(dialect, targetTables.schema(), mapping);
+  public void prepareTable(TableMapping mapping, Target target) {
+    TableMapping table = tableOf(mapping, target);
+    TableStatements statements = TableStatements.of(dialect, targetTables.schema(), table);
     TargetTables.Outcome outcome =
         inTransaction(
-            c -> targetTables.prepare(c, mapping),
+            c -> targetTables.prepare(c, table),
             () ->
                 "prepare table "
                     + statements.table()
                     + " for collection '"
                     + mapping.collection()
                     + "'");
-    tables.put(mapping.collection(), statements);
+    tables.put(key(mapping.collection(), target), statements);
     if (outcome == TargetTables.Outcome.CREATED) {
       LOG.info(
           "[{}] collection {}: created table {}",
@@ -136,9 +188,9 @@ public final class JdbcChangeSink implements ChangeSink {
   }
 
   @Override
-  public CollectionProgress loadProgress(String collection) {
+  public CollectionProgress loadProgress(String collection, Target target) {
     return inTransaction(
-        c -> meta.readProgress(c, collection),
+        c -> meta.readProgress(c, key(collection, target)),
         () ->
             "read the committed progress of collection '"
                 + collection
@@ -147,10 +199,18 @@ public final class JdbcChangeSink implements ChangeSink {
   }
 
   @Override
-  public void beginSnapshot(String collection, ClusterTime startTime, long estimatedRows) {
+  public void beginSnapshot(
+      String collection, Target target, ClusterTime startTime, long estimatedRows) {
     inTransaction(
         c -> {
-          meta.startSnapshot(c, collection, startTime, estimatedRows);
+          fence(c);
+          if (target == Target.SHADOW) {
+            execute(
+                c,
+                dialect.truncateTable(
+                    targetTables.schema(), statementsFor(collection, target).mapping().table()));
+          }
+          meta.startSnapshot(c, key(collection, target), startTime, estimatedRows);
           return null;
         },
         () -> "record the start of the copy of collection '" + collection + "' at " + startTime);
@@ -158,17 +218,22 @@ public final class JdbcChangeSink implements ChangeSink {
 
   @Override
   public void writeSnapshotChunk(
-      String collection, List<RowChange> rows, String markAfterLast, long rowsCopiedTotal) {
-    TableStatements table = statementsFor(collection);
+      String collection,
+      Target target,
+      List<RowChange> rows,
+      String markAfterLast,
+      long rowsCopiedTotal) {
+    TableStatements table = statementsFor(collection, target);
     ChangeBatch batch = ChangeBatch.of(rows, table);
     inTransaction(
         c -> {
+          fence(c);
           if (!batch.upserts.isEmpty()) {
             dialect.bulkLoad(c, table.bulkLoad(), batch.upserts, table.columnCount());
           }
           deleteKeys(c, table, batch.deleteKeys);
-          meta.insertDeadLetters(c, collection, null, batch);
-          meta.markSnapshot(c, collection, markAfterLast, rowsCopiedTotal);
+          meta.insertDeadLetters(c, key(collection, target), null, batch);
+          meta.markSnapshot(c, key(collection, target), markAfterLast, rowsCopiedTotal);
           return null;
         },
         () ->
@@ -188,11 +253,13 @@ public final class JdbcChangeSink implements ChangeSink {
   }
 
   @Override
-  public void finishSnapshot(String collection, Position streamStart, ClusterTime copyEndTime) {
+  public void finishSnapshot(
+      String collection, Target target, Position streamStart, ClusterTime copyEndTime) {
     inTransaction(
         c -> {
-          meta.finishSnapshot(c, collection, copyEndTime);
-          meta.moveCheckpoint(c, collection, streamStart);
+          fence(c);
+          meta.finishSnapshot(c, key(collection, target), copyEndTime);
+          meta.moveCheckpoint(c, key(collection, target), streamStart);
           return null;
         },
         () ->
@@ -206,15 +273,17 @@ public final class JdbcChangeSink implements ChangeSink {
   }
 
   @Override
-  public void applyBatch(String collection, List<RowChange> changes, Position position) {
-    TableStatements table = statementsFor(collection);
+  public void applyBatch(
+      String collection, Target target, List<RowChange> changes, Position position) {
+    TableStatements table = statementsFor(collection, target);
     ChangeBatch batch = ChangeBatch.of(changes, table);
     inTransaction(
         c -> {
+          fence(c);
           deleteKeys(c, table, batch.deleteKeys);
           upsert(c, table, batch.upserts);
-          meta.insertDeadLetters(c, collection, position.token(), batch);
-          meta.moveCheckpoint(c, collection, position);
+          meta.insertDeadLetters(c, key(collection, target), position.token(), batch);
+          meta.moveCheckpoint(c, key(collection, target), position);
           return null;
         },
         () ->
@@ -231,7 +300,98 @@ public final class JdbcChangeSink implements ChangeSink {
   }
 
   @Override
+  public void swapShadow(TableMapping mapping) {
+    String collection = mapping.collection();
+    inTransaction(
+        c -> {
+          fence(c);
+          for (String sql :
+              dialect.swapTables(targetTables.schema(), mapping.table(), mapping.shadowTable())) {
+            execute(c, sql);
+          }
+          for (String sql : dialect.deleteProgressRows(metadataSchema)) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+              ps.setString(1, pipeline);
+              ps.setString(2, collection);
+              ps.executeUpdate();
+            }
+          }
+          moveMetadataRows(c, key(collection, Target.SHADOW), collection);
+          return null;
+        },
+        () ->
+            "swap the rebuilt table "
+                + mapping.shadowTable()
+                + " in for "
+                + mapping.table()
+                + " of collection '"
+                + collection
+                + "'");
+    tables.remove(key(collection, Target.SHADOW));
+    tables.put(collection, TableStatements.of(dialect, targetTables.schema(), mapping));
+    LOG.info(
+        "[{}] collection {}: swapped the rebuilt table in as {}",
+        pipeline,
+        collection,
+        mapping.table());
+  }
+
+  @Override
+  public void discardShadow(TableMapping mapping) {
+    String collection = mapping.collection();
+    inTransaction(
+        c -> {
+          fence(c);
+          execute(c, dialect.dropTableIfExists(targetTables.schema(), mapping.shadowTable()));
+          for (String sql : dialect.deleteProgressRows(metadataSchema)) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+              ps.setString(1, pipeline);
+              ps.setString(2, key(collection, Target.SHADOW));
+              ps.executeUpdate();
+            }
+          }
+          return null;
+        },
+        () ->
+            "discard the rebuild table "
+                + mapping.shadowTable()
+                + " of collection '"
+                + collection
+                + "'");
+    tables.remove(key(collection, Target.SHADOW));
+  }
+
+  private void moveMetadataRows(Connection c, String fromKey, String toKey) throws SQLException {
+    for (String sql : dialect.renameMetadataRows(metadataSchema)) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, toKey);
+        ps.setString(2, pipeline);
+        ps.setString(3, fromKey);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (java.sql.Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  /** Inside a write transaction: stops a process that is no longer the pipeline's writer. */
+  private void fence(Connection c) throws SQLException {
+    WriterLock lock = writerLock;
+    if (lock != null) {
+      lock.checkStillOwner(c);
+    }
+  }
+
+  @Override
   public void close() {
+    WriterLock lock = writerLock;
+    if (lock != null) {
+      lock.close();
+    }
     closePool();
   }
 
@@ -278,8 +438,8 @@ public final class JdbcChangeSink implements ChangeSink {
 
   // ---- plumbing ------------------------------------------------------------------------------
 
-  private TableStatements statementsFor(String collection) {
-    TableStatements table = tables.get(collection);
+  private TableStatements statementsFor(String collection, Target target) {
+    TableStatements table = tables.get(key(collection, target));
     if (table == null) {
       throw new TidemarkException(
           ErrorCode.INTERNAL,

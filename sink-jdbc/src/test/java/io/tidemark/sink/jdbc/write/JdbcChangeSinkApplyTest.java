@@ -14,6 +14,7 @@ import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeSink.SnapshotState;
+import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.spi.RowChange;
 import io.tidemark.sink.jdbc.TestDatabase;
 import java.util.ArrayList;
@@ -36,7 +37,8 @@ class JdbcChangeSinkApplyTest {
     metadataSchema = TestDatabase.freshName("meta");
     sink = new JdbcChangeSink(db.config(schema, metadataSchema), "orders-pipeline");
     sink.prepareTable(
-        mapping("orders", "orders", column("name", "text"), column("total", "numeric(12,2)")));
+        mapping("orders", "orders", column("name", "text"), column("total", "numeric(12,2)")),
+        Target.LIVE);
   }
 
   @AfterEach
@@ -48,28 +50,33 @@ class JdbcChangeSinkApplyTest {
   void upsertsDeletesAndCheckpointCommitTogether() {
     sink.applyBatch(
         "orders",
+        Target.LIVE,
         List.of(upsert("a", "Ann", "1.50"), upsert("b", "Bob", "2"), upsert("c", "Cy", null)),
         position("token-1", 100, 1));
 
     sink.applyBatch(
         "orders",
+        Target.LIVE,
         List.of(upsert("a", "Ann B.", "10.25"), delete("b"), upsert("d", "Dee", "4.00")),
         position("token-2", 100, 2));
 
     assertThat(rows())
         .containsExactly(
             List.of("a", "Ann B.", "10.25"), listOf("c", "Cy", null), List.of("d", "Dee", "4.00"));
-    assertThat(sink.loadProgress("orders").position()).contains(position("token-2", 100, 2));
+    assertThat(sink.loadProgress("orders", Target.LIVE).position())
+        .contains(position("token-2", 100, 2));
   }
 
   @Test
   void aFailedBatchLeavesRowsAndCheckpointUnchanged() {
-    sink.applyBatch("orders", List.of(upsert("a", "Ann", "1.00")), position("token-1", 100, 1));
+    sink.applyBatch(
+        "orders", Target.LIVE, List.of(upsert("a", "Ann", "1.00")), position("token-1", 100, 1));
 
     assertThatThrownBy(
             () ->
                 sink.applyBatch(
                     "orders",
+                    Target.LIVE,
                     List.of(
                         upsert("a", "changed", "2.00"),
                         delete("zzz"),
@@ -93,16 +100,19 @@ class JdbcChangeSinkApplyTest {
             });
 
     assertThat(rows()).containsExactly(List.of("a", "Ann", "1.00"));
-    assertThat(sink.loadProgress("orders").position()).contains(position("token-1", 100, 1));
+    assertThat(sink.loadProgress("orders", Target.LIVE).position())
+        .contains(position("token-1", 100, 1));
   }
 
   @Test
   void theCheckpointNeverMovesBackwards() {
-    sink.applyBatch("orders", List.of(), position("token-5", 500, 0));
+    sink.applyBatch("orders", Target.LIVE, List.of(), position("token-5", 500, 0));
 
-    sink.applyBatch("orders", List.of(upsert("late", "L", "1")), position("token-4", 400, 9));
+    sink.applyBatch(
+        "orders", Target.LIVE, List.of(upsert("late", "L", "1")), position("token-4", 400, 9));
 
-    assertThat(sink.loadProgress("orders").position()).contains(position("token-5", 500, 0));
+    assertThat(sink.loadProgress("orders", Target.LIVE).position())
+        .contains(position("token-5", 500, 0));
     assertThat(rows()).as("the rows of the older batch are still applied").hasSize(1);
     assertThat(
             db.queryValue(
@@ -115,30 +125,38 @@ class JdbcChangeSinkApplyTest {
   @Test
   void aPositionWithTheSameClusterTimeMovesTheCheckpoint() {
     // Events of one source transaction share a cluster time and differ only by token.
-    sink.applyBatch("orders", List.of(), position("txn-event-1", 500, 3));
-    sink.applyBatch("orders", List.of(), position("txn-event-2", 500, 3));
+    sink.applyBatch("orders", Target.LIVE, List.of(), position("txn-event-1", 500, 3));
+    sink.applyBatch("orders", Target.LIVE, List.of(), position("txn-event-2", 500, 3));
 
-    assertThat(sink.loadProgress("orders").position()).contains(position("txn-event-2", 500, 3));
+    assertThat(sink.loadProgress("orders", Target.LIVE).position())
+        .contains(position("txn-event-2", 500, 3));
   }
 
   @Test
   void anEmptyBatchOnlyMovesTheCheckpoint() {
-    sink.applyBatch("orders", List.of(upsert("a", "Ann", "1")), position("token-1", 100, 1));
+    sink.applyBatch(
+        "orders", Target.LIVE, List.of(upsert("a", "Ann", "1")), position("token-1", 100, 1));
 
-    sink.applyBatch("orders", List.of(), position("token-2", 200, 1));
+    sink.applyBatch("orders", Target.LIVE, List.of(), position("token-2", 200, 1));
 
     assertThat(rows()).containsExactly(List.of("a", "Ann", "1.00"));
-    assertThat(sink.loadProgress("orders").position()).contains(position("token-2", 200, 1));
-    assertThat(sink.loadProgress("orders").snapshotState()).isEqualTo(SnapshotState.NONE);
+    assertThat(sink.loadProgress("orders", Target.LIVE).position())
+        .contains(position("token-2", 200, 1));
+    assertThat(sink.loadProgress("orders", Target.LIVE).snapshotState())
+        .isEqualTo(SnapshotState.NONE);
   }
 
   @Test
   void aDeadLetterIsRecordedWithItsReasonAndTheOldRowDeleted() {
     sink.applyBatch(
-        "orders", List.of(upsert("a", "Ann", "1"), upsert("b", "Bob", "2")), position("t1", 1, 1));
+        "orders",
+        Target.LIVE,
+        List.of(upsert("a", "Ann", "1"), upsert("b", "Bob", "2")),
+        position("t1", 1, 1));
 
     sink.applyBatch(
         "orders",
+        Target.LIVE,
         List.of(
             deadLetter(
                 "a",
@@ -161,7 +179,7 @@ class JdbcChangeSinkApplyTest {
                 "t2",
                 "{\"_id\": \"a\", \"total\": {\"$numberDecimal\": \"1E+400\"}",
                 "total: too large for numeric(12,2)"));
-    assertThat(sink.loadProgress("orders").position()).contains(position("t2", 2, 1));
+    assertThat(sink.loadProgress("orders", Target.LIVE).position()).contains(position("t2", 2, 1));
   }
 
   @Test
@@ -181,7 +199,7 @@ class JdbcChangeSinkApplyTest {
     }
     changes.add(upsert("null-name", null, null));
 
-    sink.applyBatch("orders", changes, position("t1", 1, 1));
+    sink.applyBatch("orders", Target.LIVE, changes, position("t1", 1, 1));
 
     List<List<String>> rows = rows();
     for (int i = 0; i < awkward.size(); i++) {
@@ -193,7 +211,7 @@ class JdbcChangeSinkApplyTest {
   @Test
   void aBatchLargerThanOneStatementIsStillOneTransaction() {
     int n = JdbcChangeSink.ROWS_PER_STATEMENT * 2 + 7;
-    sink.applyBatch("orders", manyUpserts("k", n), position("t1", 1, 1));
+    sink.applyBatch("orders", Target.LIVE, manyUpserts("k", n), position("t1", 1, 1));
     assertThat(db.queryValue("SELECT count(*) FROM " + schema + ".orders"))
         .isEqualTo(Integer.toString(n));
 
@@ -206,7 +224,7 @@ class JdbcChangeSinkApplyTest {
     failing.addAll(more);
     failing.set(failing.size() - 1, upsert("new-bad", "x", "NaN-ish"));
 
-    assertThatThrownBy(() -> sink.applyBatch("orders", failing, position("t2", 2, 1)))
+    assertThatThrownBy(() -> sink.applyBatch("orders", Target.LIVE, failing, position("t2", 2, 1)))
         .isInstanceOf(TidemarkException.class);
     assertThat(db.queryValue("SELECT count(*) FROM " + schema + ".orders"))
         .isEqualTo(Integer.toString(n));
@@ -218,7 +236,7 @@ class JdbcChangeSinkApplyTest {
   void writingBeforePrepareTableIsAnInternalError() {
     Position at = position("t1", 1, 1);
     List<RowChange> one = List.of(upsert("a", "x", "1"));
-    assertThatThrownBy(() -> sink.applyBatch("customers", one, at))
+    assertThatThrownBy(() -> sink.applyBatch("customers", Target.LIVE, one, at))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {
@@ -227,13 +245,15 @@ class JdbcChangeSinkApplyTest {
                   .contains("collection 'customers'")
                   .contains("prepareTable must be called");
             });
-    assertThat(sink.loadProgress("customers").position()).isEmpty();
+    assertThat(sink.loadProgress("customers", Target.LIVE).position()).isEmpty();
   }
 
   @Test
   void aRowWithTheWrongNumberOfValuesIsRejectedBeforeTheDatabase() {
     assertThatThrownBy(
-            () -> sink.applyBatch("orders", List.of(upsert("a", "x")), position("t1", 1, 1)))
+            () ->
+                sink.applyBatch(
+                    "orders", Target.LIVE, List.of(upsert("a", "x")), position("t1", 1, 1)))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tidemark.core.config.SinkConfig;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.sink.jdbc.TestDatabase;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ class JdbcChangeSinkConnectTest {
   @Test
   void theRightPasswordConnects() {
     try (JdbcChangeSink sink = new JdbcChangeSink(config(url(), USER, PASSWORD), "p")) {
-      assertThat(sink.loadProgress("anything").position()).isEmpty();
+      assertThat(sink.loadProgress("anything", Target.LIVE).position()).isEmpty();
     }
   }
 

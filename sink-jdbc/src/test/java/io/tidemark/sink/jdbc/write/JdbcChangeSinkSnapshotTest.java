@@ -16,6 +16,7 @@ import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.spi.ChangeSink.CollectionProgress;
 import io.tidemark.core.spi.ChangeSink.SnapshotState;
+import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.spi.RowChange;
 import io.tidemark.sink.jdbc.TestDatabase;
 import java.util.ArrayList;
@@ -41,7 +42,8 @@ class JdbcChangeSinkSnapshotTest {
     metadataSchema = TestDatabase.freshName("meta");
     sink = new JdbcChangeSink(db.config(schema, metadataSchema), "snap");
     sink.prepareTable(
-        mapping("orders", "orders", column("name", "text"), column("total", "numeric(12,2)")));
+        mapping("orders", "orders", column("name", "text"), column("total", "numeric(12,2)")),
+        Target.LIVE);
   }
 
   @AfterEach
@@ -51,16 +53,16 @@ class JdbcChangeSinkSnapshotTest {
 
   @Test
   void aCollectionNeverSeenHasNoProgress() {
-    assertThat(sink.loadProgress("orders")).isEqualTo(CollectionProgress.none());
+    assertThat(sink.loadProgress("orders", Target.LIVE)).isEqualTo(CollectionProgress.none());
   }
 
   @Test
   void beginSnapshotStartsACleanCopyAndForgetsThePosition() {
-    sink.applyBatch("orders", List.of(), position("old-token", 5, 5));
+    sink.applyBatch("orders", Target.LIVE, List.of(), position("old-token", 5, 5));
 
-    sink.beginSnapshot("orders", T0, 1234);
+    sink.beginSnapshot("orders", Target.LIVE, T0, 1234);
 
-    assertThat(sink.loadProgress("orders"))
+    assertThat(sink.loadProgress("orders", Target.LIVE))
         .isEqualTo(
             new CollectionProgress(
                 SnapshotState.RUNNING, T0, null, 0, 1234, null, Optional.empty()));
@@ -68,13 +70,17 @@ class JdbcChangeSinkSnapshotTest {
 
   @Test
   void aChunkAndItsMarkCommitTogether() {
-    sink.beginSnapshot("orders", T0, 5);
+    sink.beginSnapshot("orders", Target.LIVE, T0, 5);
 
     sink.writeSnapshotChunk(
-        "orders", List.of(upsert("a", "Ann", "1"), upsert("b", "Bob", "2")), "mark-b", 2);
+        "orders",
+        Target.LIVE,
+        List.of(upsert("a", "Ann", "1"), upsert("b", "Bob", "2")),
+        "mark-b",
+        2);
 
     assertThat(rows()).containsExactly(List.of("a", "Ann", "1.00"), List.of("b", "Bob", "2.00"));
-    CollectionProgress progress = sink.loadProgress("orders");
+    CollectionProgress progress = sink.loadProgress("orders", Target.LIVE);
     assertThat(progress.snapshotResumeMark()).isEqualTo("mark-b");
     assertThat(progress.snapshotRowsCopied()).isEqualTo(2);
     assertThat(progress.snapshotState()).isEqualTo(SnapshotState.RUNNING);
@@ -82,13 +88,14 @@ class JdbcChangeSinkSnapshotTest {
 
   @Test
   void aFailedChunkLeavesNeitherRowsNorMark() {
-    sink.beginSnapshot("orders", T0, 5);
-    sink.writeSnapshotChunk("orders", List.of(upsert("a", "Ann", "1")), "mark-a", 1);
+    sink.beginSnapshot("orders", Target.LIVE, T0, 5);
+    sink.writeSnapshotChunk("orders", Target.LIVE, List.of(upsert("a", "Ann", "1")), "mark-a", 1);
 
     assertThatThrownBy(
             () ->
                 sink.writeSnapshotChunk(
                     "orders",
+                    Target.LIVE,
                     List.of(upsert("c", "Cy", "3"), upsert("d", "Dee", "oops")),
                     "mark-d",
                     3))
@@ -107,17 +114,19 @@ class JdbcChangeSinkSnapshotTest {
             });
 
     assertThat(rows()).containsExactly(List.of("a", "Ann", "1.00"));
-    assertThat(sink.loadProgress("orders").snapshotResumeMark()).isEqualTo("mark-a");
-    assertThat(sink.loadProgress("orders").snapshotRowsCopied()).isEqualTo(1);
+    assertThat(sink.loadProgress("orders", Target.LIVE).snapshotResumeMark()).isEqualTo("mark-a");
+    assertThat(sink.loadProgress("orders", Target.LIVE).snapshotRowsCopied()).isEqualTo(1);
   }
 
   @Test
   void aChunkCopiedAgainIntoAFilledTableIsRefusedWithAdvice() {
-    sink.beginSnapshot("orders", T0, 5);
-    sink.writeSnapshotChunk("orders", List.of(upsert("a", "Ann", "1")), "mark-a", 1);
+    sink.beginSnapshot("orders", Target.LIVE, T0, 5);
+    sink.writeSnapshotChunk("orders", Target.LIVE, List.of(upsert("a", "Ann", "1")), "mark-a", 1);
 
     assertThatThrownBy(
-            () -> sink.writeSnapshotChunk("orders", List.of(upsert("a", "Ann", "1")), "mark-a", 1))
+            () ->
+                sink.writeSnapshotChunk(
+                    "orders", Target.LIVE, List.of(upsert("a", "Ann", "1")), "mark-a", 1))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {
@@ -129,7 +138,9 @@ class JdbcChangeSinkSnapshotTest {
   @Test
   void aChunkWithoutARunningCopyIsRefusedAndWritesNothing() {
     assertThatThrownBy(
-            () -> sink.writeSnapshotChunk("orders", List.of(upsert("a", "Ann", "1")), "m", 1))
+            () ->
+                sink.writeSnapshotChunk(
+                    "orders", Target.LIVE, List.of(upsert("a", "Ann", "1")), "m", 1))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {
@@ -143,13 +154,14 @@ class JdbcChangeSinkSnapshotTest {
 
   @Test
   void finishSnapshotSetsDoneAndTheCheckpoint() {
-    sink.beginSnapshot("orders", T0, 1);
-    sink.writeSnapshotChunk("orders", List.of(upsert("a", "Ann", "1")), "mark-a", 1);
+    sink.beginSnapshot("orders", Target.LIVE, T0, 1);
+    sink.writeSnapshotChunk("orders", Target.LIVE, List.of(upsert("a", "Ann", "1")), "mark-a", 1);
     ClusterTime copyEnd = new ClusterTime(1_700_000_100, 1);
 
-    sink.finishSnapshot("orders", position("start-at-T0", T0.seconds(), T0.increment()), copyEnd);
+    sink.finishSnapshot(
+        "orders", Target.LIVE, position("start-at-T0", T0.seconds(), T0.increment()), copyEnd);
 
-    assertThat(sink.loadProgress("orders"))
+    assertThat(sink.loadProgress("orders", Target.LIVE))
         .isEqualTo(
             new CollectionProgress(
                 SnapshotState.DONE,
@@ -170,10 +182,12 @@ class JdbcChangeSinkSnapshotTest {
   @Test
   void finishWithoutARunningCopyIsRefused() {
     assertThatThrownBy(
-            () -> sink.finishSnapshot("orders", position("x", 1, 1), new ClusterTime(2, 0)))
+            () ->
+                sink.finishSnapshot(
+                    "orders", Target.LIVE, position("x", 1, 1), new ClusterTime(2, 0)))
         .isInstanceOfSatisfying(
             TidemarkException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL));
-    assertThat(sink.loadProgress("orders").position()).isEmpty();
+    assertThat(sink.loadProgress("orders", Target.LIVE).position()).isEmpty();
   }
 
   @Test
@@ -190,12 +204,13 @@ class JdbcChangeSinkSnapshotTest {
                 column("ref", "uuid")),
             "doc",
             OnError.FAIL);
-    sink.prepareTable(typed);
-    sink.beginSnapshot("typed", T0, 3);
+    sink.prepareTable(typed, Target.LIVE);
+    sink.beginSnapshot("typed", Target.LIVE, T0, 3);
     String awkward = "tab\tnewline\ncr\rbackslash\\ \\N \\. end ü 𝄞";
 
     sink.writeSnapshotChunk(
         "typed",
+        Target.LIVE,
         List.of(
             upsert(
                 "k\t1",
@@ -229,10 +244,10 @@ class JdbcChangeSinkSnapshotTest {
 
   @Test
   void aLargeChunkIsStreamedAndCounted() {
-    sink.beginSnapshot("orders", T0, 30_000);
+    sink.beginSnapshot("orders", Target.LIVE, T0, 30_000);
     List<RowChange> rows = manyUpserts("k", 30_000);
 
-    sink.writeSnapshotChunk("orders", rows, "k29999", 30_000);
+    sink.writeSnapshotChunk("orders", Target.LIVE, rows, "k29999", 30_000);
 
     assertThat(db.queryValue("SELECT count(*) FROM " + schema + ".orders")).isEqualTo("30000");
     assertThat(db.queryValue("SELECT total FROM " + schema + ".orders WHERE _id = 'k29999'"))
@@ -241,12 +256,12 @@ class JdbcChangeSinkSnapshotTest {
 
   @Test
   void deadLettersInAChunkAreRecorded() {
-    sink.beginSnapshot("orders", T0, 2);
+    sink.beginSnapshot("orders", Target.LIVE, T0, 2);
     List<RowChange> chunk = new ArrayList<>();
     chunk.add(upsert("a", "Ann", "1"));
     chunk.add(deadLetter("b", "{\"_id\": \"b\", \"total\": \"lots\"}", "total: not a number"));
 
-    sink.writeSnapshotChunk("orders", chunk, "b", 2);
+    sink.writeSnapshotChunk("orders", Target.LIVE, chunk, "b", 2);
 
     assertThat(rows()).containsExactly(List.of("a", "Ann", "1.00"));
     assertThat(

@@ -11,6 +11,7 @@ import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.mapping.OnError;
 import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.sink.jdbc.TestDatabase;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -56,7 +57,7 @@ class JdbcChangeSinkTableTest {
 
   @Test
   void createsTheTableWithTheMappedTypesAndStoresEachType() {
-    sink.prepareTable(everyType());
+    sink.prepareTable(everyType(), Target.LIVE);
 
     assertThat(
             db.query(
@@ -82,6 +83,7 @@ class JdbcChangeSinkTableTest {
 
     sink.applyBatch(
         "things",
+        Target.LIVE,
         List.of(
             upsert(
                 "t1",
@@ -119,7 +121,7 @@ class JdbcChangeSinkTableTest {
 
   @Test
   void aTooLongVarcharIsRejectedNotCut() {
-    sink.prepareTable(everyType());
+    sink.prepareTable(everyType(), Target.LIVE);
     String[] values = new String[10];
     values[0] = "t1";
     values[8] = "abcd";
@@ -128,6 +130,7 @@ class JdbcChangeSinkTableTest {
             () ->
                 sink.applyBatch(
                     "things",
+                    Target.LIVE,
                     List.of(upsert("t1", java.util.Arrays.copyOfRange(values, 1, 10))),
                     position("t", 1, 1)))
         .isInstanceOfSatisfying(
@@ -146,7 +149,8 @@ class JdbcChangeSinkTableTest {
                         "orders",
                         "orders",
                         column("name", "text"),
-                        column("total", "numeric(12,2)"))))
+                        column("total", "numeric(12,2)")),
+                    Target.LIVE))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {
@@ -173,7 +177,9 @@ class JdbcChangeSinkTableTest {
             + ".orders (_id text PRIMARY KEY, total text, note text NOT NULL)");
 
     assertThatThrownBy(
-            () -> sink.prepareTable(mapping("orders", "orders", column("total", "numeric(12,2)"))))
+            () ->
+                sink.prepareTable(
+                    mapping("orders", "orders", column("total", "numeric(12,2)")), Target.LIVE))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e ->
@@ -199,8 +205,10 @@ class JdbcChangeSinkTableTest {
             "orders",
             column("total", "numeric(12,2)"),
             column("qty", "integer"),
-            column("code", "varchar(3)")));
-    sink.applyBatch("orders", List.of(upsert("o1", "9.99", "7", "xyz")), position("t", 1, 1));
+            column("code", "varchar(3)")),
+        Target.LIVE);
+    sink.applyBatch(
+        "orders", Target.LIVE, List.of(upsert("o1", "9.99", "7", "xyz")), position("t", 1, 1));
 
     assertThat(db.query("SELECT _id, total, qty, code FROM " + schema + ".orders"))
         .containsExactly(List.of("o1", "9.990", "7", "xyz"));
@@ -211,7 +219,9 @@ class JdbcChangeSinkTableTest {
     db.execute("CREATE SCHEMA " + schema);
     db.execute("CREATE TABLE " + schema + ".orders (_id text, name text)");
 
-    assertThatThrownBy(() -> sink.prepareTable(mapping("orders", "orders", column("name", "text"))))
+    assertThatThrownBy(
+            () ->
+                sink.prepareTable(mapping("orders", "orders", column("name", "text")), Target.LIVE))
         .hasMessageContaining("key column \"_id\" has no primary key or unique index");
   }
 
@@ -226,10 +236,10 @@ class JdbcChangeSinkTableTest {
             null,
             OnError.FAIL);
 
-    sink.prepareTable(odd);
-    sink.applyBatch("odd", List.of(upsert("k1", "3.5")), position("t", 1, 1));
-    sink.applyBatch("odd", List.of(upsert("k1", "4.5")), position("t", 1, 2));
-    sink.prepareTable(odd); // and the check of the existing table finds it fits
+    sink.prepareTable(odd, Target.LIVE);
+    sink.applyBatch("odd", Target.LIVE, List.of(upsert("k1", "3.5")), position("t", 1, 1));
+    sink.applyBatch("odd", Target.LIVE, List.of(upsert("k1", "4.5")), position("t", 1, 2));
+    sink.prepareTable(odd, Target.LIVE); // and the check of the existing table finds it fits
 
     assertThat(
             db.query(
@@ -239,9 +249,9 @@ class JdbcChangeSinkTableTest {
 
   @Test
   void aKeyOnlyTableIgnoresRepeatedKeys() {
-    sink.prepareTable(mapping("keys", "keys"));
-    sink.applyBatch("keys", List.of(upsert("a"), upsert("b")), position("t", 1, 1));
-    sink.applyBatch("keys", List.of(upsert("a")), position("t", 1, 2));
+    sink.prepareTable(mapping("keys", "keys"), Target.LIVE);
+    sink.applyBatch("keys", Target.LIVE, List.of(upsert("a"), upsert("b")), position("t", 1, 1));
+    sink.applyBatch("keys", Target.LIVE, List.of(upsert("a")), position("t", 1, 2));
 
     assertThat(db.query("SELECT _id FROM " + schema + ".keys ORDER BY _id"))
         .containsExactly(List.of("a"), List.of("b"));

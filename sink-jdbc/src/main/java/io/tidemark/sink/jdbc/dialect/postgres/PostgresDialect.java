@@ -253,4 +253,86 @@ public final class PostgresDialect implements SqlDialect {
   public String advice(String sqlState) {
     return PostgresAdvice.forSqlState(sqlState);
   }
+
+  // ---- rebuilds ------------------------------------------------------------------------------
+
+  @Override
+  public String truncateTable(String schema, String table) {
+    return "TRUNCATE TABLE " + qualify(schema, table);
+  }
+
+  @Override
+  public String dropTableIfExists(String schema, String table) {
+    return "DROP TABLE IF EXISTS " + qualify(schema, table);
+  }
+
+  @Override
+  public List<String> swapTables(String schema, String live, String shadow) {
+    // DROP and RENAME take ACCESS EXCLUSIVE locks: readers wait for the commit and then see the
+    // rebuilt table; none sees an empty or half-filled one.
+    return List.of(
+        dropTableIfExists(schema, live),
+        "ALTER TABLE " + qualify(schema, shadow) + " RENAME TO " + quoteIdentifier(live),
+        "ALTER TABLE "
+            + qualify(schema, live)
+            + " RENAME CONSTRAINT "
+            + quoteIdentifier(shadow + "_pkey")
+            + " TO "
+            + quoteIdentifier(live + "_pkey"));
+  }
+
+  @Override
+  public List<String> renameMetadataRows(String metadataSchema) {
+    return List.of(
+        "UPDATE "
+            + qualify(metadataSchema, "snapshot")
+            + " SET collection = ? WHERE pipeline = ? AND collection = ?",
+        "UPDATE "
+            + qualify(metadataSchema, "checkpoint")
+            + " SET collection = ? WHERE pipeline = ? AND collection = ?",
+        "UPDATE "
+            + qualify(metadataSchema, "dead_letter")
+            + " SET collection = ? WHERE pipeline = ? AND collection = ?");
+  }
+
+  @Override
+  public List<String> deleteProgressRows(String metadataSchema) {
+    return List.of(
+        "DELETE FROM "
+            + qualify(metadataSchema, "snapshot")
+            + " WHERE pipeline = ? AND collection = ?",
+        deleteCheckpoint(metadataSchema));
+  }
+
+  // ---- the writer lock -----------------------------------------------------------------------
+
+  @Override
+  public String tryAdvisoryLock() {
+    return "SELECT pg_try_advisory_lock(hashtextextended(?, 0))";
+  }
+
+  @Override
+  public String claimWriterLease(String metadataSchema) {
+    return "INSERT INTO "
+        + qualify(metadataSchema, "writer_lock")
+        + " AS w (pipeline, epoch, holder, host, pid, started_at, updated_at)"
+        + " VALUES (?, 1, ?, ?, ?, now(), now())"
+        + " ON CONFLICT (pipeline) DO UPDATE SET epoch = w.epoch + 1, holder = EXCLUDED.holder,"
+        + " host = EXCLUDED.host, pid = EXCLUDED.pid, started_at = EXCLUDED.started_at,"
+        + " updated_at = EXCLUDED.updated_at RETURNING epoch";
+  }
+
+  @Override
+  public String selectWriterLease(String metadataSchema) {
+    return "SELECT holder, host, pid, started_at, epoch FROM "
+        + qualify(metadataSchema, "writer_lock")
+        + " WHERE pipeline = ?";
+  }
+
+  @Override
+  public String selectEpochForShare(String metadataSchema) {
+    return "SELECT epoch FROM "
+        + qualify(metadataSchema, "writer_lock")
+        + " WHERE pipeline = ? FOR SHARE";
+  }
 }
