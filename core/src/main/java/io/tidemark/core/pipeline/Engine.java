@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +28,14 @@ public final class Engine {
   private final List<CollectionPipeline> pipelines = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final String name;
+  private final HistoryWindowMonitor historyMonitor;
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "tidemark-oplog-monitor");
+            t.setDaemon(true);
+            return t;
+          });
 
   public Engine(
       TidemarkConfig config, ChangeSource source, ChangeSink sink, MeterRegistry registry) {
@@ -41,6 +52,12 @@ public final class Engine {
     for (TableMapping mapping : config.collections()) {
       pipelines.add(new CollectionPipeline(mapping, source, sink, config, registry, listener));
     }
+    this.historyMonitor =
+        new HistoryWindowMonitor(
+            source,
+            pipelines.stream().map(CollectionPipeline::collection).toList(),
+            this::status,
+            registry);
   }
 
   public void start() {
@@ -49,11 +66,13 @@ public final class Engine {
       threads.add(t);
       t.start();
     }
+    scheduler.scheduleWithFixedDelay(historyMonitor::check, 5, 30, TimeUnit.SECONDS);
     log.info("pipeline {}: started {} collection(s)", name, pipelines.size());
   }
 
   /** Asks every collection to commit what is complete and stop; waits up to {@code timeout}. */
   public boolean stop(Duration timeout) throws InterruptedException {
+    scheduler.shutdownNow();
     pipelines.forEach(CollectionPipeline::stop);
     long deadline = System.nanoTime() + timeout.toNanos();
     boolean all = true;

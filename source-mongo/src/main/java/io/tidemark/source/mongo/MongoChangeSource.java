@@ -4,17 +4,22 @@ import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import io.tidemark.core.config.ConnectionStrings;
 import io.tidemark.core.config.TidemarkConfig.SourceConfig;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.position.HistoryWindow;
 import io.tidemark.core.spi.ChangeSource;
 import io.tidemark.core.spi.CollectionSource;
+import io.tidemark.source.mongo.stream.MongoPositions;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.bson.BsonTimestamp;
 import org.bson.Document;
 
 /** A MongoDB database as the source of a pipeline. One client, shared by every collection. */
@@ -103,6 +108,29 @@ public final class MongoChangeSource implements ChangeSource {
               + ". Check collections[].name and source.database (existing: "
               + String.join(", ", new java.util.TreeSet<>(existing))
               + ").");
+    }
+  }
+
+  /** First and last oplog entry of the member we are connected to (replica sets; not mongos). */
+  @Override
+  public Optional<HistoryWindow> historyWindow() {
+    try {
+      MongoCollection<Document> oplog = client.getDatabase("local").getCollection("oplog.rs");
+      Document first =
+          oplog.find().sort(new Document("$natural", 1)).projection(new Document("ts", 1)).first();
+      Document last =
+          oplog.find().sort(new Document("$natural", -1)).projection(new Document("ts", 1)).first();
+      if (first == null
+          || last == null
+          || !(first.get("ts") instanceof BsonTimestamp oldest)
+          || !(last.get("ts") instanceof BsonTimestamp newest)) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new HistoryWindow(
+              MongoPositions.clusterTime(oldest), MongoPositions.clusterTime(newest)));
+    } catch (RuntimeException e) {
+      return Optional.empty();
     }
   }
 

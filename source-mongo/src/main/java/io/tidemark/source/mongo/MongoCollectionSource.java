@@ -122,8 +122,16 @@ final class MongoCollectionSource implements CollectionSource {
       return new ClassifyingChangeCursor(
           new MongoChangeCursor(stream.cursor(), collection, from.clusterTime()), name);
     } catch (RuntimeException e) {
+      long behindSeconds =
+          Math.max(0, java.time.Instant.now().getEpochSecond() - from.clusterTime().seconds());
       throw MongoErrors.classify(
-          e, name, "opening the change stream at the saved position " + from.clusterTime());
+          e,
+          name,
+          "opening the change stream at the saved position "
+              + from.clusterTime()
+              + ", "
+              + java.time.Duration.ofSeconds(behindSeconds).toString().substring(2).toLowerCase()
+              + " behind the source clock,");
     }
   }
 }
