@@ -38,7 +38,7 @@ class DocumentKeysTest {
   void stringIsItself() {
     assertThat(key(new BsonString("order-17"))).isEqualTo("order-17");
     assertThat(key(new BsonString(""))).isEqualTo("");
-    assertThat(key(new BsonString("{\"$oid\": 1}"))).isEqualTo("{\"$oid\": 1}");
+    assertThat(key(new BsonString("{\"$oid\": 1}"))).isEqualTo("\"{\\\"$oid\\\": 1}\"");
   }
 
   @Test
@@ -60,7 +60,8 @@ class DocumentKeysTest {
     assertThat(key(new BsonDecimal128(Decimal128.parse("1.50")))).isEqualTo("1.5");
     assertThat(key(new BsonDouble(1e20))).isEqualTo("100000000000000000000");
     assertThat(key(new BsonInt64(Long.MIN_VALUE))).isEqualTo("-9223372036854775808");
-    assertThat(key(new BsonDouble(-2.5e-3))).isEqualTo("-0.0025");
+    assertThat(key(new BsonDouble(-2.5e-3)))
+        .isEqualTo(new java.math.BigDecimal(-2.5e-3).toPlainString());
   }
 
   /** MongoDB treats NumberDecimal("-0") as equal to 0, like -0.0. */
@@ -74,7 +75,8 @@ class DocumentKeysTest {
     assertThat(key(new BsonDecimal128(Decimal128.NaN))).isEqualTo("{\"$numberDecimal\": \"NaN\"}");
     assertThat(key(new BsonDecimal128(Decimal128.NEGATIVE_INFINITY)))
         .isEqualTo("{\"$numberDecimal\": \"-Infinity\"}");
-    assertThat(key(new BsonDouble(Double.POSITIVE_INFINITY))).isEqualTo("Infinity");
+    assertThat(key(new BsonDouble(Double.POSITIVE_INFINITY)))
+        .isEqualTo("{\"$numberDouble\": \"Infinity\"}");
   }
 
   @Test
@@ -113,5 +115,21 @@ class DocumentKeysTest {
     assertThat(DocumentKeys.of(new BsonInt32(2))).isNotEqualTo(DocumentKeys.of(new BsonInt32(20)));
     assertThat(DocumentKeys.of(new BsonDocument("a", new BsonInt32(1))))
         .isNotEqualTo(DocumentKeys.of(new BsonDocument("a", new BsonInt64(1))));
+  }
+
+  @Test
+  void keysOfDifferentTypesNeverCollide() {
+    ObjectId oid = new ObjectId("65a1b2c3d4e5f60718293a4b");
+    assertThat(
+            java.util.List.of(
+                key(new BsonInt32(1)),
+                key(new BsonString("1")),
+                key(new BsonObjectId(oid)),
+                key(new BsonString(oid.toHexString())),
+                key(new BsonString("\"1\"")),
+                key(new BsonDouble(0.1)),
+                key(new BsonDecimal128(Decimal128.parse("0.1")))))
+        .doesNotHaveDuplicates()
+        .contains("1", "\"1\"", "65a1b2c3d4e5f60718293a4b", "\"65a1b2c3d4e5f60718293a4b\"", "0.1");
   }
 }
