@@ -43,24 +43,61 @@ public final class ColumnValueConverter {
       return null;
     }
     Conversion c = new Conversion(value, type, field, column);
-    return switch (type.kind()) {
-      case TEXT -> c.toText();
-      case VARCHAR -> c.toVarchar();
-      case INTEGER -> c.toInteger(INT_MIN, INT_MAX);
-      case BIGINT -> c.toInteger(LONG_MIN, LONG_MAX);
-      case DOUBLE -> c.toDouble();
-      case NUMERIC -> c.toNumeric();
-      case BOOLEAN -> c.toBoolean();
-      case TIMESTAMPTZ -> c.toTimestamp();
-      case DATE -> c.toDate();
-      case UUID -> c.toUuid();
-      case BYTEA -> c.toBytea();
-      case JSONB -> JsonText.of(value);
-    };
+    String converted =
+        switch (type.kind()) {
+          case TEXT -> c.toText();
+          case VARCHAR -> c.toVarchar();
+          case INTEGER -> c.toInteger(INT_MIN, INT_MAX);
+          case BIGINT -> c.toInteger(LONG_MIN, LONG_MAX);
+          case DOUBLE -> c.toDouble();
+          case NUMERIC -> c.toNumeric();
+          case BOOLEAN -> c.toBoolean();
+          case TIMESTAMPTZ -> c.toTimestamp();
+          case DATE -> c.toDate();
+          case UUID -> c.toUuid();
+          case BYTEA -> c.toBytea();
+          case JSONB -> JsonText.of(value);
+        };
+    c.checkStorable(converted);
+    return converted;
+  }
+
+  /**
+   * PostgreSQL's text types cannot hold the NUL character, and its jsonb rejects the escape {@code
+   * \u0000}: such a value would fail the whole batch, so it is refused here, per value.
+   */
+  static boolean holdsNul(String converted) {
+    return converted != null && converted.indexOf('\0') >= 0;
+  }
+
+  /** True when JSON text has the escape {@code \u0000} (not an escaped backslash before it). */
+  static boolean jsonHoldsNul(String json) {
+    for (int i = json.indexOf("\\u0000"); i >= 0; i = json.indexOf("\\u0000", i + 1)) {
+      int backslashes = 0;
+      for (int j = i; j >= 0 && json.charAt(j) == '\\'; j--) {
+        backslashes++;
+      }
+      if (backslashes % 2 == 1) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** One conversion in progress; holds what error messages need. */
   private record Conversion(Value value, SqlType type, String field, String column) {
+
+    void checkStorable(String converted) throws ValueRejectedException {
+      boolean nul =
+          type.kind() == SqlType.Kind.JSONB
+              ? converted != null && jsonHoldsNul(converted)
+              : holdsNul(converted);
+      if (nul) {
+        throw reject(
+            "it contains the NUL character (\\u0000), which PostgreSQL cannot store in text or"
+                + " jsonb; map the field as bytea, or set onError: deadletter");
+      }
+    }
 
     private ValueRejectedException reject(String why) {
       return new ValueRejectedException(

@@ -35,7 +35,15 @@ public final class RowMapper {
               document.valueAt(c.field()), c.type(), c.field().toString(), c.column());
     }
     if (mapping.documentColumn() != null) {
-      values[width - 1] = document.toJson();
+      String json = document.toJson();
+      if (ColumnValueConverter.jsonHoldsNul(json)) {
+        throw new ValueRejectedException(
+            "(document)",
+            mapping.documentColumn(),
+            "a value contains the NUL character (\\u0000), which PostgreSQL's jsonb cannot store;"
+                + " set onError: deadletter to keep the document in the dead-letter table");
+      }
+      values[width - 1] = json;
     }
     return new MappedRow(document.key(), values);
   }
