@@ -29,17 +29,26 @@ public final class JsonText {
     } else if (value instanceof Value.ObjectId o) {
       return "{\"$oid\":" + quote(o.hex()) + "}";
     } else if (value instanceof Value.Uuid u) {
-      return "{\"$uuid\":" + quote(u.value().toString()) + "}";
+      // As MongoDB writes it: binary subtype 4 holding the UUID's 16 bytes, most significant first.
+      java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
+      bytes
+          .putLong(u.value().getMostSignificantBits())
+          .putLong(u.value().getLeastSignificantBits());
+      return binaryJson(bytes.array(), 4);
     } else if (value instanceof Value.Binary b) {
-      return "{\"$binary\":{\"base64\":"
-          + quote(Base64.getEncoder().encodeToString(b.bytes()))
-          + ",\"subType\":"
-          + quote(String.format("%02x", b.subtype()))
-          + "}}";
+      return binaryJson(b.bytes(), b.subtype());
     } else if (value instanceof Value.Json j) {
       return j.json();
     }
     return "null"; // Missing and Null
+  }
+
+  private static String binaryJson(byte[] bytes, int subtype) {
+    return "{\"$binary\":{\"base64\":"
+        + quote(Base64.getEncoder().encodeToString(bytes))
+        + ",\"subType\":"
+        + quote(String.format("%02x", subtype))
+        + "}}";
   }
 
   private static String doubleJson(double d) {

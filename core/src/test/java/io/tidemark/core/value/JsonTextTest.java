@@ -89,7 +89,8 @@ class JsonTextTest {
     assertThat(JsonText.of(new Value.ObjectId("65a1b2c3d4e5f60718293a4b")))
         .isEqualTo("{\"$oid\":\"65a1b2c3d4e5f60718293a4b\"}");
     assertThat(JsonText.of(new Value.Uuid(id)))
-        .isEqualTo("{\"$uuid\":\"123e4567-e89b-12d3-a456-426614174000\"}");
+        .as("as MongoDB writes a UUID: binary subtype 4")
+        .isEqualTo("{\"$binary\":{\"base64\":\"Ej5FZ+ibEtOkVkJmFBdAAA==\",\"subType\":\"04\"}}");
     assertThat(JsonText.of(new Value.Binary(3, new byte[] {(byte) 0xff})))
         .isEqualTo("{\"$binary\":{\"base64\":\"/w==\",\"subType\":\"03\"}}");
     assertThat(JsonText.of(new Value.Json("Regex", "{\"$regularExpression\":{}}")))
