@@ -77,7 +77,7 @@ public final class ColumnValueConverter {
       for (int j = i; j >= 0 && json.charAt(j) == '\\'; j--) {
         backslashes++;
       }
-      if (backslashes % 2 == 1) {
+      if ((backslashes & 1) == 1) {
         return true;
       }
     }

@@ -35,6 +35,11 @@ public final class CollectionPipeline implements Runnable {
   private final PipelineContext live;
   private final Backoff backoff;
   private final Object monitor = new Object();
+
+  /** Counts {@link #wake()} calls (guarded by the monitor), so a wake-up is never missed. */
+  private long wakeups;
+
+  private long wakeupsSeen;
   private volatile boolean stopRequested;
   private volatile boolean pauseRequested;
 
@@ -138,13 +143,18 @@ public final class CollectionPipeline implements Runnable {
 
   private void wake() {
     synchronized (monitor) {
+      wakeups++;
       monitor.notifyAll();
     }
   }
 
+  /** Waits for a wake-up (or a second, to re-check), unless one came since the last wait. */
   private void idle() throws InterruptedException {
     synchronized (monitor) {
-      monitor.wait(IDLE_WAIT_MILLIS);
+      if (wakeups == wakeupsSeen) {
+        monitor.wait(IDLE_WAIT_MILLIS);
+      }
+      wakeupsSeen = wakeups;
     }
   }
 

@@ -102,7 +102,12 @@ final class Rebuild {
   /** Stops the rebuild's threads; its committed progress stays for a later resume. */
   void stop() throws InterruptedException {
     stopRequested = true;
-    stopped.await(30, TimeUnit.SECONDS);
+    if (!stopped.await(30, TimeUnit.SECONDS)) {
+      log.warn(
+          "{}: the rebuild did not stop within 30 s; its committed progress is kept for the next"
+              + " start",
+          shadow.collection());
+    }
   }
 
   /** Waits until the rebuild's thread has returned (after it became ready or failed). */
