@@ -3,6 +3,7 @@ package io.tidemark.app;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tidemark.app.admin.AdminServer;
 import io.tidemark.core.config.TidemarkConfig;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.pipeline.CollectionState;
@@ -34,6 +35,7 @@ public final class Daemon implements AutoCloseable {
   private final Engine engine;
   private final MeterRegistry registry;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private AdminServer admin;
   private final CountDownLatch closedSignal = new CountDownLatch(1);
 
   private Daemon(
@@ -75,6 +77,12 @@ public final class Daemon implements AutoCloseable {
     }
     Daemon daemon = new Daemon(config, source, sink, registry, listener);
     daemon.engine.start();
+    try {
+      daemon.admin = AdminServer.start(config.admin(), daemon);
+    } catch (RuntimeException e) {
+      daemon.close();
+      throw e;
+    }
     return daemon;
   }
 
@@ -97,6 +105,11 @@ public final class Daemon implements AutoCloseable {
 
   public Engine engine() {
     return engine;
+  }
+
+  /** The port the admin API listens on, or -1 when it is off. */
+  public int adminPort() {
+    return admin == null ? -1 : admin.port();
   }
 
   /**
@@ -132,6 +145,9 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     log.info("stopping: committing complete batches, then closing connections");
+    if (admin != null) {
+      admin.close();
+    }
     try {
       engine.stop(STOP_TIMEOUT);
     } catch (InterruptedException e) {

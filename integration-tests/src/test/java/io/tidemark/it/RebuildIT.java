@@ -27,7 +27,9 @@ class RebuildIT {
     CounterWorkload workload = new CounterWorkload(p.collection("items"), 21);
     int seeded = 20_000;
     workload.seed(seeded);
-    String yaml = p.yaml("snapshot: { chunkSize: 1000 }\nstream: { idleCheckpointInterval: 500ms }\ncollections:\n  - name: items");
+    String yaml =
+        p.yaml(
+            "snapshot: { chunkSize: 1000 }\nstream: { idleCheckpointInterval: 500ms }\ncollections:\n  - name: items");
     try (Daemon daemon = p.startDaemon(yaml)) {
       TestPipeline.awaitState(daemon, CollectionState.STREAMING, Duration.ofSeconds(60));
       String tableBefore = p.query("SELECT 'public.items'::regclass::oid::text").get(0);
@@ -53,10 +55,13 @@ class RebuildIT {
         assertThat(pipeline.requestResnapshot()).isTrue();
         assertThat(pipeline.requestResnapshot()).as("a second request while one runs").isFalse();
         TestPipeline.await(
-            () -> pipeline.status().rebuild() != null && pipeline.status().rebuild().rowsCopied() > 0,
+            () ->
+                pipeline.status().rebuild() != null && pipeline.status().rebuild().rowsCopied() > 0,
             Duration.ofSeconds(60),
             () -> "the rebuild did not start copying: " + pipeline.status());
-        assertThat(pipeline.status().state()).as("the live table keeps streaming").isEqualTo(CollectionState.STREAMING);
+        assertThat(pipeline.status().state())
+            .as("the live table keeps streaming")
+            .isEqualTo(CollectionState.STREAMING);
         TestPipeline.await(
             () -> pipeline.status().rebuild() == null,
             Duration.ofSeconds(120),
@@ -70,7 +75,8 @@ class RebuildIT {
       assertThat(p.query("SELECT 'public.items'::regclass::oid::text").get(0))
           .as("the table was swapped")
           .isNotEqualTo(tableBefore);
-      assertThat(p.query("SELECT to_regclass('public.items__tidemark_rebuild') IS NULL")).containsExactly("t");
+      assertThat(p.query("SELECT to_regclass('public.items__tidemark_rebuild') IS NULL"))
+          .containsExactly("t");
       assertThat(smallestCount.get())
           .as("rows a reader saw at the least (seeded %d, deleted %d)", seeded, workload.deletes())
           .isGreaterThanOrEqualTo(seeded - workload.deletes());
@@ -83,7 +89,8 @@ class RebuildIT {
   void historyLostWithTheResnapshotPolicyRebuildsAndRecovers() throws Exception {
     TestPipeline p = TestPipeline.create("histrebuild");
     org.junit.jupiter.api.Assumptions.assumeTrue(
-        p.mongo().standIn().isPresent(), "needs the stand-in: a real oplog cannot be truncated on demand");
+        p.mongo().standIn().isPresent(),
+        "needs the stand-in: a real oplog cannot be truncated on demand");
     CounterWorkload workload = new CounterWorkload(p.collection("items"), 23);
     workload.seed(500);
     String yaml = p.yaml("onHistoryLost: resnapshot\ncollections:\n  - name: items");
@@ -94,15 +101,21 @@ class RebuildIT {
     for (int i = 0; i < 50; i++) {
       workload.step();
     }
-    BsonTimestamp now = p.db().runCommand(new Document("ping", 1)).get("operationTime", BsonTimestamp.class);
+    BsonTimestamp now =
+        p.db().runCommand(new Document("ping", 1)).get("operationTime", BsonTimestamp.class);
     p.mongo().standIn().orElseThrow().truncateOplogBefore(now);
     String tableBefore = p.query("SELECT 'public.items'::regclass::oid::text").get(0);
 
     try (Daemon daemon = p.startDaemon(yaml);
         BackgroundWriter writer = BackgroundWriter.start(workload::step, 5)) {
       TestPipeline.await(
-          () -> daemon.registry().find(io.tidemark.core.pipeline.PipelineMetrics.ERRORS)
-                  .tag("code", "HISTORY_LOST").counter() != null,
+          () ->
+              daemon
+                      .registry()
+                      .find(io.tidemark.core.pipeline.PipelineMetrics.ERRORS)
+                      .tag("code", "HISTORY_LOST")
+                      .counter()
+                  != null,
           Duration.ofSeconds(30),
           () -> "history loss not noticed: " + daemon.status());
       Thread.sleep(1500);

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SingleWriterIT {
 
   @Test
-  void secondDaemonIsRefusedAndTheLockFreesWhenTheFirstIsKilled(@TempDir Path dir) throws Exception {
+  void secondDaemonIsRefusedAndTheLockFreesWhenTheFirstIsKilled(@TempDir Path dir)
+      throws Exception {
     TestPipeline p = TestPipeline.create("single");
     CounterWorkload workload = new CounterWorkload(p.collection("items"), 31);
     workload.seed(200);
@@ -23,7 +24,8 @@ class SingleWriterIT {
 
     try (EngineProcess first = EngineProcess.start(config, logs.resolve("single-writer-1.log"))) {
       p.awaitMatch("items", "items", Duration.ofSeconds(60));
-      EngineProcess.Outcome second = EngineProcess.runToEnd(dir, "run", "--config", config.toString());
+      EngineProcess.Outcome second =
+          EngineProcess.runToEnd(dir, "run", "--config", config.toString());
       assertThat(second.exitCode()).as(second.output()).isEqualTo(4);
       assertThat(second.output())
           .contains("Pipeline 'it' is already being written by tidemark ")

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.bson.BsonArray;
 import org.bson.BsonBinary;
 import org.bson.BsonBinarySubType;
 import org.bson.BsonBoolean;
@@ -27,7 +28,6 @@ import org.bson.BsonObjectId;
 import org.bson.BsonRegularExpression;
 import org.bson.BsonString;
 import org.bson.BsonTimestamp;
-import org.bson.BsonArray;
 import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
@@ -45,32 +45,90 @@ class TypeMappingIT {
 
   private static Map<String, Case> cases() {
     Map<String, Case> c = new LinkedHashMap<>();
-    c.put("oid", new Case("text", new BsonObjectId(new ObjectId("65a1b2c3d4e5f60718293a4b")), "65a1b2c3d4e5f60718293a4b"));
+    c.put(
+        "oid",
+        new Case(
+            "text",
+            new BsonObjectId(new ObjectId("65a1b2c3d4e5f60718293a4b")),
+            "65a1b2c3d4e5f60718293a4b"));
     c.put("str", new Case("text", new BsonString("héllo \"wörld\""), "héllo \"wörld\""));
     c.put("i32", new Case("integer", new BsonInt32(-2147483648), "-2147483648"));
     c.put("i64", new Case("bigint", new BsonInt64(9007199254740993L), "9007199254740993"));
     c.put("dbl", new Case("double precision", new BsonDouble(0.1), "0.1"));
     c.put("dnan", new Case("double precision", new BsonDouble(Double.NaN), "NaN"));
-    c.put("dinf", new Case("double precision", new BsonDouble(Double.NEGATIVE_INFINITY), "-Infinity"));
+    c.put(
+        "dinf",
+        new Case("double precision", new BsonDouble(Double.NEGATIVE_INFINITY), "-Infinity"));
     c.put("dnegzero", new Case("double precision", new BsonDouble(-0.0), "-0"));
-    c.put("dec", new Case("numeric(12,2)", new BsonDecimal128(Decimal128.parse("1234567890.12")), "1234567890.12"));
-    c.put("dec34", new Case("numeric", new BsonDecimal128(Decimal128.parse("1234567890123456789012345678901.234")), "1234567890123456789012345678901.234"));
+    c.put(
+        "dec",
+        new Case(
+            "numeric(12,2)",
+            new BsonDecimal128(Decimal128.parse("1234567890.12")),
+            "1234567890.12"));
+    c.put(
+        "dec34",
+        new Case(
+            "numeric",
+            new BsonDecimal128(Decimal128.parse("1234567890123456789012345678901.234")),
+            "1234567890123456789012345678901.234"));
     c.put("decnan", new Case("numeric", new BsonDecimal128(Decimal128.NaN), "NaN"));
     c.put("bool", new Case("boolean", BsonBoolean.TRUE, "true"));
-    c.put("date", new Case("timestamptz", new BsonDateTime(1_700_000_000_123L), "2023-11-14 22:13:20.123+00"));
-    c.put("date1900", new Case("timestamptz", new BsonDateTime(-2_208_988_800_000L), "1900-01-01 00:00:00+00"));
+    c.put(
+        "date",
+        new Case(
+            "timestamptz", new BsonDateTime(1_700_000_000_123L), "2023-11-14 22:13:20.123+00"));
+    c.put(
+        "date1900",
+        new Case("timestamptz", new BsonDateTime(-2_208_988_800_000L), "1900-01-01 00:00:00+00"));
     c.put("day", new Case("date", new BsonDateTime(1_700_006_400_000L), "2023-11-15"));
-    c.put("ts", new Case("jsonb", new BsonTimestamp(1_700_000_000, 7), "{\"$timestamp\": {\"i\": 7, \"t\": 1700000000}}"));
+    c.put(
+        "ts",
+        new Case(
+            "jsonb",
+            new BsonTimestamp(1_700_000_000, 7),
+            "{\"$timestamp\": {\"i\": 7, \"t\": 1700000000}}"));
     c.put("bin", new Case("bytea", new BsonBinary(new byte[] {0, 1, (byte) 0xff}), "\\x0001ff"));
-    c.put("uuid", new Case("uuid", new BsonBinary(UUID.fromString("3b241101-e2bb-4255-8caf-4136c566a962")), "3b241101-e2bb-4255-8caf-4136c566a962"));
-    c.put("uuidbytes", new Case("bytea", new BsonBinary(BsonBinarySubType.UUID_LEGACY, new byte[16]), "\\x00000000000000000000000000000000"));
-    c.put("sub", new Case("jsonb", new BsonDocument("a", new BsonInt32(1)).append("b", new BsonArray(List.of(new BsonString("x")))), "{\"a\": 1, \"b\": [\"x\"]}"));
-    c.put("arr", new Case("jsonb", new BsonArray(List.of(new BsonInt32(1), new BsonString("two"), BsonNull.VALUE)), "[1, \"two\", null]"));
+    c.put(
+        "uuid",
+        new Case(
+            "uuid",
+            new BsonBinary(UUID.fromString("3b241101-e2bb-4255-8caf-4136c566a962")),
+            "3b241101-e2bb-4255-8caf-4136c566a962"));
+    c.put(
+        "uuidbytes",
+        new Case(
+            "bytea",
+            new BsonBinary(BsonBinarySubType.UUID_LEGACY, new byte[16]),
+            "\\x00000000000000000000000000000000"));
+    c.put(
+        "sub",
+        new Case(
+            "jsonb",
+            new BsonDocument("a", new BsonInt32(1))
+                .append("b", new BsonArray(List.of(new BsonString("x")))),
+            "{\"a\": 1, \"b\": [\"x\"]}"));
+    c.put(
+        "arr",
+        new Case(
+            "jsonb",
+            new BsonArray(List.of(new BsonInt32(1), new BsonString("two"), BsonNull.VALUE)),
+            "[1, \"two\", null]"));
     c.put("nul", new Case("text", BsonNull.VALUE, null));
-    c.put("re", new Case("jsonb", new BsonRegularExpression("^a.*", "i"), "{\"$regularExpression\": {\"options\": \"i\", \"pattern\": \"^a.*\"}}"));
+    c.put(
+        "re",
+        new Case(
+            "jsonb",
+            new BsonRegularExpression("^a.*", "i"),
+            "{\"$regularExpression\": {\"options\": \"i\", \"pattern\": \"^a.*\"}}"));
     c.put("minkey", new Case("jsonb", new BsonMinKey(), "{\"$minKey\": 1}"));
     c.put("maxkey", new Case("jsonb", new BsonMaxKey(), "{\"$maxKey\": 1}"));
-    c.put("js", new Case("jsonb", new BsonJavaScript("function() { return 1; }"), "{\"$code\": \"function() { return 1; }\"}"));
+    c.put(
+        "js",
+        new Case(
+            "jsonb",
+            new BsonJavaScript("function() { return 1; }"),
+            "{\"$code\": \"function() { return 1; }\"}"));
     return c;
   }
 
@@ -80,25 +138,42 @@ class TypeMappingIT {
     Map<String, Case> cases = cases();
     BsonDocument copied = new BsonDocument("_id", new BsonString("copied"));
     BsonDocument streamed = new BsonDocument("_id", new BsonString("streamed"));
-    cases.forEach((field, c) -> { copied.append(field, c.value()); streamed.append(field, c.value()); });
+    cases.forEach(
+        (field, c) -> {
+          copied.append(field, c.value());
+          streamed.append(field, c.value());
+        });
     p.db().getCollection("typed", BsonDocument.class).insertOne(copied);
 
     StringBuilder columns = new StringBuilder();
-    cases.forEach((field, c) -> columns.append("      - { field: ").append(field).append(", type: '").append(c.type()).append("' }\n"));
+    cases.forEach(
+        (field, c) ->
+            columns
+                .append("      - { field: ")
+                .append(field)
+                .append(", type: '")
+                .append(c.type())
+                .append("' }\n"));
     columns.append("      - { field: absent, type: text }\n");
-    String yaml = p.yaml("collections:\n  - name: typed\n    documentColumn: doc\n    columns:\n" + columns);
+    String yaml =
+        p.yaml("collections:\n  - name: typed\n    documentColumn: doc\n    columns:\n" + columns);
     try (Daemon daemon = p.startDaemon(yaml)) {
       TestPipeline.awaitState(daemon, CollectionState.STREAMING, Duration.ofSeconds(60));
       p.db().getCollection("typed", BsonDocument.class).insertOne(streamed);
-      TestPipeline.await(() -> count(p) == 2, Duration.ofSeconds(30), () -> "rows: " + daemon.status());
+      TestPipeline.await(
+          () -> count(p) == 2, Duration.ofSeconds(30), () -> "rows: " + daemon.status());
     }
     for (String id : List.of("copied", "streamed")) {
       for (Map.Entry<String, Case> e : cases.entrySet()) {
-        List<String> got = p.query("SELECT \"" + e.getKey() + "\"::text FROM typed WHERE _id = '" + id + "'");
+        List<String> got =
+            p.query("SELECT \"" + e.getKey() + "\"::text FROM typed WHERE _id = '" + id + "'");
         assertThat(got).as("%s.%s (%s)", id, e.getKey(), e.getValue().type()).hasSize(1);
-        assertThat(got.get(0)).as("%s.%s as %s", id, e.getKey(), e.getValue().type()).isEqualTo(e.getValue().expected());
+        assertThat(got.get(0))
+            .as("%s.%s as %s", id, e.getKey(), e.getValue().type())
+            .isEqualTo(e.getValue().expected());
       }
-      assertThat(p.query("SELECT absent IS NULL FROM typed WHERE _id = '" + id + "'")).containsExactly("t");
+      assertThat(p.query("SELECT absent IS NULL FROM typed WHERE _id = '" + id + "'"))
+          .containsExactly("t");
     }
     p.awaitMatch("typed", "typed", Duration.ofSeconds(10));
   }

@@ -17,7 +17,15 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Keeps PostgreSQL tables continuously in sync with MongoDB collections.",
-    subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class},
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      DemoCommand.class,
+      StatusCommand.class,
+      ResnapshotCommand.class,
+      VerifyCommand.class,
+      BenchCommand.class
+    },
     footer = {
       "",
       "Exit codes: 0 ok, 1 failed, 2 configuration or usage error, 3 database unreachable or"

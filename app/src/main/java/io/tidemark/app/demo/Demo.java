@@ -59,8 +59,10 @@ public final class Demo {
           "seeded %d orders and %d customers in %s",
           documents, Math.max(1, documents / 5), mongo.connectionString());
 
-      TidemarkConfig config =
-          new YamlConfigLoader().parse(yaml(mongo, postgres), "demo configuration");
+      java.nio.file.Path configFile = java.nio.file.Files.createTempFile("tidemark-demo", ".yaml");
+      configFile.toFile().deleteOnExit();
+      java.nio.file.Files.writeString(configFile, yaml(mongo, postgres, freePort()));
+      TidemarkConfig config = new YamlConfigLoader().load(configFile);
       long copyStart = System.nanoTime();
       Map<String, Integer> writes = new TreeMap<>();
       double copySeconds;
@@ -116,6 +118,15 @@ public final class Demo {
             "  result: %s in %.1f s total%n",
             ok ? "MATCH" : "MISMATCH", (System.nanoTime() - started) / 1e9);
         out.flush();
+        // What an operator would see now: the same commands, run against this demo's daemon.
+        out.println();
+        out.println("$ tidemark status --config " + configFile);
+        out.flush();
+        io.tidemark.app.cli.TidemarkCommand.execute("status", "--config", configFile.toString());
+        out.println("$ tidemark verify --config " + configFile);
+        out.flush();
+        io.tidemark.app.cli.TidemarkCommand.execute("verify", "--config", configFile.toString());
+        out.flush();
         return ok;
       }
     }
@@ -165,10 +176,17 @@ public final class Demo {
     say("%s", line);
   }
 
-  private static String yaml(StandInMongo mongo, EmbeddedPostgres postgres) {
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String yaml(StandInMongo mongo, EmbeddedPostgres postgres, int adminPort) {
     return String.join(
         "\n",
         "pipeline: demo",
+        "admin: { port: " + adminPort + " }",
         "source: { uri: \"" + mongo.connectionString() + "\", database: " + DATABASE + " }",
         "sink: { jdbcUrl: \""
             + postgres.getJdbcUrl("postgres", "postgres")

@@ -77,6 +77,7 @@ public final class CollectionPipeline implements Runnable {
             listener,
             this::liveShouldYield);
     this.backoff = new Backoff(config.retry());
+    live.metrics().lag(this::status);
   }
 
   public String collection() {
@@ -186,6 +187,12 @@ public final class CollectionPipeline implements Runnable {
         attempt = 0;
         continue;
       }
+      if (r != null && r.failed() && r.hasLiveYielded() && !failed) {
+        // A failed rebuild hands the live stream back.
+        synchronized (monitor) {
+          rebuild = null;
+        }
+      }
       boolean liveDown = failed || pauseRequested;
       if (r != null && !r.failed() && !r.hasLiveYielded() && (liveDown || r.swapRequested())) {
         // The live stream is not running (or has just yielded): the shadow may take over from
@@ -268,7 +275,24 @@ public final class CollectionPipeline implements Runnable {
   /** The shadow has caught up and stopped; the live stream has yielded: swap the tables. */
   private void swapIn(Rebuild r) throws InterruptedException {
     r.awaitStopped();
-    live.sink().swapShadow(live.mapping());
+    try {
+      live.sink().swapShadow(live.mapping());
+    } catch (TidemarkException e) {
+      // E.g. a view depends on the live table. The live table is untouched: stream on with it.
+      synchronized (monitor) {
+        rebuild = null;
+      }
+      live.metrics().error(e.code());
+      live.status().retrying("the rebuilt table could not be swapped in: " + e.getMessage());
+      log.error(
+          "{}: the rebuilt table {} could not be swapped in, so the live table stays as it was and"
+              + " keeps streaming: {} Fix the cause and run 'tidemark resnapshot {}' again.",
+          collection(),
+          live.mapping().shadowTable(),
+          e.getMessage(),
+          collection());
+      return;
+    }
     synchronized (monitor) {
       rebuild = null;
     }

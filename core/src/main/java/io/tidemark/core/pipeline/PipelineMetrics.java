@@ -21,6 +21,7 @@ public final class PipelineMetrics {
   public static final String ERRORS = "tidemark.errors";
   public static final String BATCH_EVENTS = "tidemark.batch.events";
   public static final String COMMIT_LATENCY = "tidemark.commit.latency";
+  public static final String LAG = "tidemark.lag.seconds";
 
   private final MeterRegistry registry;
   private final String collection;
@@ -68,6 +69,16 @@ public final class PipelineMetrics {
               .description("Change events committed to the sink")
               .register(registry));
     }
+  }
+
+  /** Registers the lag gauge, read from the collection's status when scraped. */
+  void lag(java.util.function.Supplier<CollectionStatus> status) {
+    io.micrometer.core.instrument.Gauge.builder(LAG, status, s -> s.get().lagSeconds())
+        .tag("collection", collection)
+        .description(
+            "Seconds between the source time of the last committed position and now; -1 before"
+                + " the first commit")
+        .register(registry);
   }
 
   void applied(Operation operation) {

@@ -98,6 +98,8 @@ public final class TestPipeline {
             + postgres.password()
             + "\", schema: public, poolSize: 4 }",
         "retry: { initialDelay: 200ms, maxDelay: 2s }",
+        // A free port per daemon, so tests never collide on the default 8089.
+        extra.contains("admin:") ? "" : "admin: { port: 0 }",
         extra,
         "");
   }

@@ -1,0 +1,219 @@
+package io.tidemark.app.bench;
+
+import io.tidemark.app.bench.BenchWorkload.Kind;
+import io.tidemark.app.bench.Measurement.PathResult;
+import io.tidemark.core.config.TidemarkConfig;
+import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.source.mongo.convert.BsonSourceDocument;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code tidemark bench}: on one PostgreSQL, the limit (plain COPY, plain multi-row upsert), the
+ * naive per-event sync, and Tidemark's snapshot and streaming paths, all writing the same generated
+ * documents; then, optionally, end-to-end lag on the MongoDB stand-in. Prints a table and, last, a
+ * {@code RESULT} line.
+ */
+public final class Bench {
+
+  /**
+   * What to run.
+   *
+   * @param rows documents per path (and events per streamed workload)
+   * @param jdbcUrl the database to measure, or null for an embedded PostgreSQL
+   * @param naiveRows events the naive sync runs (it is slow, so a sample)
+   * @param hotKeys documents in the update-heavy workload's hot set
+   * @param hotShare share of the update-heavy events that go to the hot set
+   * @param lagSeconds how long the lag probe writes (0 skips it)
+   * @param lagRate the lag probe's writes per second
+   * @param keep keep the benchmark's schemas afterwards
+   * @param config a Tidemark configuration whose snapshot and stream settings to use, or null
+   */
+  public record Options(
+      long rows,
+      String jdbcUrl,
+      String user,
+      String password,
+      long naiveRows,
+      long hotKeys,
+      double hotShare,
+      int lagSeconds,
+      int lagRate,
+      boolean keep,
+      long seed,
+      Path config) {}
+
+  private static final int LAG_WARMUP_SECONDS = 2;
+
+  private final Options options;
+  private final PrintWriter out;
+
+  public Bench(Options options, PrintWriter out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  public void run() throws Exception {
+    BenchDocuments documents = new BenchDocuments(options.seed());
+    BenchWorkload workload =
+        new BenchWorkload(options.rows(), options.hotKeys(), options.hotShare(), options.seed());
+    TidemarkConfig config = BenchConfig.load(options.config());
+    say("machine: %s", Machine.describe());
+    try (HeapWatch heap = new HeapWatch();
+        BenchDatabase db =
+            options.jdbcUrl() == null
+                ? BenchDatabase.embedded()
+                : BenchDatabase.at(options.jdbcUrl(), options.user(), options.password())) {
+      say("database: %s", db.describe());
+      say("Tidemark settings: %s", BenchConfig.describe(config));
+      Measurement.Probes probes = new Measurement.Probes(heap, PostgresCpu.of(db));
+      say(
+          "dropping and recreating schemas %s and %s in that database",
+          BenchDatabase.SCHEMA, BenchDatabase.METADATA_SCHEMA);
+      db.resetSchemas();
+      if (!db.checkpoint()) {
+        say("note: CHECKPOINT is not permitted; paths may pay for earlier paths' dirty pages");
+      }
+      say(
+          "%,d documents; update-heavy: %.0f%% of updates on %,d hot keys; naive sample: %,d"
+              + " events",
+          options.rows(), 100 * options.hotShare(), options.hotKeys(), options.naiveRows());
+
+      PathResult source = measureSource(documents, probes);
+      say(
+          "source alone: %,.0f rows/s; rendering the rows for the baselines...",
+          source.rowsPerSecond());
+      PathResult copyAll;
+      PathResult copyChunked;
+      PathResult upsert;
+      PathResult naive;
+      try (RowsFile rows = RowsFile.write(documents, options.rows())) {
+        say(
+            "rows file: %,d bytes (%,d bytes per row)",
+            rows.sizeInBytes(), rows.sizeInBytes() / options.rows());
+        Baselines baselines = new Baselines(db, rows, probes);
+        db.checkpoint();
+        copyAll = baselines.copy("plain_copy", Long.MAX_VALUE);
+        say("plain COPY, 1 transaction: %,.0f rows/s", copyAll.rowsPerSecond());
+        db.checkpoint();
+        copyChunked = baselines.copy("plain_copy_chunked", config.snapshot().chunkSize());
+        say("plain COPY, chunked: %,.0f rows/s", copyChunked.rowsPerSecond());
+        db.checkpoint();
+        upsert = baselines.upsert("plain_upsert", config.stream().batchSize());
+        say("plain upsert: %,.0f rows/s", upsert.rowsPerSecond());
+        db.checkpoint();
+        naive = baselines.naive("naive", Math.min(options.naiveRows(), options.rows()));
+        say("naive: %,.0f rows/s", naive.rowsPerSecond());
+      }
+
+      TidemarkPaths tidemark = new TidemarkPaths(db, config, documents, workload, probes);
+      db.checkpoint();
+      PathResult snapshot = tidemark.snapshot(config.collections().get(0));
+      say("Tidemark snapshot: %,.0f rows/s", snapshot.rowsPerSecond());
+      TableMapping stream = config.collections().get(1);
+      String copyPrint = db.fingerprint("plain_copy");
+      List<PathResult> streamed =
+          tidemark.stream(
+              stream,
+              List.of(Kind.INSERT_ONLY, Kind.UPDATE_HOT, Kind.DELETE_MIXED),
+              phase -> {
+                if (phase == Kind.INSERT_ONLY) {
+                  check("Tidemark stream insert-only", db.fingerprint(stream.table()), copyPrint);
+                }
+                say("Tidemark stream %s done", phase.label());
+              });
+      check("plain upsert", db.fingerprint("plain_upsert"), copyPrint);
+      check("plain COPY, chunked", db.fingerprint("plain_copy_chunked"), copyPrint);
+      check("Tidemark snapshot", db.fingerprint(config.collections().get(0).table()), copyPrint);
+      long runHeapUsed = heap.runUsedBytes();
+      long runHeapLive = heap.runLiveBytes();
+      long gcs = heap.collections();
+      long gcMillis = heap.pauseMillis();
+
+      BenchReport report = new BenchReport(out);
+      BenchReport.Paths paths =
+          new BenchReport.Paths(
+              source,
+              copyAll,
+              copyChunked,
+              upsert,
+              naive,
+              snapshot,
+              streamed.get(0),
+              streamed.get(1),
+              streamed.get(2));
+      report.table(paths);
+      out.printf(
+          Locale.ROOT,
+          "%nheap high-water mark of the %,d-row run: %.0f MB used, %.0f MB live after GC"
+              + " (max heap %.0f MB; %d collections, %d ms in total)%n",
+          options.rows(),
+          runHeapUsed / 1048576.0,
+          runHeapLive / 1048576.0,
+          Runtime.getRuntime().maxMemory() / 1048576.0,
+          gcs,
+          gcMillis);
+      out.println("same rows in every table: yes (" + copyPrint + ")");
+      report.targets(paths, runHeapUsed, Runtime.getRuntime().maxMemory());
+      if (options.lagSeconds() > 0) {
+        lag(db, config, heap);
+      }
+      if (!options.keep()) {
+        db.dropSchemas();
+      }
+      out.println();
+      report.result(paths, runHeapUsed);
+    }
+  }
+
+  private void lag(BenchDatabase db, TidemarkConfig config, HeapWatch heap) throws Exception {
+    say(
+        "lag probe: %,d writes/s for %d s (+%d s warm-up) on the MongoDB stand-in...",
+        options.lagRate(), options.lagSeconds(), LAG_WARMUP_SECONDS);
+    heap.resetPhase();
+    LagProbe.Result lag =
+        new LagProbe(db, config)
+            .run("tm_lag", options.lagRate(), LAG_WARMUP_SECONDS, options.lagSeconds());
+    out.printf(
+        Locale.ROOT,
+        "%nend-to-end lag, MongoDB stand-in -> PostgreSQL (stand-in figures, not MongoDB's):%n"
+            + "  %,d writes measured at %,.0f writes/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms"
+            + " (poll resolution ~2 ms; heap %.0f MB used / %.0f MB live)%n",
+        lag.writes(),
+        lag.achievedRate(),
+        lag.p50(),
+        lag.p99(),
+        lag.max(),
+        heap.phaseUsedBytes() / 1048576.0,
+        heap.phaseLiveBytes() / 1048576.0);
+  }
+
+  /** The cost of the generated source itself: make each document and map it to its row. */
+  private PathResult measureSource(BenchDocuments documents, Measurement.Probes probes) {
+    Measurement m = Measurement.start(probes);
+    long chars = 0;
+    for (long id = 0; id < options.rows(); id++) {
+      BsonSourceDocument doc = new BsonSourceDocument(documents.document(id, 0));
+      chars += doc.key().text().length() + doc.toJson().length();
+    }
+    return m.stop(
+        "source alone: generate + map to rows, no database",
+        options.rows(),
+        String.format(Locale.ROOT, "%,d characters of JSON and keys", chars));
+  }
+
+  private void check(String what, String fingerprint, String expected) {
+    if (!fingerprint.equals(expected)) {
+      throw new IllegalStateException(
+          what + " wrote different rows than the plain COPY: " + fingerprint + " vs " + expected);
+    }
+  }
+
+  private void say(String format, Object... args) {
+    // The time of day lets a profile (JFR) be cut into the paths.
+    out.printf(Locale.ROOT, "[bench %s] " + format + "%n", prepend(LocalTime.now().withNano(LocalTime.now().getNano() / 1_000_000 * 1_000_000), args));
+    out.flush();
+  }
+}

@@ -1,0 +1,90 @@
+package io.tidemark.app.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tidemark.app.config.YamlConfigLoader;
+import io.tidemark.core.config.TidemarkConfig;
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The configuration Tidemark's paths run with, bound by the real loader so that every default is
+ * the real one. The source and sink entries are placeholders (the benchmark hands the engine its
+ * own source and sink); the {@code snapshot} and {@code stream} sections may come from a user's
+ * configuration file, to measure the settings they run with.
+ */
+final class BenchConfig {
+  /** The collections Tidemark's paths copy and stream, in this order. */
+  static final String SNAPSHOT_COLLECTION = "snapshot";
+
+  static final String STREAM_COLLECTION = "stream";
+
+  private BenchConfig() {}
+
+  /**
+   * @param userConfig a Tidemark configuration file whose snapshot and stream sections to use, or
+   *     null for the defaults
+   */
+  static TidemarkConfig load(Path userConfig) {
+    Map<String, Object> tree = new LinkedHashMap<>();
+    tree.put("pipeline", "bench");
+    tree.put("source", Map.of("uri", "mongodb://generated.invalid", "database", "bench"));
+    tree.put(
+        "sink",
+        Map.of(
+            "jdbcUrl", "jdbc:postgresql://generated.invalid/bench",
+            "schema", BenchDatabase.SCHEMA,
+            "metadataSchema", BenchDatabase.METADATA_SCHEMA));
+    tree.put(
+        "collections",
+        new Object[] {
+          Map.of("name", SNAPSHOT_COLLECTION, "table", "tm_snapshot"),
+          Map.of("name", STREAM_COLLECTION, "table", "tm_stream")
+        });
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    String origin = "the benchmark's configuration";
+    if (userConfig != null) {
+      origin += " (snapshot and stream sections from " + userConfig + ")";
+      try {
+        Object user = yaml.readValue(userConfig.toFile(), Object.class);
+        if (user instanceof Map<?, ?> sections) {
+          for (String section : new String[] {"snapshot", "stream"}) {
+            if (sections.get(section) != null) {
+              tree.put(section, sections.get(section));
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new TidemarkException(
+            ErrorCode.CONFIG_INVALID,
+            "Cannot read " + userConfig + " for the benchmark's settings: " + e.getMessage());
+      }
+    }
+    try {
+      return new YamlConfigLoader().parse(yaml.writeValueAsString(tree), origin);
+    } catch (IOException e) {
+      throw new TidemarkException(
+          ErrorCode.INTERNAL, "Cannot write the benchmark's configuration: " + e.getMessage());
+    }
+  }
+
+  /** One line with the settings that shape the measured paths. */
+  static String describe(TidemarkConfig config) {
+    return "snapshot.chunkSize="
+        + config.snapshot().chunkSize()
+        + ", stream.batchSize="
+        + config.stream().batchSize()
+        + ", stream.maxBatchBytes="
+        + config.stream().maxBatchBytes()
+        + ", stream.maxBatchDelay="
+        + config.stream().maxBatchDelay().toMillis()
+        + "ms, stream.queueCapacity="
+        + config.stream().queueCapacity()
+        + ", sink.poolSize="
+        + config.sink().poolSize();
+  }
+}

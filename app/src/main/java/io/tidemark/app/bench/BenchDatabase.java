@@ -1,0 +1,147 @@
+package io.tidemark.app.bench;
+
+import io.tidemark.core.config.SinkConfig;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.StringJoiner;
+
+/**
+ * The PostgreSQL every path of one benchmark run writes to: the user's (a JDBC URL) or an embedded
+ * one. Everything the benchmark creates lives in two schemas of its own, {@value #SCHEMA} and
+ * {@value #METADATA_SCHEMA}, which it drops before and after the run; nothing else is touched.
+ */
+final class BenchDatabase implements AutoCloseable {
+  static final String SCHEMA = "tidemark_bench";
+  static final String METADATA_SCHEMA = "tidemark_bench_meta";
+
+  private final String url;
+  private final String user;
+  private final String password;
+  private final EmbeddedPostgres embedded;
+
+  private BenchDatabase(String url, String user, String password, EmbeddedPostgres embedded) {
+    this.url = url;
+    this.user = user;
+    this.password = password;
+    this.embedded = embedded;
+  }
+
+  static BenchDatabase at(String url, String user, String password) {
+    return new BenchDatabase(url, user, password, null);
+  }
+
+  /**
+   * Starts an embedded PostgreSQL with the server's own defaults for durability. The embedded
+   * library turns {@code fsync} and {@code synchronous_commit} off to speed up tests; that would
+   * flatter every path that commits often (the naive one most), so both are set back on.
+   */
+  static BenchDatabase embedded() throws IOException {
+    EmbeddedPostgres pg =
+        EmbeddedPostgres.builder()
+            .setServerConfig("fsync", "on")
+            .setServerConfig("synchronous_commit", "on")
+            .start();
+    return new BenchDatabase(pg.getJdbcUrl("postgres", "postgres"), "postgres", null, pg);
+  }
+
+  boolean isEmbedded() {
+    return embedded != null;
+  }
+
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(url, user, password);
+  }
+
+  /** The sink settings Tidemark's paths use: the benchmark's schemas, the default pool size. */
+  SinkConfig sinkConfig(int poolSize) {
+    return new SinkConfig(url, user, password, SCHEMA, METADATA_SCHEMA, poolSize);
+  }
+
+  /** Drops and recreates the benchmark's target schema and drops its metadata schema. */
+  void resetSchemas() throws SQLException {
+    dropSchemas();
+    execute("CREATE SCHEMA " + SCHEMA);
+  }
+
+  void dropSchemas() throws SQLException {
+    execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+    execute("DROP SCHEMA IF EXISTS " + METADATA_SCHEMA + " CASCADE");
+  }
+
+  /** A table shaped as Tidemark's default mapping creates it: text key, jsonb document. */
+  void createDocumentTable(String table) throws SQLException {
+    execute("CREATE TABLE " + qualified(table) + " (\"_id\" text PRIMARY KEY, \"doc\" jsonb)");
+  }
+
+  static String qualified(String table) {
+    return SCHEMA + "." + table;
+  }
+
+  void execute(String sql) throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /**
+   * Flushes dirty pages so that each path starts without the previous one's checkpoint debt. Needs
+   * superuser or pg_checkpoint; without it the run goes on (and says so in the header).
+   */
+  boolean checkpoint() {
+    try {
+      execute("CHECKPOINT");
+      return true;
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /** Row count and an order-independent hash of every row's key and document. */
+  String fingerprint(String table) throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*), coalesce(sum(hashtextextended(\"_id\" || ' ' || \"doc\"::text,"
+                    + " 0)), 0) FROM "
+                    + qualified(table))) {
+      rs.next();
+      return rs.getLong(1) + " rows, hash " + Long.toHexString(rs.getBigDecimal(2).longValue());
+    }
+  }
+
+  /** Server version and the settings that decide write throughput, for the report's header. */
+  String describe() throws SQLException {
+    StringJoiner out = new StringJoiner(", ");
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SHOW server_version")) {
+        rs.next();
+        out.add("PostgreSQL " + rs.getString(1) + (isEmbedded() ? " (embedded)" : ""));
+      }
+      for (String setting :
+          new String[] {
+            "shared_buffers", "synchronous_commit", "fsync", "wal_level", "max_wal_size"
+          }) {
+        try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
+          rs.next();
+          out.add(setting + "=" + rs.getString(1));
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+}

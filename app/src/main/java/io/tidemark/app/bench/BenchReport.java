@@ -1,0 +1,193 @@
+package io.tidemark.app.bench;
+
+import io.tidemark.app.bench.Measurement.PathResult;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Prints the benchmark's table, the checks, the targets and, as the very last line, the
+ * machine-readable {@code RESULT} summary. Knows nothing about how the numbers were obtained.
+ */
+final class BenchReport {
+  private static final double MB = 1024.0 * 1024.0;
+
+  /** The measured paths and what they are compared with. */
+  record Paths(
+      PathResult source,
+      PathResult copyAll,
+      PathResult copyChunked,
+      PathResult upsert,
+      PathResult naive,
+      PathResult snapshot,
+      PathResult insertOnly,
+      PathResult updateHeavy,
+      PathResult deleteMixed) {
+
+    /** The faster of the two COPY shapes: the limit a copy is held to. */
+    PathResult copy() {
+      return copyAll.rowsPerSecond() >= copyChunked.rowsPerSecond() ? copyAll : copyChunked;
+    }
+  }
+
+  private final PrintWriter out;
+
+  BenchReport(PrintWriter out) {
+    this.out = out;
+  }
+
+  void table(Paths p) {
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "%-56s %9s %7s %8s  %-30s %17s %9s%n",
+        "path",
+        "rows",
+        "seconds",
+        "rows/s",
+        "ratio",
+        "CPU cores used by",
+        "heap MB");
+    out.printf(
+        Locale.ROOT,
+        "%-56s %9s %7s %8s  %-30s %5s %5s %5s %9s%n",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "JVM",
+        "PG",
+        "other",
+        "used/live");
+    row(p.source(), "(the source's own cost)");
+    row(
+        p.copyAll(),
+        p.copy() == p.copyAll()
+            ? "1.00 = copy limit"
+            : ratio(p.copyAll(), p.copy()) + " x copy limit");
+    row(
+        p.copyChunked(),
+        p.copy() == p.copyChunked()
+            ? "1.00 = copy limit"
+            : ratio(p.copyChunked(), p.copy()) + " x copy limit");
+    row(p.upsert(), "1.00 = stream limit");
+    row(p.naive(), ratio(p.naive(), p.upsert()) + " x upsert");
+    row(p.snapshot(), ratio(p.snapshot(), p.copy()) + " x copy limit");
+    row(
+        p.insertOnly(),
+        ratio(p.insertOnly(), p.upsert())
+            + " x upsert, "
+            + ratio(p.insertOnly(), p.naive())
+            + " x naive");
+    row(
+        p.updateHeavy(),
+        ratio(p.updateHeavy(), p.upsert())
+            + " x upsert, "
+            + ratio(p.updateHeavy(), p.insertOnly())
+            + " x insert-only");
+    row(p.deleteMixed(), ratio(p.deleteMixed(), p.upsert()) + " x upsert");
+    out.println(
+        "  (CPU cores: CPU time / wall time of the benchmark's JVM, of PostgreSQL's processes, and"
+            + " of everything else on the machine; 'other' well above 0 means a disturbed run)");
+  }
+
+  private void row(PathResult r, String ratio) {
+    out.printf(
+        Locale.ROOT,
+        "%-56s %,9d %7.2f %,8.0f  %-30s %5.2f %5s %5s %4.0f/%-4.0f%n",
+        r.path(),
+        r.rows(),
+        r.seconds(),
+        r.rowsPerSecond(),
+        ratio,
+        r.jvmCores(),
+        cores(r.postgresCores()),
+        cores(r.otherCores()),
+        r.heapUsedBytes() / MB,
+        r.heapLiveBytes() / MB);
+    if (!r.note().isEmpty()) {
+      out.println("    " + r.note());
+    }
+  }
+
+  private static String cores(double value) {
+    return Double.isNaN(value) ? "?" : String.format(Locale.ROOT, "%.2f", value);
+  }
+
+  /** The targets of issue #5, each with met or missed and by how much. */
+  void targets(Paths p, long runHeapUsed, long maxHeap) {
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        target(
+            "snapshot >= 0.8 x plain COPY (faster shape)",
+            p.snapshot().rowsPerSecond() / p.copy().rowsPerSecond(),
+            0.8));
+    lines.add(
+        target(
+            "stream insert-only >= 0.8 x plain upsert",
+            p.insertOnly().rowsPerSecond() / p.upsert().rowsPerSecond(),
+            0.8));
+    lines.add(
+        target(
+            "stream insert-only >= 10 x naive",
+            p.insertOnly().rowsPerSecond() / p.naive().rowsPerSecond(),
+            10));
+    lines.add(
+        target(
+            "update-heavy faster than insert-only",
+            p.updateHeavy().rowsPerSecond() / p.insertOnly().rowsPerSecond(),
+            1.0));
+    double heapMb = runHeapUsed / MB;
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "  %-44s %s (%.0f MB of a %.0f MB heap)",
+            "heap < 256 MB",
+            heapMb < 256 ? "met   " : "MISSED",
+            heapMb,
+            maxHeap / MB));
+    out.println();
+    out.println("targets:");
+    lines.forEach(out::println);
+    if (maxHeap > 256 * MB) {
+      out.println(
+          "  (the heap target is only shown by a run with -Xmx256m; this JVM may use up to "
+              + Math.round(maxHeap / MB)
+              + " MB)");
+    }
+  }
+
+  private static String target(String name, double actual, double wanted) {
+    boolean met = actual >= wanted;
+    return String.format(
+        Locale.ROOT,
+        "  %-44s %s (%.2f; %s)",
+        name,
+        met ? "met   " : "MISSED",
+        actual,
+        met
+            ? String.format(Locale.ROOT, "%.0f%% above", 100 * (actual / wanted - 1))
+            : String.format(Locale.ROOT, "%.0f%% short", 100 * (1 - actual / wanted)));
+  }
+
+  /** The last line of the output, for scripts. */
+  void result(Paths p, long runHeapUsed) {
+    out.printf(
+        Locale.ROOT,
+        "RESULT snapshot_vs_copy=%.2f stream_vs_upsert=%.2f stream_vs_naive=%.1f"
+            + " hot_vs_upsert=%.2f heap_mb=%.0f%n",
+        p.snapshot().rowsPerSecond() / p.copy().rowsPerSecond(),
+        p.insertOnly().rowsPerSecond() / p.upsert().rowsPerSecond(),
+        p.insertOnly().rowsPerSecond() / p.naive().rowsPerSecond(),
+        p.updateHeavy().rowsPerSecond() / p.upsert().rowsPerSecond(),
+        runHeapUsed / MB);
+    out.flush();
+  }
+
+  private static String ratio(PathResult a, PathResult b) {
+    double r = a.rowsPerSecond() / b.rowsPerSecond();
+    return String.format(Locale.ROOT, r >= 10 ? "%.1f" : "%.2f", r);
+  }
+}

@@ -1,0 +1,83 @@
+package io.tidemark.app.verify;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * A 128-bit hash of one row — its key and the comparable forms of its other columns — and the
+ * bucket its key falls in. Both sides of a comparison compute them the same way, so a bucket's
+ * digest (the sum of its rows' hashes) is equal on both sides when the bucket's rows are, in
+ * whatever order the rows were read.
+ *
+ * <p>The bucket comes from the MD5 of the key's UTF-8 text, which PostgreSQL computes too ({@link
+ * #bucketSql}), so a drill-down reads only the rows of the buckets that differ from the table.
+ */
+record RowHash(long high, long low) {
+
+  /** Highest number of bucket bits: 65536 buckets. */
+  static final int MAX_BUCKET_BITS = 16;
+
+  /** Hashes the key and cells with length prefixes, so no two different rows share an input. */
+  static RowHash of(String key, String[] cells) {
+    MessageDigest md5 = md5();
+    feed(md5, key);
+    for (String cell : cells) {
+      feed(md5, cell);
+    }
+    byte[] d = md5.digest();
+    return new RowHash(longAt(d, 0), longAt(d, 8));
+  }
+
+  /** The key's bucket among {@code 2^bits}. */
+  static int bucket(String key, int bits) {
+    byte[] d = md5().digest(key.getBytes(StandardCharsets.UTF_8));
+    int first16 = ((d[0] & 0xFF) << 8) | (d[1] & 0xFF);
+    return first16 >>> (MAX_BUCKET_BITS - bits);
+  }
+
+  /** The same bucket as {@link #bucket}, computed by PostgreSQL for a text column. */
+  static String bucketSql(String quotedKeyColumn, int bits) {
+    return "(('x' || substr(md5(convert_to("
+        + quotedKeyColumn
+        + ", 'UTF8')), 1, 4))::bit(16)::int >> "
+        + (MAX_BUCKET_BITS - bits)
+        + ")";
+  }
+
+  private static void feed(MessageDigest md, String s) {
+    if (s == null) {
+      md.update(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+      return;
+    }
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    int n = bytes.length;
+    md.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+    md.update(bytes);
+  }
+
+  private static long longAt(byte[] b, int from) {
+    long v = 0;
+    for (int i = from; i < from + 8; i++) {
+      v = (v << 8) | (b[i] & 0xFF);
+    }
+    return v;
+  }
+
+  private static final ThreadLocal<MessageDigest> MD5 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("MD5");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("every JVM has MD5", e);
+            }
+          });
+
+  /** This thread's digest, reset. */
+  private static MessageDigest md5() {
+    MessageDigest md = MD5.get();
+    md.reset();
+    return md;
+  }
+}
