@@ -92,17 +92,21 @@ class CopyAndStreamIT {
                 "  - name: customers",
                 "    table: crm_customers",
                 "    documentColumn: doc",
+                "    extraColumn: extra",
                 "    columns:",
                 "      - { field: email, column: email, type: text }",
                 "      - { field: address.city, column: city, type: 'varchar(40)' }"));
     try (Daemon daemon = p.startDaemon(yaml)) {
       TestPipeline.awaitState(daemon, CollectionState.STREAMING, Duration.ofSeconds(60));
-      c.insertOne(new Document("_id", 2).append("email", "b@x.org"));
+      c.insertOne(new Document("_id", 2).append("email", "b@x.org").append("vip", true));
       p.awaitMatch("customers", "crm_customers", Duration.ofSeconds(30));
       assertThat(
               p.query(
                   "SELECT _id || ':' || email || ':' || coalesce(city, '-') FROM crm_customers ORDER BY _id"))
           .containsExactly("1:a@x.org:Lyon", "2:b@x.org:-");
+      assertThat(p.query("SELECT extra::text FROM crm_customers ORDER BY _id"))
+          .as("unmapped fields, without _id and the mapped ones")
+          .containsExactly("{}", "{\"vip\": true}");
     }
   }
 }

@@ -197,6 +197,11 @@ public final class ConfigBinder {
     } else if (!columnNames.add(documentColumn)) {
       c.problem("documentColumn", "column '" + documentColumn + "' is also a mapped column");
     }
+    String extraColumn = c.stringOrNull(ConfigKeys.COLLECTION_EXTRA_COLUMN);
+    if (extraColumn != null && (extraColumn.isBlank() || !columnNames.add(extraColumn))) {
+      c.problem(
+          "extraColumn", "column '" + extraColumn + "' is empty or also used by another column");
+    }
     if (name == null || table == null) {
       return null;
     }
@@ -206,6 +211,7 @@ public final class ConfigBinder {
         TableMapping.DEFAULT_KEY_COLUMN,
         columns,
         documentColumn,
+        extraColumn,
         onError,
         onHistoryLost);
   }

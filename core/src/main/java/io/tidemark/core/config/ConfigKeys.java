@@ -72,6 +72,14 @@ public final class ConfigKeys {
           "doc when no columns are given, none otherwise",
           "A jsonb column holding the whole document (relaxed Extended JSON). Set it to keep the"
               + " whole document next to configured columns; set it to an empty string to drop it.");
+  public static final ConfigKey COLLECTION_EXTRA_COLUMN =
+      ConfigKey.optional(
+          "collections[]",
+          "extraColumn",
+          "string",
+          null,
+          "A jsonb column holding every field that no configured column maps (without _id), so"
+              + " new fields that appear in documents stay queryable.");
   public static final ConfigKey COLLECTION_ON_ERROR =
       ConfigKey.optional(
           "collections[]",
@@ -206,6 +214,7 @@ public final class ConfigKeys {
           COLLECTION_NAME,
           COLLECTION_TABLE,
           COLLECTION_DOCUMENT_COLUMN,
+          COLLECTION_EXTRA_COLUMN,
           COLLECTION_ON_ERROR,
           COLLECTION_ON_HISTORY_LOST,
           COLUMN_FIELD,

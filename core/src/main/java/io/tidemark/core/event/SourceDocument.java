@@ -19,6 +19,12 @@ public interface SourceDocument {
   /** The whole document as JSON for a {@code jsonb} column (MongoDB relaxed Extended JSON). */
   String toJson();
 
+  /**
+   * The document without {@code _id} and without the given fields, as JSON: what a mapping's {@code
+   * extraColumn} holds. A sub-document left empty by the removal is dropped too.
+   */
+  String toJsonWithout(java.util.List<FieldPath> mappedFields);
+
   /** Approximate size in bytes, used to bound queues and batches. */
   int sizeInBytes();
 }

@@ -1,6 +1,7 @@
 package io.tidemark.core.mapping;
 
 import io.tidemark.core.event.SourceDocument;
+import io.tidemark.core.value.FieldPath;
 import java.util.List;
 
 /**
@@ -10,11 +11,13 @@ import java.util.List;
 public final class RowMapper {
   private final TableMapping mapping;
   private final List<ColumnMapping> columns;
+  private final List<FieldPath> mappedFields;
   private final int width;
 
   public RowMapper(TableMapping mapping) {
     this.mapping = mapping;
     this.columns = mapping.columns();
+    this.mappedFields = columns.stream().map(ColumnMapping::field).toList();
     this.width = mapping.tableColumns().size();
   }
 
@@ -34,17 +37,24 @@ public final class RowMapper {
           ColumnValueConverter.convert(
               document.valueAt(c.field()), c.type(), c.field().toString(), c.column());
     }
+    int next = columns.size() + 1;
+    if (mapping.extraColumn() != null) {
+      values[next++] = storableJson(document.toJsonWithout(mappedFields), mapping.extraColumn());
+    }
     if (mapping.documentColumn() != null) {
-      String json = document.toJson();
-      if (ColumnValueConverter.jsonHoldsNul(json)) {
-        throw new ValueRejectedException(
-            "(document)",
-            mapping.documentColumn(),
-            "a value contains the NUL character (\\u0000), which PostgreSQL's jsonb cannot store;"
-                + " set onError: deadletter to keep the document in the dead-letter table");
-      }
-      values[width - 1] = json;
+      values[next] = storableJson(document.toJson(), mapping.documentColumn());
     }
     return new MappedRow(document.key(), values);
+  }
+
+  private static String storableJson(String json, String column) throws ValueRejectedException {
+    if (ColumnValueConverter.jsonHoldsNul(json)) {
+      throw new ValueRejectedException(
+          "(document)",
+          column,
+          "a value contains the NUL character (\\u0000), which PostgreSQL's jsonb cannot store;"
+              + " set onError: deadletter to keep the document in the dead-letter table");
+    }
+    return json;
   }
 }

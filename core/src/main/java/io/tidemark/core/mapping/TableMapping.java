@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param keyColumn the primary key column holding {@code _id}'s text form
  * @param columns configured columns, in table order
  * @param documentColumn the whole-document jsonb column, or null for none
+ * @param extraColumn a jsonb column holding every field not mapped to a column, or null for none
  * @param onError what to do with a document that does not fit
  * @param onHistoryLost what to do when the stream position has fallen out of the oplog
  */
@@ -22,6 +23,7 @@ public record TableMapping(
     String keyColumn,
     List<ColumnMapping> columns,
     String documentColumn,
+    String extraColumn,
     OnError onError,
     OnHistoryLost onHistoryLost) {
 
@@ -45,13 +47,20 @@ public record TableMapping(
       List<ColumnMapping> columns,
       String documentColumn,
       OnError onError) {
-    this(collection, table, keyColumn, columns, documentColumn, onError, OnHistoryLost.FAIL);
+    this(collection, table, keyColumn, columns, documentColumn, null, onError, OnHistoryLost.FAIL);
   }
 
   /** The same mapping writing another table (a rebuild's shadow table). */
   public TableMapping withTable(String otherTable) {
     return new TableMapping(
-        collection, otherTable, keyColumn, columns, documentColumn, onError, onHistoryLost);
+        collection,
+        otherTable,
+        keyColumn,
+        columns,
+        documentColumn,
+        extraColumn,
+        onError,
+        onHistoryLost);
   }
 
   /** The shadow table a rebuild copies into before it is swapped in. */
@@ -65,12 +74,15 @@ public record TableMapping(
         collection, table, DEFAULT_KEY_COLUMN, List.of(), DEFAULT_DOCUMENT_COLUMN, OnError.FAIL);
   }
 
-  /** Every column of the table in order: key, configured columns, document column. */
+  /** Every column of the table in order: key, configured columns, extra column, document column. */
   public List<TableColumn> tableColumns() {
     List<TableColumn> all = new ArrayList<>();
     all.add(new TableColumn(keyColumn, SqlType.TEXT));
     for (ColumnMapping c : columns) {
       all.add(new TableColumn(c.column(), c.type()));
+    }
+    if (extraColumn != null) {
+      all.add(new TableColumn(extraColumn, SqlType.JSONB));
     }
     if (documentColumn != null) {
       all.add(new TableColumn(documentColumn, SqlType.JSONB));

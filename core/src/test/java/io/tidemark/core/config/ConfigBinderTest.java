@@ -216,7 +216,7 @@ class ConfigBinderTest {
             "source.uri: is required: MongoDB connection string of a replica set or sharded cluster (change streams need one).",
             "sink.passwd: unknown key; did you mean 'password'? Known keys here: jdbcUrl, metadataSchema, password, poolSize, schema, username",
             "sink.jdbcUrl: 'jdbc:mysql://localhost/shop' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db)",
-            "collections[0].colums: unknown key; did you mean 'columns'? Known keys here: columns, documentColumn, name, onError, onHistoryLost, table",
+            "collections[0].colums: unknown key; did you mean 'columns'? Known keys here: columns, documentColumn, extraColumn, name, onError, onHistoryLost, table",
             "collections[0].columns[0].type: unknown SQL type 'nummeric'; did you mean 'numeric'? Accepted: "
                 + SqlType.ACCEPTED,
             "collections[0].columns[2].column: column 'city' appears twice in table 'orders'",

@@ -58,6 +58,23 @@ public final class FakeDocument implements SourceDocument {
   }
 
   @Override
+  public String toJsonWithout(java.util.List<FieldPath> mappedFields) {
+    java.util.Set<String> mapped = new java.util.HashSet<>();
+    mappedFields.forEach(f -> mapped.add(f.toString()));
+    StringBuilder out = new StringBuilder("{");
+    fields.forEach(
+        (k, v) -> {
+          if (!mapped.contains(k)) {
+            out.append(out.length() > 1 ? "," : "")
+                .append(JsonText.quote(k))
+                .append(':')
+                .append(JsonText.of(v));
+          }
+        });
+    return out.append('}').toString();
+  }
+
+  @Override
   public int sizeInBytes() {
     return size;
   }

@@ -4,8 +4,10 @@ import io.tidemark.core.event.DocumentKey;
 import io.tidemark.core.event.SourceDocument;
 import io.tidemark.core.value.FieldPath;
 import io.tidemark.core.value.Value;
+import java.util.List;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
+import org.bson.BsonNull;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 
@@ -61,6 +63,74 @@ public final class BsonSourceDocument implements SourceDocument {
   @Override
   public String toJson() {
     return raw.toJson(BsonValues.RELAXED);
+  }
+
+  @Override
+  public String toJsonWithout(List<FieldPath> mappedFields) {
+    BsonDocument copy = new BsonDocument();
+    copy.putAll(raw);
+    copy.remove("_id");
+    for (FieldPath path : mappedFields) {
+      remove(copy, path.segments(), 0);
+    }
+    return copy.toJson(BsonValues.RELAXED);
+  }
+
+  /**
+   * Removes the path's leaf from {@code container} (a document or array made mutable on the way
+   * down), and drops a sub-document or array the removal left empty. Returns true when {@code
+   * container} is empty afterwards.
+   */
+  private static boolean remove(BsonValue container, List<String> segments, int depth) {
+    String segment = segments.get(depth);
+    boolean last = depth == segments.size() - 1;
+    if (container instanceof BsonDocument doc) {
+      BsonValue child = doc.get(segment);
+      if (child == null) {
+        return doc.isEmpty();
+      }
+      if (last) {
+        doc.remove(segment);
+      } else {
+        BsonValue mutable = mutableCopy(child);
+        doc.put(segment, mutable);
+        if (mutable != null && remove(mutable, segments, depth + 1)) {
+          doc.remove(segment);
+        }
+      }
+      return doc.isEmpty();
+    }
+    // An array element addressed by index stays in place, so the other indexes keep their meaning;
+    // only its mapped content is removed (a mapped scalar element becomes null).
+    if (container instanceof BsonArray array && isIndex(segment)) {
+      int index = Integer.parseInt(segment);
+      if (index < array.size()) {
+        if (last) {
+          array.set(index, BsonNull.VALUE);
+        } else {
+          BsonValue mutable = mutableCopy(array.get(index));
+          if (mutable != null) {
+            array.set(index, mutable);
+            remove(mutable, segments, depth + 1);
+          }
+        }
+      }
+      return false;
+    }
+    return false;
+  }
+
+  /** A mutable copy of a sub-document or array (raw ones are read-only); null for scalars. */
+  private static BsonValue mutableCopy(BsonValue value) {
+    if (value instanceof BsonDocument doc) {
+      BsonDocument copy = new BsonDocument();
+      copy.putAll(doc);
+      return copy;
+    }
+    if (value instanceof BsonArray array) {
+      return new BsonArray(new java.util.ArrayList<>(array.getValues()));
+    }
+    return null;
   }
 
   @Override

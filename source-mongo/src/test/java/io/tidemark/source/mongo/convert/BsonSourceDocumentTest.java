@@ -86,4 +86,28 @@ class BsonSourceDocumentTest {
                 .remaining());
     assertThat(DOC.sizeInBytes()).isGreaterThan(100);
   }
+
+  @Test
+  void jsonWithoutMappedFieldsKeepsEverythingElse() {
+    org.bson.RawBsonDocument raw =
+        org.bson.RawBsonDocument.parse(
+            "{_id: 1, email: 'a@x', address: {city: 'Oslo', zip: '0150'}, only: {city: 'x'},"
+                + " items: [{sku: 's1', qty: 2}, {sku: 's2'}], note: 'n'}");
+    BsonSourceDocument doc = new BsonSourceDocument(raw);
+
+    String extra =
+        doc.toJsonWithout(
+            java.util.List.of(
+                io.tidemark.core.value.FieldPath.parse("email"),
+                io.tidemark.core.value.FieldPath.parse("address.city"),
+                io.tidemark.core.value.FieldPath.parse("only.city"),
+                io.tidemark.core.value.FieldPath.parse("items.0.sku"),
+                io.tidemark.core.value.FieldPath.parse("absent.path")));
+
+    assertThat(extra)
+        .isEqualTo(
+            "{\"address\": {\"zip\": \"0150\"}, \"items\": [{\"qty\": 2}, {\"sku\": \"s2\"}],"
+                + " \"note\": \"n\"}");
+    assertThat(doc.toJson()).as("the document itself is untouched").contains("\"city\": \"Oslo\"");
+  }
 }
