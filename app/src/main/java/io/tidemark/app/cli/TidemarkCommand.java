@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
       StatusCommand.class,
       ResnapshotCommand.class,
       VerifyCommand.class,
+      DeadLetterCommand.class,
       BenchCommand.class
     },
     footer = {

@@ -13,6 +13,7 @@ import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.position.HistoryWindow;
 import io.tidemark.core.spi.ChangeSource;
 import io.tidemark.core.spi.CollectionSource;
+import io.tidemark.source.mongo.convert.BsonSourceDocument;
 import io.tidemark.source.mongo.stream.MongoPositions;
 import java.time.Duration;
 import java.util.HashSet;
@@ -132,6 +133,20 @@ public final class MongoChangeSource implements ChangeSource {
     } catch (RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * The current state of the document a stored copy (Extended JSON, as in the dead-letter table)
+   * was taken from, looked up by its {@code _id}; empty when it no longer exists.
+   */
+  public Optional<BsonSourceDocument> findCurrent(String collection, String storedDocumentJson) {
+    org.bson.BsonValue id = org.bson.BsonDocument.parse(storedDocumentJson).get("_id");
+    org.bson.RawBsonDocument current =
+        database
+            .getCollection(collection, org.bson.RawBsonDocument.class)
+            .find(com.mongodb.client.model.Filters.eq("_id", id))
+            .first();
+    return Optional.ofNullable(current).map(BsonSourceDocument::new);
   }
 
   @Override

@@ -195,4 +195,15 @@ public interface SqlDialect {
    * transaction ends. Parameter: pipeline.
    */
   String selectEpochForShare(String metadataSchema);
+
+  // ---- dead letters --------------------------------------------------------------------------
+
+  /**
+   * A page of a collection's dead letters, oldest first: id, document_key, document, reason.
+   * Parameters: pipeline, collection, id after, limit.
+   */
+  String selectDeadLetters(String metadataSchema);
+
+  /** Deletes dead letters by id. Parameters: pipeline, bigint array of ids. */
+  String deleteDeadLetters(String metadataSchema);
 }

@@ -361,6 +361,65 @@ public final class JdbcChangeSink implements ChangeSink {
     tables.remove(key(collection, Target.SHADOW));
   }
 
+  /** One stored dead letter. */
+  public record DeadLetterEntry(long id, String documentKey, String document, String reason) {}
+
+  /** A page of a collection's dead letters, oldest first, after {@code afterId}. */
+  public List<DeadLetterEntry> readDeadLetters(String collection, long afterId, int limit) {
+    return inTransaction(
+        c -> {
+          List<DeadLetterEntry> page = new java.util.ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(dialect.selectDeadLetters(metadataSchema))) {
+            ps.setString(1, pipeline);
+            ps.setString(2, collection);
+            ps.setLong(3, afterId);
+            ps.setInt(4, limit);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                page.add(
+                    new DeadLetterEntry(
+                        rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+              }
+            }
+          }
+          return page;
+        },
+        () -> "read the dead letters of collection '" + collection + "'");
+  }
+
+  /**
+   * Writes replayed documents to the live table and forgets their dead letters, in one transaction;
+   * the collection's position is not moved (the stream goes on from where it was).
+   */
+  public void replayDeadLetters(String collection, List<RowChange> changes, long[] replayedIds) {
+    TableStatements table = statementsFor(collection, Target.LIVE);
+    ChangeBatch batch = ChangeBatch.of(changes, table);
+    inTransaction(
+        c -> {
+          fence(c);
+          deleteKeys(c, table, batch.deleteKeys);
+          upsert(c, table, batch.upserts);
+          try (PreparedStatement ps =
+              c.prepareStatement(dialect.deleteDeadLetters(metadataSchema))) {
+            ps.setString(1, pipeline);
+            ps.setObject(2, java.util.Arrays.stream(replayedIds).boxed().toArray(Long[]::new));
+            ps.executeUpdate();
+          }
+          return null;
+        },
+        () ->
+            "replay "
+                + replayedIds.length
+                + " dead letters ("
+                + batch.describe()
+                + ") into table "
+                + table.table()
+                + " for collection '"
+                + collection
+                + "'");
+  }
+
   private void moveMetadataRows(Connection c, String fromKey, String toKey) throws SQLException {
     for (String sql : dialect.renameMetadataRows(metadataSchema)) {
       try (PreparedStatement ps = c.prepareStatement(sql)) {

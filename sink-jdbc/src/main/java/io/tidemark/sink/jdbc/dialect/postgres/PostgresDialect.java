@@ -335,4 +335,20 @@ public final class PostgresDialect implements SqlDialect {
         + qualify(metadataSchema, "writer_lock")
         + " WHERE pipeline = ? FOR SHARE";
   }
+
+  // ---- dead letters --------------------------------------------------------------------------
+
+  @Override
+  public String selectDeadLetters(String metadataSchema) {
+    return "SELECT id, document_key, document, reason FROM "
+        + qualify(metadataSchema, "dead_letter")
+        + " WHERE pipeline = ? AND collection = ? AND id > ? ORDER BY id LIMIT ?";
+  }
+
+  @Override
+  public String deleteDeadLetters(String metadataSchema) {
+    return "DELETE FROM "
+        + qualify(metadataSchema, "dead_letter")
+        + " WHERE pipeline = ? AND id = ANY(?::bigint[])";
+  }
 }
