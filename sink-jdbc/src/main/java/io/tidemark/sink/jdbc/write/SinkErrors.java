@@ -40,17 +40,8 @@ final class SinkErrors {
             .append(operation)
             .append(" in pipeline '")
             .append(pipeline)
-            .append("': ")
-            .append(databaseMessage(e));
-    if (state != null) {
-      message.append(" (SQLSTATE ").append(state).append(')');
-    }
-    message.append(". ").append(advice(e, state, unavailable));
-    return new TidemarkException(
-        unavailable ? ErrorCode.SINK_UNAVAILABLE : ErrorCode.SINK_FAILED,
-        message.toString(),
-        state,
-        e);
+            .append("': ");
+    return withCause(message, e, state, unavailable);
   }
 
   /**
@@ -74,7 +65,14 @@ final class SinkErrors {
     if (unavailable) {
       message.append(" within ").append(waitedMs).append(" ms");
     }
-    message.append(": ").append(databaseMessage(e));
+    message.append(": ");
+    return withCause(message, e, state, unavailable);
+  }
+
+  /** Appends the database's message, SQLSTATE and the advice, and builds the exception. */
+  private TidemarkException withCause(
+      StringBuilder message, SQLException e, String state, boolean unavailable) {
+    message.append(databaseMessage(e));
     if (state != null) {
       message.append(" (SQLSTATE ").append(state).append(')');
     }
