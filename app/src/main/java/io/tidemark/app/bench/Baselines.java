@@ -53,12 +53,15 @@ final class Baselines {
       Measurement m = Measurement.start(probes);
       long copied =
           single ? copy.copyIn(sql, in, 1 << 16) : copyInChunks(copy, sql, in, rowsPerCopy);
-      return m.stop(
-          single
-              ? "limit: plain COPY (CopyManager), 1 transaction"
-              : "limit: plain COPY (CopyManager), " + rowsPerCopy + " rows/transaction",
-          copied,
-          "");
+      PathResult result =
+          m.stop(
+              single
+                  ? "limit: plain COPY (CopyManager), 1 transaction"
+                  : "limit: plain COPY (CopyManager), " + rowsPerCopy + " rows/transaction",
+              copied,
+              "");
+      db.vacuum(table);
+      return result;
     }
   }
 
@@ -119,8 +122,10 @@ final class Baselines {
       if (n > 0) {
         written += execute(ps, keys, docs, n);
       }
-      return m.stop(
-          "limit: plain multi-row upsert (" + batchSize + " rows/statement)", written, "");
+      PathResult result =
+          m.stop("limit: plain multi-row upsert (" + batchSize + " rows/statement)", written, "");
+      db.vacuum(table);
+      return result;
     }
   }
 
@@ -168,10 +173,13 @@ final class Baselines {
         position.setLong(2, done);
         position.executeUpdate();
       }
-      return m.stop(
-          "naive: 1 upsert + 1 checkpoint UPDATE per event, autocommit",
-          done,
-          "sample of " + done + " events");
+      PathResult result =
+          m.stop(
+              "naive: 1 upsert + 1 checkpoint UPDATE per event, autocommit",
+              done,
+              "sample of " + done + " events");
+      db.vacuum(table);
+      return result;
     }
   }
 

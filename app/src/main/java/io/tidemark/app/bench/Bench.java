@@ -7,6 +7,8 @@ import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.source.mongo.convert.BsonSourceDocument;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 
@@ -110,6 +112,7 @@ public final class Bench {
 
       TidemarkPaths tidemark = new TidemarkPaths(db, config, documents, workload, probes);
       db.checkpoint();
+      say("Tidemark snapshot starts");
       PathResult snapshot = tidemark.snapshot(config.collections().get(0));
       say("Tidemark snapshot: %,.0f rows/s", snapshot.rowsPerSecond());
       TableMapping stream = config.collections().get(1);
@@ -118,11 +121,19 @@ public final class Bench {
           tidemark.stream(
               stream,
               List.of(Kind.INSERT_ONLY, Kind.UPDATE_HOT, Kind.DELETE_MIXED),
-              phase -> {
-                if (phase == Kind.INSERT_ONLY) {
-                  check("Tidemark stream insert-only", db.fingerprint(stream.table()), copyPrint);
+              new TidemarkPaths.PhaseHooks() {
+                @Override
+                public void before(Kind phase) {
+                  say("Tidemark stream %s starts", phase.label());
                 }
-                say("Tidemark stream %s done", phase.label());
+
+                @Override
+                public void after(Kind phase) throws Exception {
+                  if (phase == Kind.INSERT_ONLY) {
+                    check("Tidemark stream insert-only", db.fingerprint(stream.table()), copyPrint);
+                  }
+                  say("Tidemark stream %s done", phase.label());
+                }
               });
       check("plain upsert", db.fingerprint("plain_upsert"), copyPrint);
       check("plain COPY, chunked", db.fingerprint("plain_copy_chunked"), copyPrint);
@@ -213,7 +224,8 @@ public final class Bench {
 
   private void say(String format, Object... args) {
     // The time of day lets a profile (JFR) be cut into the paths.
-    out.printf(Locale.ROOT, "[bench %s] " + format + "%n", prepend(LocalTime.now().withNano(LocalTime.now().getNano() / 1_000_000 * 1_000_000), args));
+    String time = LocalTime.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    out.println("[bench " + time + "] " + String.format(Locale.ROOT, format, args));
     out.flush();
   }
 }

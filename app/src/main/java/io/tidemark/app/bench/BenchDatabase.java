@@ -102,6 +102,14 @@ final class BenchDatabase implements AutoCloseable {
     }
   }
 
+  /**
+   * Vacuums and analyzes a table a path has just written, outside the timing, so that autovacuum
+   * does not do that work in the middle of a later path and disturb it.
+   */
+  void vacuum(String table) throws SQLException {
+    execute("VACUUM (ANALYZE) " + qualified(table));
+  }
+
   /** Row count and an order-independent hash of every row's key and document. */
   String fingerprint(String table) throws SQLException {
     try (Connection c = connect();

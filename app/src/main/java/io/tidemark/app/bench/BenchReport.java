@@ -13,6 +13,9 @@ import java.util.Locale;
 final class BenchReport {
   private static final double MB = 1024.0 * 1024.0;
 
+  /** CPU used by other processes above which a path's figure is flagged as disturbed. */
+  private static final double DISTURBED_CORES = 0.25;
+
   /** The measured paths and what they are compared with. */
   record Paths(
       PathResult source,
@@ -91,6 +94,28 @@ final class BenchReport {
     out.println(
         "  (CPU cores: CPU time / wall time of the benchmark's JVM, of PostgreSQL's processes, and"
             + " of everything else on the machine; 'other' well above 0 means a disturbed run)");
+    List<String> disturbed = new ArrayList<>();
+    for (PathResult r :
+        List.of(
+            p.source(),
+            p.copyAll(),
+            p.copyChunked(),
+            p.upsert(),
+            p.naive(),
+            p.snapshot(),
+            p.insertOnly(),
+            p.updateHeavy(),
+            p.deleteMixed())) {
+      if (r.otherCores() > DISTURBED_CORES) {
+        disturbed.add(String.format(Locale.ROOT, "%s (%.2f cores)", r.path(), r.otherCores()));
+      }
+    }
+    if (!disturbed.isEmpty()) {
+      out.println(
+          "  DISTURBED: other processes used CPU during: "
+              + String.join("; ", disturbed)
+              + ". Those figures are low; run again on a quiet machine.");
+    }
   }
 
   private void row(PathResult r, String ratio) {

@@ -47,10 +47,11 @@ final class TidemarkPaths {
     this.probes = probes;
   }
 
-  /** Runs after a streamed phase, while the stream is paused (e.g. to check the table). */
-  @FunctionalInterface
-  interface AfterPhase {
-    void run(Kind phase) throws Exception;
+  /** Runs around each streamed phase, while the stream is paused (e.g. to check the table). */
+  interface PhaseHooks {
+    default void before(Kind phase) throws Exception {}
+
+    default void after(Kind phase) throws Exception {}
   }
 
   PathResult snapshot(TableMapping mapping) throws Exception {
@@ -69,11 +70,12 @@ final class TidemarkPaths {
               "Tidemark snapshot (chunks of " + config.snapshot().chunkSize() + ")",
               c.rows(),
               "");
+      db.vacuum(mapping.table());
       return withCounts(r, c);
     }
   }
 
-  List<PathResult> stream(TableMapping mapping, List<Kind> phases, AfterPhase afterPhase)
+  List<PathResult> stream(TableMapping mapping, List<Kind> phases, PhaseHooks hooks)
       throws Exception {
     GeneratedSource source = new GeneratedSource();
     GeneratedCollection collection =
@@ -84,6 +86,7 @@ final class TidemarkPaths {
       run.awaitCopy();
       for (Kind phase : phases) {
         db.checkpoint();
+        hooks.before(phase);
         CountingSink.Counts before = run.sink.counts();
         long target = run.progress.events.get() + workload.events();
         run.progress.target.set(target);
@@ -93,7 +96,8 @@ final class TidemarkPaths {
         CountingSink.Counts c = run.sink.counts().minus(before);
         PathResult r = m.stopAt(end, "Tidemark stream " + phase.label(), workload.events(), "");
         results.add(withCounts(r, c));
-        afterPhase.run(phase);
+        db.vacuum(mapping.table());
+        hooks.after(phase);
       }
     }
     return results;
