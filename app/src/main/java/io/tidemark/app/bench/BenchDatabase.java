@@ -5,6 +5,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -137,9 +138,12 @@ final class BenchDatabase implements AutoCloseable {
           new String[] {
             "shared_buffers", "synchronous_commit", "fsync", "wal_level", "max_wal_size"
           }) {
-        try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
-          rs.next();
-          out.add(setting + "=" + rs.getString(1));
+        try (PreparedStatement ps = c.prepareStatement("SELECT current_setting(?)")) {
+          ps.setString(1, setting);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            out.add(setting + "=" + rs.getString(1));
+          }
         }
       }
     }

@@ -55,7 +55,7 @@ final class PostgresCpu {
         if (f == null) {
           continue;
         }
-        long pid = Long.parseLong(p.getFileName().toString());
+        long pid = Long.parseLong(String.valueOf(p.getFileName()));
         if (pid == postmaster || Long.parseLong(f[1]) == postmaster) {
           ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
         }
