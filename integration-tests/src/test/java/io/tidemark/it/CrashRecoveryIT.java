@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashRecoveryIT {
   private static final String SNAPSHOT_STATE =
-      "SELECT state || ':' || rows_copied FROM tidemark.snapshot WHERE collection = 'items'";
+      "SELECT s.state || ':' || (SELECT coalesce(sum(r.rows_copied), 0)"
+          + " FROM tidemark.snapshot_range r WHERE r.collection = s.collection)"
+          + " FROM tidemark.snapshot s WHERE s.collection = 'items'";
 
   @Test
   void convergesAfterRepeatedSigkillDuringCopyAndStreaming(@TempDir Path dir) throws Exception {

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RebuildRestartIT {
   private static final String SHADOW_PROGRESS =
-      "SELECT state || ':' || rows_copied FROM tidemark.snapshot WHERE collection = 'items$rebuild'";
+      "SELECT s.state || ':' || (SELECT coalesce(sum(r.rows_copied), 0)"
+          + " FROM tidemark.snapshot_range r WHERE r.collection = s.collection)"
+          + " FROM tidemark.snapshot s WHERE s.collection = 'items$rebuild'";
 
   @Test
   void rebuildInterruptedByAKillResumesAfterTheRestart(@TempDir Path dir) throws Exception {

@@ -8,6 +8,7 @@ import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeCursor;
 import io.tidemark.core.spi.CollectionSource;
 import io.tidemark.core.spi.SnapshotCursor;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -119,10 +120,21 @@ public final class GeneratedCollection implements CollectionSource {
     return snapshotRows;
   }
 
+  /** Even ranges: the generator knows its keys, as a sampling source would estimate them. */
   @Override
-  public SnapshotCursor openSnapshot(String resumeAfterKey) {
+  public List<String> splitKeys(int ranges) {
+    List<String> keys = new ArrayList<>();
+    for (int i = 1; i < ranges && (long) i * snapshotRows / ranges > 0; i++) {
+      keys.add(Long.toString((long) i * snapshotRows / ranges - 1));
+    }
+    return keys;
+  }
+
+  @Override
+  public SnapshotCursor openSnapshot(String resumeAfterKey, String upToKey) {
     long from = resumeAfterKey == null ? 0 : Long.parseLong(resumeAfterKey) + 1;
-    return new GeneratedSnapshotCursor(documents, from, snapshotRows);
+    long end = upToKey == null ? snapshotRows : Long.parseLong(upToKey) + 1;
+    return new GeneratedSnapshotCursor(documents, from, end);
   }
 
   @Override

@@ -39,6 +39,25 @@ class GeneratedCollectionTest {
   }
 
   @Test
+  void itsSplitKeysMakeRangesThatCoverEveryDocumentOnce() {
+    GeneratedCollection c = new GeneratedCollection("c", documents, workload, 10, List.of());
+    List<String> splits = c.splitKeys(3);
+    assertThat(splits).hasSize(2);
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i <= splits.size(); i++) {
+      String after = i == 0 ? null : splits.get(i - 1);
+      String upTo = i == splits.size() ? null : splits.get(i);
+      try (SnapshotCursor cursor = c.openSnapshot(after, upTo)) {
+        SourceDocument doc;
+        while ((doc = cursor.next()) != null) {
+          keys.add(doc.key().text());
+        }
+      }
+    }
+    assertThat(keys).hasSize(10).doesNotHaveDuplicates();
+  }
+
+  @Test
   void theStreamYieldsOnlyReleasedPhasesAndReopensAfterACommittedEvent() {
     GeneratedCollection c =
         new GeneratedCollection(

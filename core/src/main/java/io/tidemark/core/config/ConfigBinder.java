@@ -84,7 +84,9 @@ public final class ConfigBinder {
     ConfigSection snapshot = root.section("snapshot");
     snapshot.rejectUnknownKeys();
     var snapshotConfig =
-        new TidemarkConfig.SnapshotConfig(snapshot.positiveInt(ConfigKeys.SNAPSHOT_CHUNK_SIZE));
+        new TidemarkConfig.SnapshotConfig(
+            snapshot.positiveInt(ConfigKeys.SNAPSHOT_CHUNK_SIZE),
+            snapshot.positiveInt(ConfigKeys.SNAPSHOT_PARALLELISM));
 
     ConfigSection stream = root.section("stream");
     stream.rejectUnknownKeys();

@@ -121,6 +121,16 @@ public final class ConfigKeys {
           "Documents per copy transaction. A crash resumes the copy from the last committed"
               + " chunk.");
 
+  public static final ConfigKey SNAPSHOT_PARALLELISM =
+      ConfigKey.optional(
+          "snapshot",
+          "parallelism",
+          "integer",
+          "2",
+          "Key ranges of one collection copied at the same time, each on its own source cursor and"
+              + " sink connection. Each range resumes on its own after a crash. 1 copies in one"
+              + " range, in key order.");
+
   public static final ConfigKey STREAM_BATCH_SIZE =
       ConfigKey.optional(
           "stream",
@@ -221,6 +231,7 @@ public final class ConfigKeys {
           COLUMN_COLUMN,
           COLUMN_TYPE,
           SNAPSHOT_CHUNK_SIZE,
+          SNAPSHOT_PARALLELISM,
           STREAM_BATCH_SIZE,
           STREAM_MAX_BATCH_BYTES,
           STREAM_MAX_BATCH_DELAY,

@@ -29,8 +29,13 @@ public record TidemarkConfig(
     }
   }
 
-  /** How the initial copy runs. */
-  public record SnapshotConfig(int chunkSize) {}
+  /**
+   * How the initial copy runs.
+   *
+   * @param chunkSize documents per copy transaction
+   * @param parallelism key ranges copied at the same time
+   */
+  public record SnapshotConfig(int chunkSize, int parallelism) {}
 
   /** How streamed changes are grouped into sink transactions and buffered. */
   public record StreamConfig(

@@ -7,12 +7,16 @@ import io.tidemark.core.position.Position;
  * races and faults at exact points (a network cut after the first chunk, a write between the copy
  * and the stream); operators' tooling may use it to observe progress.
  *
- * <p>Called on the collection's thread: an implementation must be quick and must not throw.
+ * <p>Called on the collection's threads: an implementation must be quick, thread-safe and must not
+ * throw.
  */
 public interface PhaseListener {
   PhaseListener NONE = new PhaseListener() {};
 
-  /** A copy chunk and its resume mark were committed. */
+  /**
+   * A copy chunk and its resume mark were committed. With {@code snapshot.parallelism} above 1 it
+   * is called from several copy threads at once.
+   */
   default void copyChunkCommitted(String collection, long rowsCopied) {}
 
   /** The copy finished and the stream start position was committed. */

@@ -3,25 +3,40 @@ package io.tidemark.core.pipeline;
 import io.tidemark.core.event.SourceDocument;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.spi.ChangeSink.CollectionProgress;
+import io.tidemark.core.spi.ChangeSink.RangeProgress;
 import io.tidemark.core.spi.ChangeSink.SnapshotState;
 import io.tidemark.core.spi.RowChange;
 import io.tidemark.core.spi.SnapshotCursor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The initial copy of one collection. Captures the source time before reading (unless resuming),
- * copies documents in key order in chunks — each chunk committed with its resume mark — and hands
- * off to the stream at the captured time.
+ * splits the collection into key ranges, copies the ranges in parallel ({@code
+ * snapshot.parallelism} at a time), each in key order in chunks committed with the range's resume
+ * mark, and hands off to the stream at the captured time.
  *
- * <p>A reader thread reads and maps the next chunk while this thread writes the previous one.
+ * <p>Each range is copied by one worker: a reader thread reads and maps the next chunk while the
+ * worker writes the previous one, so chunks of a range commit in key order and a crash resumes
+ * every range after its last committed chunk.
  */
 final class SnapshotCopier {
   private static final Logger log = LoggerFactory.getLogger(SnapshotCopier.class);
   private static final int CHUNKS_IN_FLIGHT = 2;
+
+  /**
+   * Ranges per worker: more ranges than workers, so that a worker whose ranges were small takes
+   * another one instead of idling while the others finish.
+   */
+  private static final int RANGES_PER_WORKER = 4;
 
   private final PipelineContext ctx;
 
@@ -29,71 +44,70 @@ final class SnapshotCopier {
     this.ctx = ctx;
   }
 
-  /** A batch of mapped rows and the mark to resume after it. */
-  private record Chunk(List<RowChange> rows, String markAfterLast, int deadLetters) {}
+  /** A batch of mapped rows and the mark to resume after it; {@code last} ends the range. */
+  private record Chunk(List<RowChange> rows, String markAfterLast, int deadLetters, boolean last) {}
+
+  /** The copy's shared state while it runs: rows committed, and the first failure of any worker. */
+  private static final class Run {
+    final AtomicLong copied;
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+    final Queue<RangeProgress> pending;
+
+    Run(long copiedBefore, List<RangeProgress> unfinished) {
+      this.copied = new AtomicLong(copiedBefore);
+      this.pending = new ConcurrentLinkedQueue<>(unfinished);
+    }
+  }
 
   /**
    * Copies what is left of the collection. Returns early, without finishing, when a stop was
-   * requested; the next start resumes from the last committed chunk.
+   * requested; the next start resumes each range from its last committed chunk.
    */
   void copy(CollectionProgress progress) throws InterruptedException {
     String collection = ctx.collection();
     ClusterTime startTime;
-    String resumeMark;
-    long copied;
     long estimated;
+    List<RangeProgress> ranges;
     if (progress.snapshotState() == SnapshotState.RUNNING) {
       startTime = progress.snapshotStartTime();
-      resumeMark = progress.snapshotResumeMark();
-      copied = progress.snapshotRowsCopied();
       estimated = progress.snapshotRowsEstimated();
+      ranges = progress.ranges();
       log.info(
-          "{}: resuming the copy after {} rows (source time {})", collection, copied, startTime);
+          "{}: resuming the copy after {} rows, {} of {} ranges left (source time {})",
+          collection,
+          progress.snapshotRowsCopied(),
+          ranges.stream().filter(r -> !r.done()).count(),
+          ranges.size(),
+          startTime);
     } else {
       startTime = ctx.source().captureOperationTime();
       estimated = ctx.source().estimatedDocumentCount();
-      ctx.sink().beginSnapshot(collection, ctx.target(), startTime, estimated);
-      resumeMark = null;
-      copied = 0;
+      int parallelism = ctx.config().snapshot().parallelism();
+      List<String> splitKeys =
+          parallelism > 1 && estimated > ctx.config().snapshot().chunkSize()
+              ? ctx.source().splitKeys(parallelism * RANGES_PER_WORKER)
+              : List.of();
+      ctx.sink().beginSnapshot(collection, ctx.target(), startTime, estimated, splitKeys);
+      ranges = ctx.sink().loadProgress(collection, ctx.target()).ranges();
       log.info(
-          "{}: copying about {} documents into {} (source time {})",
+          "{}: copying about {} documents into {} in {} key range(s), {} at a time (source time"
+              + " {})",
           collection,
           estimated,
           ctx.table(),
+          ranges.size(),
+          Math.min(parallelism, ranges.size()),
           startTime);
     }
     ctx.status().state(CollectionState.SNAPSHOTTING);
-    ctx.status().copyStarted(copied, estimated);
+    ctx.status().copyStarted(progress.snapshotRowsCopied(), estimated);
 
-    HandoffQueue<Chunk> chunks = new HandoffQueue<>(CHUNKS_IN_FLIGHT, Long.MAX_VALUE, c -> 1);
-    String from = resumeMark;
-    Thread reader = ctx.startReader("copy", () -> readChunks(from, chunks));
+    List<RangeProgress> unfinished = ranges.stream().filter(r -> !r.done()).toList();
+    Run run = new Run(progress.snapshotRowsCopied(), unfinished);
     long started = System.nanoTime();
-    long copiedNow = 0;
-    try {
-      while (!ctx.stopping()) {
-        Chunk chunk = chunks.poll(200, TimeUnit.MILLISECONDS);
-        if (chunk == null) {
-          if (chunks.isDrained()) {
-            break;
-          }
-          continue;
-        }
-        copied += chunk.rows().size();
-        copiedNow += chunk.rows().size();
-        ctx.sink()
-            .writeSnapshotChunk(
-                collection, ctx.target(), chunk.rows(), chunk.markAfterLast(), copied);
-        ctx.metrics().rowsCopied.increment(chunk.rows().size());
-        ctx.metrics().deadLetters.increment(chunk.deadLetters());
-        ctx.status().deadLettered(chunk.deadLetters());
-        ctx.status().copied(chunk.rows().size(), copied);
-        ctx.listener().copyChunkCommitted(collection, copied);
-      }
-    } finally {
-      chunks.close();
-      reader.join(TimeUnit.SECONDS.toMillis(10));
-    }
+    runWorkers(run, Math.min(ctx.config().snapshot().parallelism(), unfinished.size()));
+    rethrow(run.failure.get());
+    long copied = run.copied.get();
     if (ctx.stopping()) {
       log.info("{}: copy paused at {} rows; the next start resumes there", collection, copied);
       return;
@@ -102,6 +116,7 @@ final class SnapshotCopier {
     ctx.sink()
         .finishSnapshot(collection, ctx.target(), ctx.source().positionAt(startTime), endTime);
     ctx.listener().copyFinished(collection);
+    long copiedNow = copied - progress.snapshotRowsCopied();
     double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
     log.info(
         "{}: copy finished, {} rows in total ({} in {} s, {} rows/s); streaming from {}",
@@ -113,28 +128,117 @@ final class SnapshotCopier {
         startTime);
   }
 
-  private void readChunks(String resumeMark, HandoffQueue<Chunk> chunks) {
+  /**
+   * Runs the workers until every range is copied, a worker fails or a stop is requested. One worker
+   * runs on the calling thread; the others on their own threads.
+   */
+  private void runWorkers(Run run, int workers) throws InterruptedException {
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 1; i < workers; i++) {
+      threads.add(ctx.startReader("copy-" + i, () -> work(run)));
+    }
+    try {
+      work(run);
+      for (Thread t : threads) {
+        t.join();
+      }
+    } catch (InterruptedException e) {
+      run.failure.compareAndSet(null, e);
+      threads.forEach(Thread::interrupt);
+      for (Thread t : threads) {
+        t.join(TimeUnit.SECONDS.toMillis(10));
+      }
+      throw e;
+    }
+  }
+
+  private void work(Run run) {
+    try {
+      RangeProgress range;
+      while (!halted(run) && (range = run.pending.poll()) != null) {
+        if (!copyRange(range, run)) {
+          return; // halted: the range stays unfinished in the sink and resumes on the next start
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      run.failure.compareAndSet(null, e);
+    } catch (RuntimeException | Error e) {
+      run.failure.compareAndSet(null, e);
+    }
+  }
+
+  private boolean halted(Run run) {
+    return ctx.stopping() || run.failure.get() != null;
+  }
+
+  /** Copies one range to its end; false when it stopped early (a stop, or another's failure). */
+  private boolean copyRange(RangeProgress range, Run run) throws InterruptedException {
+    String collection = ctx.collection();
+    HandoffQueue<Chunk> chunks = new HandoffQueue<>(CHUNKS_IN_FLIGHT, Long.MAX_VALUE, c -> 1);
+    Thread reader =
+        ctx.startReader(
+            "copy-read-" + range.range(), () -> readChunks(range, chunks, () -> halted(run)));
+    try {
+      while (!halted(run)) {
+        Chunk chunk = chunks.poll(200, TimeUnit.MILLISECONDS);
+        if (chunk == null) {
+          continue;
+        }
+        ctx.sink()
+            .writeSnapshotChunk(
+                collection,
+                ctx.target(),
+                range.range(),
+                chunk.rows(),
+                chunk.markAfterLast(),
+                chunk.last());
+        long copied = run.copied.addAndGet(chunk.rows().size());
+        ctx.metrics().rowsCopied.increment(chunk.rows().size());
+        ctx.metrics().deadLetters.increment(chunk.deadLetters());
+        ctx.status().deadLettered(chunk.deadLetters());
+        ctx.status().copied(chunk.rows().size(), copied);
+        ctx.listener().copyChunkCommitted(collection, copied);
+        if (chunk.last()) {
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      chunks.close();
+      reader.join(TimeUnit.SECONDS.toMillis(10));
+    }
+  }
+
+  /**
+   * Reads one range and hands it over in chunks; the last chunk (possibly empty) says the range is
+   * complete and carries the mark of the range's last document.
+   */
+  private void readChunks(RangeProgress range, HandoffQueue<Chunk> chunks, BooleanSupplier halted) {
     int chunkSize = ctx.config().snapshot().chunkSize();
-    try (SnapshotCursor cursor = ctx.source().openSnapshot(resumeMark)) {
+    try (SnapshotCursor cursor = ctx.source().openSnapshot(range.resumeAfter(), range.upTo())) {
       List<RowChange> rows = new ArrayList<>(chunkSize);
       int deadLetters = 0;
+      String mark = range.resumeAfter();
       SourceDocument doc;
-      while (!ctx.stopping() && !chunks.isClosed() && (doc = cursor.next()) != null) {
+      while (!halted.getAsBoolean() && !chunks.isClosed() && (doc = cursor.next()) != null) {
         RowChange row = ctx.rowChanges().upsert(doc);
         if (row instanceof RowChange.DeadLetter) {
           deadLetters++;
         }
         rows.add(row);
         if (rows.size() >= chunkSize) {
-          if (!chunks.put(new Chunk(rows, cursor.markAfterLast(), deadLetters))) {
+          mark = cursor.markAfterLast();
+          if (!chunks.put(new Chunk(rows, mark, deadLetters, false))) {
             return;
           }
           rows = new ArrayList<>(chunkSize);
           deadLetters = 0;
         }
       }
-      if (!rows.isEmpty() && !ctx.stopping()) {
-        chunks.put(new Chunk(rows, cursor.markAfterLast(), deadLetters));
+      if (!halted.getAsBoolean() && !chunks.isClosed()) {
+        chunks.put(
+            new Chunk(rows, rows.isEmpty() ? mark : cursor.markAfterLast(), deadLetters, true));
       }
       chunks.finish();
     } catch (InterruptedException e) {
@@ -143,5 +247,18 @@ final class SnapshotCopier {
     } catch (RuntimeException e) {
       chunks.fail(e);
     }
+  }
+
+  private static void rethrow(Throwable failure) throws InterruptedException {
+    if (failure == null) {
+      return;
+    }
+    if (failure instanceof InterruptedException e) {
+      throw e;
+    }
+    if (failure instanceof RuntimeException e) {
+      throw e;
+    }
+    throw (Error) failure;
   }
 }

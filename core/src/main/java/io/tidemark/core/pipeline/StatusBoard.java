@@ -71,7 +71,8 @@ final class StatusBoard {
   }
 
   void copied(long rows, long total) {
-    rowsCopied.set(total);
+    // Parallel copy workers report their totals in any order: keep the highest.
+    rowsCopied.accumulateAndGet(total, Math::max);
     committed(rows > 0);
   }
 

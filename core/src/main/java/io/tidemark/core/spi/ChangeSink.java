@@ -39,19 +39,39 @@ public interface ChangeSink extends AutoCloseable {
   /**
    * Records that a copy begins at source time {@code startTime}; clears any earlier copy's marks
    * and position. For the shadow target it also empties the shadow table.
+   *
+   * @param splitKeys the copy's range boundaries in key order, from {@link
+   *     CollectionSource#splitKeys(int)}: {@code n} keys make {@code n + 1} ranges, range {@code i}
+   *     holding the keys after {@code splitKeys[i - 1]} up to and including {@code splitKeys[i]}.
+   *     Each range records its own progress, so ranges can be copied in parallel and each resumes
+   *     on its own.
    */
-  void beginSnapshot(String collection, Target target, ClusterTime startTime, long estimatedRows);
+  void beginSnapshot(
+      String collection,
+      Target target,
+      ClusterTime startTime,
+      long estimatedRows,
+      List<String> splitKeys);
+
+  /** {@link #beginSnapshot(String, Target, ClusterTime, long, List)} with one range. */
+  default void beginSnapshot(
+      String collection, Target target, ClusterTime startTime, long estimatedRows) {
+    beginSnapshot(collection, target, startTime, estimatedRows, List.of());
+  }
 
   /**
-   * Appends copied rows, and records {@code markAfterLast} as the point to resume the copy from, in
-   * one transaction.
+   * Appends copied rows of one range, and records {@code markAfterLast} as the point to resume that
+   * range from (and, when {@code rangeDone}, that the range is complete), in one transaction.
+   * Chunks of one range are written in key order by one thread; different ranges may be written at
+   * the same time from different threads.
    */
   void writeSnapshotChunk(
       String collection,
       Target target,
+      int range,
       List<RowChange> rows,
       String markAfterLast,
-      long rowsCopiedTotal);
+      boolean rangeDone);
 
   /**
    * Marks the copy complete and sets the stream position to start from, in one transaction.
@@ -83,20 +103,42 @@ public interface ChangeSink extends AutoCloseable {
   @Override
   void close();
 
-  /** The committed state of a collection's target. */
+  /**
+   * The committed state of a collection's target.
+   *
+   * @param snapshotRowsCopied rows committed by the copy so far, over all ranges
+   * @param ranges the running or finished copy's ranges in key order; empty when none
+   */
   record CollectionProgress(
       SnapshotState snapshotState,
       ClusterTime snapshotStartTime,
-      String snapshotResumeMark,
       long snapshotRowsCopied,
       long snapshotRowsEstimated,
       ClusterTime consistentAfter,
-      Optional<Position> position) {
+      Optional<Position> position,
+      List<RangeProgress> ranges) {
+
+    public CollectionProgress {
+      ranges = List.copyOf(ranges);
+    }
 
     public static CollectionProgress none() {
-      return new CollectionProgress(SnapshotState.NONE, null, null, 0, 0, null, Optional.empty());
+      return new CollectionProgress(
+          SnapshotState.NONE, null, 0, 0, null, Optional.empty(), List.of());
     }
   }
+
+  /**
+   * Where one range of a copy stands.
+   *
+   * @param range the range's number, 0 for the first
+   * @param resumeAfter the mark to continue after (the range's lower bound before its first chunk;
+   *     null for the first range before its first chunk)
+   * @param upTo the range's upper bound, inclusive; null for the last range
+   * @param rowsCopied rows this range has committed
+   * @param done whether the range is complete
+   */
+  record RangeProgress(int range, String resumeAfter, String upTo, long rowsCopied, boolean done) {}
 
   /** Where a collection's copy stands. */
   enum SnapshotState {

@@ -2,6 +2,7 @@ package io.tidemark.core.spi;
 
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
+import java.util.List;
 
 /**
  * One source collection: what the engine needs to copy it and then follow its changes.
@@ -23,10 +24,26 @@ public interface CollectionSource {
   long estimatedDocumentCount();
 
   /**
-   * Opens a cursor over every document in key order, starting after {@code resumeAfterKey} (a mark
-   * an earlier {@link SnapshotCursor#markAfterLast()} returned), or at the start when null.
+   * Up to {@code ranges - 1} keys that split the collection into about {@code ranges} ranges of
+   * similar size, in key order, as marks {@link #openSnapshot(String, String)} accepts. May return
+   * fewer (a small collection, or a source that cannot split cheaply): the copy then runs in fewer
+   * ranges.
    */
-  SnapshotCursor openSnapshot(String resumeAfterKey);
+  default List<String> splitKeys(int ranges) {
+    return List.of();
+  }
+
+  /**
+   * Opens a cursor over the documents in key order that come after {@code resumeAfterKey} (a mark
+   * an earlier {@link SnapshotCursor#markAfterLast()} or {@link #splitKeys(int)} returned; null for
+   * the start of the collection) up to and including {@code upToKey} (null for the end).
+   */
+  SnapshotCursor openSnapshot(String resumeAfterKey, String upToKey);
+
+  /** A cursor from after {@code resumeAfterKey} to the end of the collection. */
+  default SnapshotCursor openSnapshot(String resumeAfterKey) {
+    return openSnapshot(resumeAfterKey, null);
+  }
 
   /** The stream position that starts at {@code time}, inclusive (the hand-off after a copy). */
   Position positionAt(ClusterTime time);

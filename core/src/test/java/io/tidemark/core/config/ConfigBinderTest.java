@@ -69,6 +69,7 @@ class ConfigBinderTest {
             new SinkConfig(
                 "jdbc:postgresql://localhost:5432/shop", null, null, "public", "tidemark", 8));
     assertThat(config.snapshot().chunkSize()).isEqualTo(5000);
+    assertThat(config.snapshot().parallelism()).isEqualTo(2);
     assertThat(config.stream())
         .isEqualTo(
             new TidemarkConfig.StreamConfig(
@@ -273,13 +274,13 @@ class ConfigBinderTest {
   @Test
   void unknownKeyFarFromEveryKnownKeyGetsNoSuggestion() {
     Map<String, Object> tree = minimal();
-    tree.put("snapshot", map("parallelism", 4));
+    tree.put("snapshot", map("workers", 4));
     assertThat(problems(tree))
         .singleElement()
         .asString()
-        .startsWith("snapshot.parallelism: unknown key")
+        .startsWith("snapshot.workers: unknown key")
         .doesNotContain("did you mean")
-        .endsWith("Known keys here: chunkSize");
+        .endsWith("Known keys here: chunkSize, parallelism");
   }
 
   @Test

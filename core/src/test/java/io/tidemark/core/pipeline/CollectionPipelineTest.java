@@ -17,6 +17,8 @@ import io.tidemark.core.mapping.SqlType;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
+import io.tidemark.core.spi.ChangeSink;
+import io.tidemark.core.spi.ChangeSink.CollectionProgress;
 import io.tidemark.core.spi.RowChange;
 import io.tidemark.core.testing.FakeDocument;
 import io.tidemark.core.value.FieldPath;
@@ -77,12 +79,21 @@ class CollectionPipelineTest {
 
   private static TidemarkConfig config(
       TableMapping mapping, int chunkSize, int batchSize, Duration idleCheckpoint) {
+    return config(mapping, chunkSize, batchSize, idleCheckpoint, 2);
+  }
+
+  private static TidemarkConfig config(
+      TableMapping mapping,
+      int chunkSize,
+      int batchSize,
+      Duration idleCheckpoint,
+      int parallelism) {
     return new TidemarkConfig(
         "test",
         new TidemarkConfig.SourceConfig("mongodb://localhost/?replicaSet=rs0", "shop"),
         new SinkConfig("jdbc:postgresql://localhost/shop", "u", "p", "public", "tidemark", 2),
         List.of(mapping),
-        new TidemarkConfig.SnapshotConfig(chunkSize),
+        new TidemarkConfig.SnapshotConfig(chunkSize, parallelism),
         new TidemarkConfig.StreamConfig(
             batchSize, 16L << 20, Duration.ofSeconds(10), idleCheckpoint, 1000, 16L << 20),
         new TidemarkConfig.RetryConfig(Duration.ofMillis(10), Duration.ofMillis(40), 2.0),
@@ -182,7 +193,7 @@ class CollectionPipelineTest {
             "prepareTable orders_table",
             "beginSnapshot orders at 100.1 estimated 3",
             "chunk [a, b] mark b total 2",
-            "chunk [c] mark c total 3",
+            "chunk [c] mark c total 3 done",
             "finishSnapshot from at:100.1 consistent after 100.9");
     assertThat(source.snapshotOpens).containsExactly((String) null);
     assertThat(source.streamOpens).containsExactly(source.positionAt(t0));
@@ -201,6 +212,76 @@ class CollectionPipelineTest {
             Map.entry("d", row("d", 4)));
     assertThat(pipeline.status().position()).isEqualTo(afterCopy.position());
     assertThat(counter(PipelineMetrics.ROWS_COPIED, "collection", COLLECTION)).isEqualTo(3);
+  }
+
+  /** Twenty documents k00..k19, split into four ranges of five. */
+  private static FakeSource twentyDocumentsInFourRanges(ClusterTime t0) {
+    FakeSource source = new FakeSource(COLLECTION).operationTimes(t0, new ClusterTime(300, 9));
+    for (int i = 0; i < 20; i++) {
+      String key = String.format("k%02d", i);
+      source.add(FakeDocument.of(key, "v", new Value.Int32(i)));
+    }
+    source.splitKeys = List.of("k04", "k09", "k14");
+    return source;
+  }
+
+  @Test
+  void parallelCopyCopiesEveryRangeInKeyOrderAndHandsOffOnce() throws Exception {
+    ClusterTime t0 = new ClusterTime(300, 1);
+    FakeSource source = twentyDocumentsInFourRanges(t0);
+    FakeSink sink = new FakeSink();
+    CollectionPipeline pipeline =
+        pipeline(
+            WITH_V, source, sink, config(WITH_V, 2, 1000, Duration.ofSeconds(10), /* par */ 3));
+    start(pipeline);
+
+    sink.await(
+        "copy finished", s -> s.log().stream().anyMatch(l -> l.startsWith("finishSnapshot")), WAIT);
+    assertThat(sink.log())
+        .contains("beginSnapshot orders at 300.1 estimated 20 split at [k04, k09, k14]")
+        .filteredOn(l -> l.startsWith("finishSnapshot"))
+        .containsExactly("finishSnapshot from at:300.1 consistent after 300.9");
+    assertThat(source.snapshotOpens).containsExactlyInAnyOrder(null, "k04", "k09", "k14");
+    // Each range was read by one cursor, in key order, and only its own keys.
+    assertThat(source.snapshotReads)
+        .containsExactlyInAnyOrder(
+            List.of("k00", "k01", "k02", "k03", "k04"),
+            List.of("k05", "k06", "k07", "k08", "k09"),
+            List.of("k10", "k11", "k12", "k13", "k14"),
+            List.of("k15", "k16", "k17", "k18", "k19"));
+    assertThat(sink.log()).filteredOn(l -> l.endsWith(" done")).hasSize(4);
+    assertThat(sink.table()).hasSize(20);
+    CollectionProgress progress = sink.loadProgress(COLLECTION, ChangeSink.Target.LIVE);
+    assertThat(progress.snapshotRowsCopied()).isEqualTo(20);
+    assertThat(progress.ranges()).allMatch(ChangeSink.RangeProgress::done);
+    assertThat(pipeline.status().rowsCopied()).isEqualTo(20);
+  }
+
+  @Test
+  void parallelCopyResumesTheFailedRangeFromItsOwnMarkAndCopiesNoRowTwice() throws Exception {
+    ClusterTime t0 = new ClusterTime(300, 1);
+    FakeSource source = twentyDocumentsInFourRanges(t0);
+    // Range 2 (k10..k14) commits [k10, k11], then its cursor fails on k12.
+    source.failCopyAtKey = "k12";
+    FakeSink sink = new FakeSink();
+    CollectionPipeline pipeline =
+        pipeline(
+            WITH_V, source, sink, config(WITH_V, 2, 1000, Duration.ofSeconds(10), /* par */ 2));
+    start(pipeline);
+
+    sink.await(
+        "copy finished", s -> s.log().stream().anyMatch(l -> l.startsWith("finishSnapshot")), WAIT);
+    assertThat(source.snapshotOpens).contains("k11"); // range 2 resumed after its committed mark
+    assertThat(sink.log()).filteredOn(l -> l.startsWith("beginSnapshot")).hasSize(1);
+    assertThat(sink.table()).hasSize(20);
+    // Every row was committed exactly once across both attempts: the ranges' counts add up to 20.
+    CollectionProgress progress = sink.loadProgress(COLLECTION, ChangeSink.Target.LIVE);
+    assertThat(progress.snapshotRowsCopied()).isEqualTo(20);
+    assertThat(progress.ranges())
+        .extracting(ChangeSink.RangeProgress::rowsCopied)
+        .containsExactly(5L, 5L, 5L, 5L);
+    assertThat(counter(PipelineMetrics.RECONNECTS, "collection", COLLECTION)).isEqualTo(1);
+    assertThat(pipeline.status().rowsCopied()).isEqualTo(20);
   }
 
   @Test
@@ -225,7 +306,7 @@ class CollectionPipelineTest {
             "chunk [a, b] mark b total 2",
             "prepareTable orders_table",
             "chunk [c, d] mark d total 4",
-            "chunk [e] mark e total 5",
+            "chunk [e] mark e total 5 done",
             // the stream starts at the time captured before the first attempt, not a new one
             "finishSnapshot from at:200.1 consistent after 200.7");
     assertThat(sink.table()).containsOnlyKeys("a", "b", "c", "d", "e");

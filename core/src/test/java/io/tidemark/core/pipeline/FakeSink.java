@@ -28,8 +28,7 @@ final class FakeSink implements ChangeSink {
     final Map<String, List<String>> table = new TreeMap<>();
     SnapshotState state = SnapshotState.NONE;
     ClusterTime startTime;
-    String mark;
-    long rowsCopied;
+    final Map<Integer, RangeProgress> ranges = new TreeMap<>();
     long estimated;
     ClusterTime consistentAfter;
     Position position;
@@ -67,16 +66,20 @@ final class FakeSink implements ChangeSink {
     return new CollectionProgress(
         s.state,
         s.startTime,
-        s.mark,
-        s.rowsCopied,
+        s.ranges.values().stream().mapToLong(RangeProgress::rowsCopied).sum(),
         s.estimated,
         s.consistentAfter,
-        Optional.ofNullable(s.position));
+        Optional.ofNullable(s.position),
+        List.copyOf(s.ranges.values()));
   }
 
   @Override
   public synchronized void beginSnapshot(
-      String collection, Target target, ClusterTime startTime, long estimatedRows) {
+      String collection,
+      Target target,
+      ClusterTime startTime,
+      long estimatedRows,
+      List<String> splitKeys) {
     log.add(
         (target == Target.SHADOW ? "shadow " : "")
             + "beginSnapshot "
@@ -86,7 +89,8 @@ final class FakeSink implements ChangeSink {
             + "."
             + startTime.increment()
             + " estimated "
-            + estimatedRows);
+            + estimatedRows
+            + (splitKeys.isEmpty() ? "" : " split at " + splitKeys));
     Store s = stores.get(target);
     if (target == Target.SHADOW) {
       s.table.clear();
@@ -94,8 +98,12 @@ final class FakeSink implements ChangeSink {
     s.state = SnapshotState.RUNNING;
     s.startTime = startTime;
     s.estimated = estimatedRows;
-    s.mark = null;
-    s.rowsCopied = 0;
+    s.ranges.clear();
+    for (int i = 0; i <= splitKeys.size(); i++) {
+      String after = i == 0 ? null : splitKeys.get(i - 1);
+      String upTo = i == splitKeys.size() ? null : splitKeys.get(i);
+      s.ranges.put(i, new RangeProgress(i, after, upTo, 0, false));
+    }
     s.position = null;
   }
 
@@ -103,21 +111,29 @@ final class FakeSink implements ChangeSink {
   public synchronized void writeSnapshotChunk(
       String collection,
       Target target,
+      int range,
       List<RowChange> rows,
       String markAfterLast,
-      long rowsCopiedTotal) {
+      boolean rangeDone) {
+    Store s = stores.get(target);
+    RangeProgress r = s.ranges.get(range);
+    if (s.state != SnapshotState.RUNNING || r == null || r.done()) {
+      throw new IllegalStateException("no running range " + range + " of " + collection);
+    }
+    rows.forEach(row -> apply(s, row));
+    s.ranges.put(
+        range,
+        new RangeProgress(range, markAfterLast, r.upTo(), r.rowsCopied() + rows.size(), rangeDone));
     log.add(
         (target == Target.SHADOW ? "shadow " : "")
             + "chunk "
+            + (range == 0 ? "" : range + " ")
             + keys(rows)
             + " mark "
             + markAfterLast
             + " total "
-            + rowsCopiedTotal);
-    Store s = stores.get(target);
-    rows.forEach(r -> apply(s, r));
-    s.mark = markAfterLast;
-    s.rowsCopied = rowsCopiedTotal;
+            + s.ranges.values().stream().mapToLong(RangeProgress::rowsCopied).sum()
+            + (rangeDone ? " done" : ""));
   }
 
   @Override

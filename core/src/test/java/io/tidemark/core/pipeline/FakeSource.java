@@ -49,6 +49,18 @@ final class FakeSource implements ChangeSource, CollectionSource {
   /** The first snapshot cursor fails after returning this many documents; -1 for never. */
   volatile int failCopyAfter = -1;
 
+  /** A snapshot cursor fails, once, when it is about to return the document with this key. */
+  volatile String failCopyAtKey;
+
+  private final java.util.concurrent.atomic.AtomicBoolean failedAtKey =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** What {@link #splitKeys(int)} returns. */
+  volatile List<String> splitKeys = List.of();
+
+  /** The documents of every snapshot cursor, in the order each cursor returned them. */
+  final List<List<String>> snapshotReads = new CopyOnWriteArrayList<>();
+
   /** The first stream cursor fails before the event at this index once the condition holds. */
   volatile int failStreamAt = -1;
 
@@ -99,11 +111,22 @@ final class FakeSource implements ChangeSource, CollectionSource {
   }
 
   @Override
-  public SnapshotCursor openSnapshot(String resumeAfterKey) {
+  public List<String> splitKeys(int ranges) {
+    return splitKeys;
+  }
+
+  @Override
+  public SnapshotCursor openSnapshot(String resumeAfterKey, String upToKey) {
     boolean first = snapshotOpens.isEmpty();
     snapshotOpens.add(resumeAfterKey);
-    var view = resumeAfterKey == null ? documents : documents.tailMap(resumeAfterKey, false);
+    NavigableMap<String, SourceDocument> view =
+        resumeAfterKey == null ? documents : documents.tailMap(resumeAfterKey, false);
+    if (upToKey != null) {
+      view = view.headMap(upToKey, true);
+    }
     var it = new ArrayList<>(view.values()).iterator();
+    List<String> read = new CopyOnWriteArrayList<>();
+    snapshotReads.add(read);
     int failAfter = first ? failCopyAfter : -1;
     return new SnapshotCursor() {
       private int returned;
@@ -119,6 +142,11 @@ final class FakeSource implements ChangeSource, CollectionSource {
           return null;
         }
         SourceDocument doc = it.next();
+        if (doc.key().text().equals(failCopyAtKey) && failedAtKey.compareAndSet(false, true)) {
+          throw new TidemarkException(
+              ErrorCode.SOURCE_UNAVAILABLE, name + ": connection reset at " + failCopyAtKey);
+        }
+        read.add(doc.key().text());
         returned++;
         last = doc.key().text();
         return doc;

@@ -14,10 +14,12 @@ import io.tidemark.core.spi.CollectionSource;
 import io.tidemark.core.spi.SnapshotCursor;
 import io.tidemark.source.mongo.convert.BsonValues;
 import io.tidemark.source.mongo.snapshot.KeyRangeFilter;
+import io.tidemark.source.mongo.snapshot.MongoKeySplitter;
 import io.tidemark.source.mongo.snapshot.MongoSnapshotCursor;
 import io.tidemark.source.mongo.stream.MongoChangeCursor;
 import io.tidemark.source.mongo.stream.MongoPositions;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
@@ -76,11 +78,20 @@ final class MongoCollectionSource implements CollectionSource {
   }
 
   @Override
-  public SnapshotCursor openSnapshot(String resumeAfterKey) {
+  public List<String> splitKeys(int ranges) {
+    try {
+      return new MongoKeySplitter(collection).splitKeys(ranges, estimatedDocumentCount());
+    } catch (RuntimeException e) {
+      throw MongoErrors.classify(e, name, "splitting the collection into ranges for the copy");
+    }
+  }
+
+  @Override
+  public SnapshotCursor openSnapshot(String resumeAfterKey, String upToKey) {
     BsonDocument filter =
-        resumeAfterKey == null
-            ? new BsonDocument()
-            : KeyRangeFilter.after(BsonValues.parseCanonical(resumeAfterKey));
+        KeyRangeFilter.between(
+            resumeAfterKey == null ? null : BsonValues.parseCanonical(resumeAfterKey),
+            upToKey == null ? null : BsonValues.parseCanonical(upToKey));
     try {
       return new ClassifyingSnapshotCursor(
           new MongoSnapshotCursor(

@@ -113,10 +113,27 @@ public interface SqlDialect {
   String upsertSnapshotStart(String metadataSchema);
 
   /**
-   * Moves a running copy's mark; updates no row when the copy is not RUNNING. Parameters:
-   * resume_mark, rows_copied, pipeline, collection.
+   * Records a new copy's key ranges, numbered from 0. Parameters: pipeline, collection, then two
+   * text arrays of equal length: each range's lower bound (exclusive; null for the first) and upper
+   * bound (inclusive; null for the last).
+   */
+  String insertSnapshotRanges(String metadataSchema);
+
+  /** Forgets a collection's copy ranges. Parameters: pipeline, collection. */
+  String deleteSnapshotRanges(String metadataSchema);
+
+  /**
+   * Moves one range's resume mark, adds to its row count and sets whether it is done; updates no
+   * row when the copy is not RUNNING or the range is already done. Parameters: resume_after, rows
+   * added, done, pipeline, collection, range_no.
    */
   String updateSnapshotMark(String metadataSchema);
+
+  /**
+   * A collection's copy ranges in order. Parameters: pipeline, collection. Columns: range_no,
+   * resume_after, up_to, rows_copied, done.
+   */
+  String selectSnapshotRanges(String metadataSchema);
 
   /**
    * Marks a running copy DONE; updates no row when the copy is not RUNNING. Parameters:
@@ -132,8 +149,9 @@ public interface SqlDialect {
 
   /**
    * Reads a collection's snapshot row and checkpoint together; always one row. Parameters:
-   * pipeline, collection. Columns: state, start_time, resume_mark, rows_copied, rows_estimated,
-   * consistent_after, position_token, cluster_seconds, cluster_increment (nulls where absent).
+   * pipeline, collection. Columns: state, start_time, rows_copied (over all ranges),
+   * rows_estimated, consistent_after, position_token, cluster_seconds, cluster_increment (nulls
+   * where absent).
    */
   String selectProgress(String metadataSchema);
 
@@ -163,14 +181,14 @@ public interface SqlDialect {
   List<String> swapTables(String schema, String live, String shadow);
 
   /**
-   * Moves a collection's metadata rows (snapshot, checkpoint, dead letters) from one collection key
-   * to another, one statement per table. Parameters: new key, pipeline, old key.
+   * Moves a collection's metadata rows (snapshot, ranges, checkpoint, dead letters) from one
+   * collection key to another, one statement per table. Parameters: new key, pipeline, old key.
    */
   List<String> renameMetadataRows(String metadataSchema);
 
   /**
-   * Deletes a collection's snapshot and checkpoint rows, one statement per table. Parameters:
-   * pipeline, collection.
+   * Deletes a collection's snapshot, range and checkpoint rows, one statement per table.
+   * Parameters: pipeline, collection.
    */
   List<String> deleteProgressRows(String metadataSchema);
 

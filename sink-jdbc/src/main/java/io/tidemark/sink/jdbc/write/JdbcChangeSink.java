@@ -200,7 +200,11 @@ public final class JdbcChangeSink implements ChangeSink {
 
   @Override
   public void beginSnapshot(
-      String collection, Target target, ClusterTime startTime, long estimatedRows) {
+      String collection,
+      Target target,
+      ClusterTime startTime,
+      long estimatedRows,
+      List<String> splitKeys) {
     inTransaction(
         c -> {
           fence(c);
@@ -210,7 +214,7 @@ public final class JdbcChangeSink implements ChangeSink {
                 dialect.truncateTable(
                     targetTables.schema(), statementsFor(collection, target).mapping().table()));
           }
-          meta.startSnapshot(c, key(collection, target), startTime, estimatedRows);
+          meta.startSnapshot(c, key(collection, target), startTime, estimatedRows, splitKeys);
           return null;
         },
         () -> "record the start of the copy of collection '" + collection + "' at " + startTime);
@@ -220,9 +224,10 @@ public final class JdbcChangeSink implements ChangeSink {
   public void writeSnapshotChunk(
       String collection,
       Target target,
+      int range,
       List<RowChange> rows,
       String markAfterLast,
-      long rowsCopiedTotal) {
+      boolean rangeDone) {
     TableStatements table = statementsFor(collection, target);
     ChangeBatch batch = ChangeBatch.of(rows, table);
     inTransaction(
@@ -233,11 +238,14 @@ public final class JdbcChangeSink implements ChangeSink {
           }
           deleteKeys(c, table, batch.deleteKeys);
           meta.insertDeadLetters(c, key(collection, target), null, batch);
-          meta.markSnapshot(c, key(collection, target), markAfterLast, rowsCopiedTotal);
+          meta.markSnapshot(
+              c, key(collection, target), range, markAfterLast, rows.size(), rangeDone);
           return null;
         },
         () ->
-            "copy a snapshot chunk of "
+            "copy a snapshot chunk of range "
+                + range
+                + ", "
                 + rows.size()
                 + " rows ("
                 + batch.describe()
@@ -247,8 +255,7 @@ public final class JdbcChangeSink implements ChangeSink {
                 + collection
                 + "' (resume mark after it: "
                 + markAfterLast
-                + ", rows copied in total: "
-                + rowsCopiedTotal
+                + (rangeDone ? ", the range's last chunk" : "")
                 + ")");
   }
 

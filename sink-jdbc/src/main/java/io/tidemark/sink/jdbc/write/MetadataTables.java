@@ -5,12 +5,15 @@ import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeSink.CollectionProgress;
+import io.tidemark.core.spi.ChangeSink.RangeProgress;
 import io.tidemark.core.spi.ChangeSink.SnapshotState;
 import io.tidemark.sink.jdbc.dialect.SqlDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,7 +29,10 @@ final class MetadataTables {
   private final String upsertCheckpoint;
   private final String deleteCheckpoint;
   private final String upsertSnapshotStart;
+  private final String insertSnapshotRanges;
+  private final String deleteSnapshotRanges;
   private final String updateSnapshotMark;
+  private final String selectSnapshotRanges;
   private final String updateSnapshotDone;
   private final String insertDeadLetters;
   private final String selectProgress;
@@ -38,7 +44,10 @@ final class MetadataTables {
     this.upsertCheckpoint = dialect.upsertCheckpoint(schema);
     this.deleteCheckpoint = dialect.deleteCheckpoint(schema);
     this.upsertSnapshotStart = dialect.upsertSnapshotStart(schema);
+    this.insertSnapshotRanges = dialect.insertSnapshotRanges(schema);
+    this.deleteSnapshotRanges = dialect.deleteSnapshotRanges(schema);
     this.updateSnapshotMark = dialect.updateSnapshotMark(schema);
+    this.selectSnapshotRanges = dialect.selectSnapshotRanges(schema);
     this.updateSnapshotDone = dialect.updateSnapshotDone(schema);
     this.insertDeadLetters = dialect.insertDeadLetters(schema);
     this.selectProgress = dialect.selectProgress(schema);
@@ -63,14 +72,40 @@ final class MetadataTables {
     }
   }
 
-  /** Sets the copy RUNNING from scratch and forgets the stream position. */
-  void startSnapshot(Connection c, String collection, ClusterTime startTime, long estimatedRows)
+  /**
+   * Sets the copy RUNNING from scratch with the ranges {@code splitKeys} make, and forgets the
+   * stream position.
+   */
+  void startSnapshot(
+      Connection c,
+      String collection,
+      ClusterTime startTime,
+      long estimatedRows,
+      List<String> splitKeys)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(upsertSnapshotStart)) {
       ps.setString(1, pipeline);
       ps.setString(2, collection);
       ps.setLong(3, startTime.packed());
       ps.setLong(4, estimatedRows);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement(deleteSnapshotRanges)) {
+      ps.setString(1, pipeline);
+      ps.setString(2, collection);
+      ps.executeUpdate();
+    }
+    List<String> lower = new ArrayList<>();
+    List<String> upper = new ArrayList<>();
+    for (int i = 0; i <= splitKeys.size(); i++) {
+      lower.add(i == 0 ? null : splitKeys.get(i - 1));
+      upper.add(i == splitKeys.size() ? null : splitKeys.get(i));
+    }
+    try (PreparedStatement ps = c.prepareStatement(insertSnapshotRanges)) {
+      ps.setString(1, pipeline);
+      ps.setString(2, collection);
+      dialect.bindTextArray(ps, 3, lower.toArray(String[]::new));
+      dialect.bindTextArray(ps, 4, upper.toArray(String[]::new));
       ps.executeUpdate();
     }
     try (PreparedStatement ps = c.prepareStatement(deleteCheckpoint)) {
@@ -81,19 +116,23 @@ final class MetadataTables {
   }
 
   /**
-   * Moves the running copy's resume mark.
+   * Moves a range of the running copy to its new resume mark and adds the rows just copied.
    *
-   * @throws TidemarkException {@link ErrorCode#INTERNAL} when the collection has no running copy
+   * @throws TidemarkException {@link ErrorCode#INTERNAL} when the collection has no running copy or
+   *     the range is unknown or already done
    */
-  void markSnapshot(Connection c, String collection, String mark, long rowsCopied)
+  void markSnapshot(
+      Connection c, String collection, int range, String mark, int rowsAdded, boolean done)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(updateSnapshotMark)) {
       ps.setString(1, mark);
-      ps.setLong(2, rowsCopied);
-      ps.setString(3, pipeline);
-      ps.setString(4, collection);
+      ps.setLong(2, rowsAdded);
+      ps.setBoolean(3, done);
+      ps.setString(4, pipeline);
+      ps.setString(5, collection);
+      ps.setInt(6, range);
       if (ps.executeUpdate() == 0) {
-        throw noRunningCopy(collection, "record a copied chunk");
+        throw noRunningCopy(collection, "record a copied chunk of range " + range);
       }
     }
   }
@@ -132,7 +171,7 @@ final class MetadataTables {
     }
   }
 
-  /** The committed snapshot state and position of a collection. */
+  /** The committed snapshot state, ranges and position of a collection. */
   CollectionProgress readProgress(Connection c, String collection) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(selectProgress)) {
       ps.setString(1, pipeline);
@@ -142,27 +181,43 @@ final class MetadataTables {
           return CollectionProgress.none();
         }
         String state = rs.getString(1);
-        String token = rs.getString(7);
+        String token = rs.getString(6);
         if (state == null && token == null) {
           return CollectionProgress.none();
         }
         Optional<Position> position =
             token == null
                 ? Optional.empty()
-                : Optional.of(new Position(token, new ClusterTime(rs.getLong(8), rs.getLong(9))));
+                : Optional.of(new Position(token, new ClusterTime(rs.getLong(7), rs.getLong(8))));
         if (state == null) {
-          return new CollectionProgress(SnapshotState.NONE, null, null, 0, 0, null, position);
+          return new CollectionProgress(SnapshotState.NONE, null, 0, 0, null, position, List.of());
         }
         return new CollectionProgress(
             SnapshotState.valueOf(state),
             packedTime(rs, 2),
-            rs.getString(3),
+            rs.getLong(3),
             rs.getLong(4),
-            rs.getLong(5),
-            packedTime(rs, 6),
-            position);
+            packedTime(rs, 5),
+            position,
+            readRanges(c, collection));
       }
     }
+  }
+
+  private List<RangeProgress> readRanges(Connection c, String collection) throws SQLException {
+    List<RangeProgress> ranges = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(selectSnapshotRanges)) {
+      ps.setString(1, pipeline);
+      ps.setString(2, collection);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ranges.add(
+              new RangeProgress(
+                  rs.getInt(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getBoolean(5)));
+        }
+      }
+    }
+    return ranges;
   }
 
   private static ClusterTime packedTime(ResultSet rs, int column) throws SQLException {

@@ -20,13 +20,18 @@ class MetadataSchemaTest {
     MetadataSchema.MigrationResult second =
         MetadataSchema.migrate(db.dataSource(), new PostgresDialect(), schema);
 
-    assertThat(first.migrationsApplied()).isEqualTo(2);
-    assertThat(first.version()).isEqualTo("2");
+    assertThat(first.migrationsApplied()).isEqualTo(3);
+    assertThat(first.version()).isEqualTo("3");
     assertThat(second.migrationsApplied()).isZero();
-    assertThat(second.version()).isEqualTo("2");
+    assertThat(second.version()).isEqualTo("3");
     assertThat(tables(schema))
         .containsExactly(
-            "checkpoint", "dead_letter", "flyway_schema_history", "snapshot", "writer_lock");
+            "checkpoint",
+            "dead_letter",
+            "flyway_schema_history",
+            "snapshot",
+            "snapshot_range",
+            "writer_lock");
     assertThat(
             db.queryValue(
                 "SELECT count(*) FROM " + schema + ".flyway_schema_history WHERE version = '1'"))

@@ -47,7 +47,8 @@ class JdbcChangeSinkRebuildTest {
   void shadowProgressIsKeptApartFromTheLiveOne() {
     sink.prepareTable(ORDERS, Target.SHADOW);
     sink.beginSnapshot("orders", Target.SHADOW, new ClusterTime(20, 0), 1);
-    sink.writeSnapshotChunk("orders", Target.SHADOW, List.of(upsert("a", "fresh")), "\"a\"", 1);
+    sink.writeSnapshotChunk(
+        "orders", Target.SHADOW, 0, List.of(upsert("a", "fresh")), "\"a\"", false);
 
     assertThat(sink.loadProgress("orders", Target.SHADOW).snapshotState())
         .isEqualTo(SnapshotState.RUNNING);
@@ -61,7 +62,8 @@ class JdbcChangeSinkRebuildTest {
   void swapMakesTheShadowTableAndPositionLiveInOneStep() {
     sink.prepareTable(ORDERS, Target.SHADOW);
     sink.beginSnapshot("orders", Target.SHADOW, new ClusterTime(20, 0), 1);
-    sink.writeSnapshotChunk("orders", Target.SHADOW, List.of(upsert("a", "fresh")), "\"a\"", 1);
+    sink.writeSnapshotChunk(
+        "orders", Target.SHADOW, 0, List.of(upsert("a", "fresh")), "\"a\"", false);
     sink.finishSnapshot(
         "orders", Target.SHADOW, position("start20", 20, 0), new ClusterTime(21, 0));
     sink.applyBatch("orders", Target.SHADOW, List.of(upsert("b", "new")), position("p22", 22, 0));
@@ -89,7 +91,7 @@ class JdbcChangeSinkRebuildTest {
   void beginningAShadowCopyAgainEmptiesTheShadowTable() {
     sink.prepareTable(ORDERS, Target.SHADOW);
     sink.beginSnapshot("orders", Target.SHADOW, new ClusterTime(20, 0), 1);
-    sink.writeSnapshotChunk("orders", Target.SHADOW, List.of(upsert("a", "x")), "\"a\"", 1);
+    sink.writeSnapshotChunk("orders", Target.SHADOW, 0, List.of(upsert("a", "x")), "\"a\"", false);
 
     sink.beginSnapshot("orders", Target.SHADOW, new ClusterTime(30, 0), 1);
 

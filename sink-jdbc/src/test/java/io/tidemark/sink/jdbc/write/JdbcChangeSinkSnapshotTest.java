@@ -15,6 +15,7 @@ import io.tidemark.core.mapping.OnError;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.spi.ChangeSink.CollectionProgress;
+import io.tidemark.core.spi.ChangeSink.RangeProgress;
 import io.tidemark.core.spi.ChangeSink.SnapshotState;
 import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.spi.RowChange;
@@ -65,7 +66,13 @@ class JdbcChangeSinkSnapshotTest {
     assertThat(sink.loadProgress("orders", Target.LIVE))
         .isEqualTo(
             new CollectionProgress(
-                SnapshotState.RUNNING, T0, null, 0, 1234, null, Optional.empty()));
+                SnapshotState.RUNNING,
+                T0,
+                0,
+                1234,
+                null,
+                Optional.empty(),
+                List.of(new RangeProgress(0, null, null, 0, false))));
   }
 
   @Test
@@ -75,30 +82,69 @@ class JdbcChangeSinkSnapshotTest {
     sink.writeSnapshotChunk(
         "orders",
         Target.LIVE,
+        0,
         List.of(upsert("a", "Ann", "1"), upsert("b", "Bob", "2")),
         "mark-b",
-        2);
+        false);
 
     assertThat(rows()).containsExactly(List.of("a", "Ann", "1.00"), List.of("b", "Bob", "2.00"));
     CollectionProgress progress = sink.loadProgress("orders", Target.LIVE);
-    assertThat(progress.snapshotResumeMark()).isEqualTo("mark-b");
+    assertThat(progress.ranges()).containsExactly(new RangeProgress(0, "mark-b", null, 2, false));
     assertThat(progress.snapshotRowsCopied()).isEqualTo(2);
     assertThat(progress.snapshotState()).isEqualTo(SnapshotState.RUNNING);
   }
 
   @Test
+  void rangesAreRecordedAtTheStartAndEachMovesOnItsOwn() {
+    sink.beginSnapshot("orders", Target.LIVE, T0, 4, List.of("\"b\"", "\"c\""));
+    assertThat(sink.loadProgress("orders", Target.LIVE).ranges())
+        .containsExactly(
+            new RangeProgress(0, null, "\"b\"", 0, false),
+            new RangeProgress(1, "\"b\"", "\"c\"", 0, false),
+            new RangeProgress(2, "\"c\"", null, 0, false));
+
+    sink.writeSnapshotChunk(
+        "orders", Target.LIVE, 2, List.of(upsert("d", "Dee", "4")), "\"d\"", true);
+    sink.writeSnapshotChunk(
+        "orders", Target.LIVE, 0, List.of(upsert("a", "Ann", "1")), "\"a\"", false);
+
+    CollectionProgress progress = sink.loadProgress("orders", Target.LIVE);
+    assertThat(progress.ranges())
+        .containsExactly(
+            new RangeProgress(0, "\"a\"", "\"b\"", 1, false),
+            new RangeProgress(1, "\"b\"", "\"c\"", 0, false),
+            new RangeProgress(2, "\"d\"", null, 1, true));
+    assertThat(progress.snapshotRowsCopied()).isEqualTo(2);
+    // A range that is done takes no more chunks: a second writer of it would copy rows twice.
+    assertThatThrownBy(
+            () ->
+                sink.writeSnapshotChunk(
+                    "orders", Target.LIVE, 2, List.of(upsert("e", "Eve", "5")), "\"e\"", true))
+        .isInstanceOfSatisfying(
+            TidemarkException.class,
+            e -> assertThat(e.getMessage()).contains("range 2").contains("no running copy"));
+    assertThat(rows()).hasSize(2);
+    // Starting again forgets the old ranges.
+    sink.beginSnapshot("orders", Target.LIVE, T0, 4);
+    assertThat(sink.loadProgress("orders", Target.LIVE).ranges())
+        .containsExactly(new RangeProgress(0, null, null, 0, false));
+  }
+
+  @Test
   void aFailedChunkLeavesNeitherRowsNorMark() {
     sink.beginSnapshot("orders", Target.LIVE, T0, 5);
-    sink.writeSnapshotChunk("orders", Target.LIVE, List.of(upsert("a", "Ann", "1")), "mark-a", 1);
+    sink.writeSnapshotChunk(
+        "orders", Target.LIVE, 0, List.of(upsert("a", "Ann", "1")), "mark-a", false);
 
     assertThatThrownBy(
             () ->
                 sink.writeSnapshotChunk(
                     "orders",
                     Target.LIVE,
+                    0,
                     List.of(upsert("c", "Cy", "3"), upsert("d", "Dee", "oops")),
                     "mark-d",
-                    3))
+                    false))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {
@@ -106,27 +152,29 @@ class JdbcChangeSinkSnapshotTest {
               assertThat(e.databaseCode()).isEqualTo("22P02");
               assertThat(e.getMessage())
                   .startsWith(
-                      "Could not copy a snapshot chunk of 2 rows (2 upserts, 0 deletes, 0 dead"
-                          + " letters) into table \""
+                      "Could not copy a snapshot chunk of range 0, 2 rows (2 upserts, 0 deletes, 0"
+                          + " dead letters) into table \""
                           + schema
-                          + "\".\"orders\" for collection 'orders' (resume mark after it: mark-d,"
-                          + " rows copied in total: 3) in pipeline 'snap'");
+                          + "\".\"orders\" for collection 'orders' (resume mark after it: mark-d)"
+                          + " in pipeline 'snap'");
             });
 
     assertThat(rows()).containsExactly(List.of("a", "Ann", "1.00"));
-    assertThat(sink.loadProgress("orders", Target.LIVE).snapshotResumeMark()).isEqualTo("mark-a");
+    assertThat(sink.loadProgress("orders", Target.LIVE).ranges())
+        .containsExactly(new RangeProgress(0, "mark-a", null, 1, false));
     assertThat(sink.loadProgress("orders", Target.LIVE).snapshotRowsCopied()).isEqualTo(1);
   }
 
   @Test
   void aChunkCopiedAgainIntoAFilledTableIsRefusedWithAdvice() {
     sink.beginSnapshot("orders", Target.LIVE, T0, 5);
-    sink.writeSnapshotChunk("orders", Target.LIVE, List.of(upsert("a", "Ann", "1")), "mark-a", 1);
+    sink.writeSnapshotChunk(
+        "orders", Target.LIVE, 0, List.of(upsert("a", "Ann", "1")), "mark-a", false);
 
     assertThatThrownBy(
             () ->
                 sink.writeSnapshotChunk(
-                    "orders", Target.LIVE, List.of(upsert("a", "Ann", "1")), "mark-a", 1))
+                    "orders", Target.LIVE, 0, List.of(upsert("a", "Ann", "1")), "mark-a", false))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {
@@ -140,7 +188,7 @@ class JdbcChangeSinkSnapshotTest {
     assertThatThrownBy(
             () ->
                 sink.writeSnapshotChunk(
-                    "orders", Target.LIVE, List.of(upsert("a", "Ann", "1")), "m", 1))
+                    "orders", Target.LIVE, 0, List.of(upsert("a", "Ann", "1")), "m", false))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {
@@ -155,7 +203,8 @@ class JdbcChangeSinkSnapshotTest {
   @Test
   void finishSnapshotSetsDoneAndTheCheckpoint() {
     sink.beginSnapshot("orders", Target.LIVE, T0, 1);
-    sink.writeSnapshotChunk("orders", Target.LIVE, List.of(upsert("a", "Ann", "1")), "mark-a", 1);
+    sink.writeSnapshotChunk(
+        "orders", Target.LIVE, 0, List.of(upsert("a", "Ann", "1")), "mark-a", false);
     ClusterTime copyEnd = new ClusterTime(1_700_000_100, 1);
 
     sink.finishSnapshot(
@@ -166,11 +215,11 @@ class JdbcChangeSinkSnapshotTest {
             new CollectionProgress(
                 SnapshotState.DONE,
                 T0,
-                "mark-a",
                 1,
                 1,
                 copyEnd,
-                Optional.of(position("start-at-T0", T0.seconds(), T0.increment()))));
+                Optional.of(position("start-at-T0", T0.seconds(), T0.increment())),
+                List.of(new RangeProgress(0, "mark-a", null, 1, false))));
     assertThat(
             db.queryValue(
                 "SELECT finished_at IS NOT NULL AND started_at <= finished_at FROM "
@@ -211,6 +260,7 @@ class JdbcChangeSinkSnapshotTest {
     sink.writeSnapshotChunk(
         "typed",
         Target.LIVE,
+        0,
         List.of(
             upsert(
                 "k\t1",
@@ -222,7 +272,7 @@ class JdbcChangeSinkSnapshotTest {
             upsert("k2", null, null, null, null, null),
             upsert("k3", "", "\\x", null, null, "[]")),
         "k3",
-        3);
+        false);
 
     assertThat(
             db.query(
@@ -247,7 +297,7 @@ class JdbcChangeSinkSnapshotTest {
     sink.beginSnapshot("orders", Target.LIVE, T0, 30_000);
     List<RowChange> rows = manyUpserts("k", 30_000);
 
-    sink.writeSnapshotChunk("orders", Target.LIVE, rows, "k29999", 30_000);
+    sink.writeSnapshotChunk("orders", Target.LIVE, 0, rows, "k29999", false);
 
     assertThat(db.queryValue("SELECT count(*) FROM " + schema + ".orders")).isEqualTo("30000");
     assertThat(db.queryValue("SELECT total FROM " + schema + ".orders WHERE _id = 'k29999'"))
@@ -261,7 +311,7 @@ class JdbcChangeSinkSnapshotTest {
     chunk.add(upsert("a", "Ann", "1"));
     chunk.add(deadLetter("b", "{\"_id\": \"b\", \"total\": \"lots\"}", "total: not a number"));
 
-    sink.writeSnapshotChunk("orders", Target.LIVE, chunk, "b", 2);
+    sink.writeSnapshotChunk("orders", Target.LIVE, 0, chunk, "b", false);
 
     assertThat(rows()).containsExactly(List.of("a", "Ann", "1.00"));
     assertThat(

@@ -106,4 +106,43 @@ class KeyRangeFilterTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("an _id cannot be of type JAVASCRIPT");
   }
+
+  @Test
+  void upToAStringTakesSmallerOrEqualStringsAndEveryEarlierTypeBracket() {
+    BsonDocument filter = KeyRangeFilter.upTo(new BsonString("m"));
+
+    BsonArray alternatives = filter.getArray("$or");
+    assertThat(alternatives.get(0).asDocument().getDocument("_id").get("$lte"))
+        .isEqualTo(new BsonString("m"));
+    assertThat(
+            alternatives.get(1).asDocument().getDocument("_id").getArray("$type").stream()
+                .map(v -> v.asInt32().getValue())
+                .toList())
+        .containsExactly(
+            BsonType.MIN_KEY.getValue(),
+            BsonType.NULL.getValue(),
+            BsonType.UNDEFINED.getValue(),
+            BsonType.INT32.getValue(),
+            BsonType.INT64.getValue(),
+            BsonType.DOUBLE.getValue(),
+            BsonType.DECIMAL128.getValue());
+  }
+
+  @Test
+  void upToTheFirstBracketNeedsNoTypeAlternative() {
+    assertThat(KeyRangeFilter.upTo(new BsonMinKey()))
+        .isEqualTo(new BsonDocument("_id", new BsonDocument("$lte", new BsonMinKey())));
+  }
+
+  @Test
+  void betweenCombinesBothBoundsAndLeavesOutMissingOnes() {
+    BsonInt32 low = new BsonInt32(5);
+    BsonString high = new BsonString("k");
+
+    assertThat(KeyRangeFilter.between(null, null)).isEqualTo(new BsonDocument());
+    assertThat(KeyRangeFilter.between(low, null)).isEqualTo(KeyRangeFilter.after(low));
+    assertThat(KeyRangeFilter.between(null, high)).isEqualTo(KeyRangeFilter.upTo(high));
+    assertThat(KeyRangeFilter.between(low, high).getArray("$and"))
+        .containsExactly(KeyRangeFilter.after(low), KeyRangeFilter.upTo(high));
+  }
 }

@@ -195,11 +195,38 @@ public final class PostgresDialect implements SqlDialect {
   }
 
   @Override
+  public String insertSnapshotRanges(String metadataSchema) {
+    return "INSERT INTO "
+        + qualify(metadataSchema, "snapshot_range")
+        + " (pipeline, collection, range_no, resume_after, up_to)"
+        + " SELECT CAST(? AS text), CAST(? AS text), CAST(u.n - 1 AS integer), u.after, u.up_to"
+        + " FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS u(after, up_to, n)";
+  }
+
+  @Override
+  public String deleteSnapshotRanges(String metadataSchema) {
+    return "DELETE FROM "
+        + qualify(metadataSchema, "snapshot_range")
+        + " WHERE pipeline = ? AND collection = ?";
+  }
+
+  @Override
   public String updateSnapshotMark(String metadataSchema) {
     return "UPDATE "
+        + qualify(metadataSchema, "snapshot_range")
+        + " r SET resume_after = ?, rows_copied = r.rows_copied + ?, done = ?, updated_at = now()"
+        + " WHERE r.pipeline = ? AND r.collection = ? AND r.range_no = ? AND NOT r.done"
+        + " AND EXISTS (SELECT 1 FROM "
         + qualify(metadataSchema, "snapshot")
-        + " SET resume_mark = ?, rows_copied = ?, updated_at = now()"
-        + " WHERE pipeline = ? AND collection = ? AND state = 'RUNNING'";
+        + " s WHERE s.pipeline = r.pipeline AND s.collection = r.collection"
+        + " AND s.state = 'RUNNING')";
+  }
+
+  @Override
+  public String selectSnapshotRanges(String metadataSchema) {
+    return "SELECT range_no, resume_after, up_to, rows_copied, done FROM "
+        + qualify(metadataSchema, "snapshot_range")
+        + " WHERE pipeline = ? AND collection = ? ORDER BY range_no";
   }
 
   @Override
@@ -222,8 +249,12 @@ public final class PostgresDialect implements SqlDialect {
 
   @Override
   public String selectProgress(String metadataSchema) {
-    return "SELECT s.state, s.start_time, s.resume_mark, s.rows_copied, s.rows_estimated,"
-        + " s.consistent_after, c.position_token, c.cluster_seconds, c.cluster_increment"
+    return "SELECT s.state, s.start_time,"
+        + " (SELECT coalesce(sum(r.rows_copied), 0) FROM "
+        + qualify(metadataSchema, "snapshot_range")
+        + " r WHERE r.pipeline = k.pipeline AND r.collection = k.collection),"
+        + " s.rows_estimated, s.consistent_after, c.position_token, c.cluster_seconds,"
+        + " c.cluster_increment"
         + " FROM (SELECT CAST(? AS text) AS pipeline, CAST(? AS text) AS collection) k"
         + " LEFT JOIN "
         + qualify(metadataSchema, "snapshot")
@@ -288,6 +319,9 @@ public final class PostgresDialect implements SqlDialect {
             + qualify(metadataSchema, "snapshot")
             + " SET collection = ? WHERE pipeline = ? AND collection = ?",
         "UPDATE "
+            + qualify(metadataSchema, "snapshot_range")
+            + " SET collection = ? WHERE pipeline = ? AND collection = ?",
+        "UPDATE "
             + qualify(metadataSchema, "checkpoint")
             + " SET collection = ? WHERE pipeline = ? AND collection = ?",
         "UPDATE "
@@ -298,6 +332,7 @@ public final class PostgresDialect implements SqlDialect {
   @Override
   public List<String> deleteProgressRows(String metadataSchema) {
     return List.of(
+        deleteSnapshotRanges(metadataSchema),
         "DELETE FROM "
             + qualify(metadataSchema, "snapshot")
             + " WHERE pipeline = ? AND collection = ?",
