@@ -45,8 +45,8 @@ class TransactionsIT {
 
     try (Daemon daemon =
         p.startDaemon(
-            p.yaml("stream: { batchSize: 3, maxBatchDelay: 5ms }\ncollections:\n  - name: accounts")))
-    {
+            p.yaml(
+                "stream: { batchSize: 3, maxBatchDelay: 5ms }\ncollections:\n  - name: accounts"))) {
       TestPipeline.awaitState(daemon, CollectionState.STREAMING, Duration.ofSeconds(60));
       AtomicBoolean transferring = new AtomicBoolean(true);
       AtomicReference<String> torn = new AtomicReference<>();
@@ -73,7 +73,8 @@ class TransactionsIT {
           long amount = 1 + random.nextInt(50);
           session.withTransaction(
               () -> {
-                accounts.updateOne(session, Filters.eq("_id", from), Updates.inc("balance", -amount));
+                accounts.updateOne(
+                    session, Filters.eq("_id", from), Updates.inc("balance", -amount));
                 accounts.updateOne(session, Filters.eq("_id", to), Updates.inc("balance", amount));
                 return null;
               });
