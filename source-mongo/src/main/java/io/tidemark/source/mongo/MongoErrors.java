@@ -1,5 +1,6 @@
 package io.tidemark.source.mongo;
 
+import com.mongodb.MongoConnectionPoolClearedException;
 import com.mongodb.MongoCursorNotFoundException;
 import com.mongodb.MongoException;
 import com.mongodb.MongoInterruptedException;
@@ -87,6 +88,8 @@ final class MongoErrors {
 
   private static boolean isTransient(RuntimeException e) {
     if (e instanceof MongoSocketException
+        || e instanceof MongoConnectionPoolClearedException
+        || e.getCause() instanceof MongoSocketException
         || e instanceof MongoTimeoutException
         || e instanceof MongoNotPrimaryException
         || e instanceof MongoNodeIsRecoveringException
