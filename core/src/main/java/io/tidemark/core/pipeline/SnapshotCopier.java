@@ -68,7 +68,9 @@ final class SnapshotCopier {
     ClusterTime startTime;
     long estimated;
     List<RangeProgress> ranges;
-    if (progress.snapshotState() == SnapshotState.RUNNING) {
+    // A running copy always has its ranges (recorded with its start); without them there is
+    // nothing to resume from, so the copy starts over rather than declare itself finished.
+    if (progress.snapshotState() == SnapshotState.RUNNING && !progress.ranges().isEmpty()) {
       startTime = progress.snapshotStartTime();
       estimated = progress.snapshotRowsEstimated();
       ranges = progress.ranges();
