@@ -55,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--hot-keys",
-      description = "Documents in the update-heavy hot set (default: 10% of --rows).")
+      description = "Documents in the update-heavy hot set (default: 10%% of --rows).")
   Long hotKeys;
 
   @Option(
