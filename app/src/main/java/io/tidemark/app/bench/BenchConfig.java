@@ -76,6 +76,8 @@ final class BenchConfig {
   static String describe(TidemarkConfig config) {
     return "snapshot.chunkSize="
         + config.snapshot().chunkSize()
+        + ", snapshot.parallelism="
+        + config.snapshot().parallelism()
         + ", stream.batchSize="
         + config.stream().batchSize()
         + ", stream.maxBatchBytes="

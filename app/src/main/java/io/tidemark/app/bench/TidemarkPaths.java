@@ -67,7 +67,11 @@ final class TidemarkPaths {
       PathResult r =
           m.stopAt(
               run.progress.copyFinishedNanos,
-              "Tidemark snapshot (chunks of " + config.snapshot().chunkSize() + ")",
+              "Tidemark snapshot ("
+                  + config.snapshot().parallelism()
+                  + " ranges at a time, chunks of "
+                  + config.snapshot().chunkSize()
+                  + ")",
               c.rows(),
               "");
       db.vacuum(mapping.table());
