@@ -39,6 +39,8 @@ public final class JsonText {
       return binaryJson(b.bytes(), b.subtype());
     } else if (value instanceof Value.Json j) {
       return j.json();
+    } else if (value instanceof Value.Array a) {
+      return a.json();
     }
     return "null"; // Missing and Null
   }

@@ -53,6 +53,8 @@ public final class BsonValues {
         return new Value.ObjectId(v.asObjectId().getValue().toHexString());
       case BINARY:
         return binary(v.asBinary());
+      case ARRAY:
+        return new Value.Array(new ArrayElements(v.asArray()), toJson(v, RELAXED));
       default:
         return new Value.Json(typeName(v), toJson(v, RELAXED));
     }

@@ -30,6 +30,7 @@ import org.bson.BsonSymbol;
 import org.bson.BsonTimestamp;
 import org.bson.BsonUndefined;
 import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
 import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
@@ -110,8 +111,6 @@ class BsonValuesTest {
         "Document",
         "{\"a\": 1, \"d\": {\"$date\": \"1970-01-01T00:00:00Z\"}}");
     assertJson(
-        new BsonArray(List.of(new BsonInt32(1), new BsonString("x"))), "Array", "[1, \"x\"]");
-    assertJson(
         new BsonRegularExpression("^a.*", "i"),
         "Regex",
         "{\"$regularExpression\": {\"pattern\": \"^a.*\", \"options\": \"i\"}}");
@@ -128,6 +127,46 @@ class BsonValuesTest {
         .isEqualTo("JavaScriptWithScope");
     assertThat(BsonValues.toValue(new BsonDbPointer("db.coll", new ObjectId())).typeName())
         .isEqualTo("DBPointer");
+  }
+
+  @Test
+  void anArrayKeepsItsJsonAndConvertsItsElements() {
+    BsonArray array =
+        new BsonArray(
+            List.of(
+                new BsonInt32(1),
+                new BsonString("x"),
+                BsonNull.VALUE,
+                new BsonDocument("a", new BsonInt64(2)),
+                new BsonArray(List.of(new BsonDouble(0.5)))));
+    Value value = BsonValues.toValue(array);
+
+    assertThat(value.typeName()).isEqualTo("Array");
+    assertThat(value)
+        .isEqualTo(
+            new Value.Array(
+                List.of(
+                    new Value.Int32(1),
+                    new Value.Text("x"),
+                    new Value.Null(),
+                    new Value.Json("Document", "{\"a\": 2}"),
+                    new Value.Array(List.of(new Value.Double(0.5)), "[0.5]")),
+                "[1, \"x\", null, {\"a\": 2}, [0.5]]"));
+  }
+
+  @Test
+  void aRawArrayReadsItsElementsInOrder() {
+    RawBsonDocument raw = RawBsonDocument.parse("{\"a\": [\"p\", 7, [true]]}");
+    Value.Array value = (Value.Array) BsonValues.toValue(raw.get("a"));
+    List<Value> read = new java.util.ArrayList<>();
+    value.elements().forEach(read::add);
+
+    assertThat(read)
+        .containsExactly(
+            new Value.Text("p"),
+            new Value.Int32(7),
+            new Value.Array(List.of(new Value.Bool(true)), "[true]"));
+    assertThat(value.elements().get(1)).isEqualTo(new Value.Int32(7));
   }
 
   private static void assertJson(BsonValue bson, String typeName, String json) {
