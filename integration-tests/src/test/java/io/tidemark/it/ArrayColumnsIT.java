@@ -134,16 +134,16 @@ class ArrayColumnsIT {
               .append("counts", List.of(9))
               .append("tags", List.of("a", new Document("k", "v"))));
       TestPipeline.await(
-          () -> rows(p, "SELECT count(*) FROM lists") == 7 && deadLetters(p) == 2,
+          () -> p.number("SELECT count(*) FROM lists") == 7 && deadLetters(p) == 2,
           Duration.ofSeconds(30),
           () ->
-              rows(p, "SELECT count(*) FROM lists")
+              p.number("SELECT count(*) FROM lists")
                   + " rows, "
                   + deadLetters(p)
                   + " dead-lettered documents: "
                   + daemon.status());
       TestPipeline.await(
-          () -> rows(p, "SELECT count(*) FROM lists WHERE counts = '{42}'") == 1,
+          () -> p.number("SELECT count(*) FROM lists WHERE counts = '{42}'") == 1,
           Duration.ofSeconds(30),
           () -> "the update of c-changed: " + daemon.status());
       assertThat(TestPipeline.status(daemon, "strict").state())
@@ -224,14 +224,6 @@ class ArrayColumnsIT {
 
   /** Documents with a dead letter (the stream may dead-letter a copied one again). */
   private static long deadLetters(TestPipeline p) {
-    return rows(p, "SELECT count(DISTINCT document_key) FROM tidemark.dead_letter");
-  }
-
-  private static long rows(TestPipeline p, String sql) {
-    try {
-      return Long.parseLong(p.query(sql).get(0));
-    } catch (java.sql.SQLException e) {
-      return -1;
-    }
+    return p.number("SELECT count(DISTINCT document_key) FROM tidemark.dead_letter");
   }
 }
