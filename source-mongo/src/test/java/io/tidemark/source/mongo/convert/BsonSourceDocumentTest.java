@@ -112,4 +112,26 @@ class BsonSourceDocumentTest {
                 + " \"note\": \"n\"}");
     assertThat(doc.toJson()).as("the document itself is untouched").contains("\"city\": \"Oslo\"");
   }
+
+  @Test
+  void aMappedPathThatEndsEarlyRemovesNothing() {
+    BsonSourceDocument doc =
+        new BsonSourceDocument(
+            RawBsonDocument.parse(
+                "{_id: 1, scalar: 'not a document', empty: {}, list: [1, 2], other: {k: 1}}"));
+
+    String extra =
+        doc.toJsonWithout(
+            List.of(
+                FieldPath.parse("scalar.city"),
+                FieldPath.parse("empty.city"),
+                FieldPath.parse("list.name"),
+                FieldPath.parse("other.k.deeper")));
+
+    assertThat(extra)
+        .as("a single value on the path, an empty sub-document, an array without an index")
+        .isEqualTo(
+            "{\"scalar\": \"not a document\", \"empty\": {}, \"list\": [1, 2],"
+                + " \"other\": {\"k\": 1}}");
+  }
 }
