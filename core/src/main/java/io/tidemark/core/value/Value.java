@@ -51,7 +51,9 @@ public sealed interface Value {
 
   /**
    * A Decimal128. {@code value} is null for the special values; then {@code special} is one of
-   * {@code NaN}, {@code Infinity}, {@code -Infinity}.
+   * {@code NaN}, {@code Infinity}, {@code -Infinity}. A negative zero ({@code -0.00}), which
+   * BigDecimal cannot hold, has {@code value} zero, which numeric columns store, and {@code
+   * special} its text, which JSON keeps; otherwise {@code special} is null.
    */
   record Decimal(BigDecimal value, String special) implements Value {
     public String typeName() {

@@ -67,7 +67,9 @@ public final class BsonValues {
     if (d.isInfinite()) {
       return new Value.Decimal(null, d.isNegative() ? "-Infinity" : "Infinity");
     }
-    return new Value.Decimal(finiteValue(d), null);
+    java.math.BigDecimal value = finiteValue(d);
+    boolean negativeZero = d.isNegative() && value.signum() == 0;
+    return new Value.Decimal(value, negativeZero ? d.toString() : null);
   }
 
   /**
