@@ -338,6 +338,8 @@ class ColumnValueConverterTest {
     assertThat(e.field()).isEqualTo(FIELD + "[" + index + "]");
     assertThat(e.column()).isEqualTo(COLUMN);
     assertThat(e.reason()).contains("cannot be stored in column " + COLUMN + " " + type);
+    assertThat(e.describe("orders", "c17"))
+        .isEqualTo("orders." + FIELD + "[" + index + "] (document _id c17): " + e.reason());
     return e.reason();
   }
 
