@@ -10,12 +10,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.mapping.ColumnMapping;
 import io.tidemark.core.mapping.ColumnValueConverter;
+import io.tidemark.core.mapping.MappedRow;
 import io.tidemark.core.mapping.TableMapping;
-import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.spi.RowChange;
 import io.tidemark.core.value.Value;
 import io.tidemark.sink.jdbc.TestDatabase;
+import io.tidemark.sink.jdbc.dialect.postgres.PostgresDialect;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
@@ -30,8 +31,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Array columns through both write paths — COPY for a snapshot chunk, the unnest upsert for a
- * stream batch — with the values core's converter produces, read back as JDBC arrays.
+ * Array columns through both write paths — the dialect's COPY, which loads snapshot chunks, and the
+ * sink's unnest upsert for a stream batch — with the values core's converter produces, read back as
+ * JDBC arrays.
  */
 class JdbcChangeSinkArrayTest {
 
@@ -93,9 +95,7 @@ class JdbcChangeSinkArrayTest {
 
   @Test
   void copiedAndUpsertedArraysReadBackElementForElement() throws Exception {
-    sink.beginSnapshot("lists", Target.LIVE, new ClusterTime(1, 0), 2);
-    sink.writeSnapshotChunk(
-        "lists", Target.LIVE, List.of(fullRow("copied"), emptyRow("copied-empty")), "m", 2);
+    copy(fullRow("copied"), emptyRow("copied-empty"));
     sink.applyBatch(
         "lists",
         Target.LIVE,
@@ -183,6 +183,19 @@ class JdbcChangeSinkArrayTest {
               new Value.Array(columns[i], "[]"), c.type(), c.field().toString(), c.column());
     }
     return upsert(key, values);
+  }
+
+  /** Loads rows with the dialect's COPY, as a snapshot chunk is loaded. */
+  private void copy(RowChange... rows) throws SQLException {
+    PostgresDialect dialect = new PostgresDialect();
+    List<MappedRow> mapped = new ArrayList<>();
+    for (RowChange r : rows) {
+      mapped.add(((RowChange.Upsert) r).row());
+    }
+    try (Connection c = db.dataSource().getConnection()) {
+      dialect.bulkLoad(
+          c, dialect.bulkLoadStatement(schema, LISTS), mapped, LISTS.tableColumns().size());
+    }
   }
 
   /** The column's elements as JDBC returns them; null for SQL NULL. */
