@@ -45,7 +45,7 @@ class DeadLetterIT {
       prices.insertOne(new Document("_id", "bad2").append("price", 0.001));
       prices.updateOne(Filters.eq("_id", "bad1"), Updates.set("note", "changed after the copy"));
       TestPipeline.await(
-          () -> count(p, "SELECT count(*) FROM prices") == 2 && deadLetters(p) >= 3,
+          () -> p.number("SELECT count(*) FROM prices") == 2 && deadLetters(p) >= 3,
           Duration.ofSeconds(30),
           () -> "rows and dead letters: " + daemon.status());
       assertThat(p.query("SELECT _id FROM prices ORDER BY _id")).containsExactly("ok1", "ok2");
@@ -86,14 +86,6 @@ class DeadLetterIT {
   }
 
   private static long deadLetters(TestPipeline p) {
-    return count(p, "SELECT count(*) FROM tidemark.dead_letter");
-  }
-
-  private static long count(TestPipeline p, String sql) {
-    try {
-      return Long.parseLong(p.query(sql).get(0));
-    } catch (java.sql.SQLException e) {
-      return -1;
-    }
+    return p.number("SELECT count(*) FROM tidemark.dead_letter");
   }
 }

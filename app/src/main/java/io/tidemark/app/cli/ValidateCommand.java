@@ -1,26 +1,55 @@
 package io.tidemark.app.cli;
 
+import io.tidemark.app.validate.MappingSample;
+import io.tidemark.app.validate.MappingSampler;
 import io.tidemark.core.config.TidemarkConfig;
+import io.tidemark.core.mapping.OnError;
 import io.tidemark.core.mapping.TableMapping;
+import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tidemark validate}: checks the configuration without connecting anywhere. */
+/**
+ * {@code tidemark validate}: checks the configuration without connecting anywhere; with {@code
+ * --sample N}, also maps N documents of each collection to show what the pipeline would refuse.
+ */
 @Command(
     name = "validate",
     mixinStandardHelpOptions = true,
-    description = "Checks the configuration file and prints the tables it maps to.")
+    description = {
+      "Checks the configuration file and prints the tables it maps to.",
+      "With --sample N, also reads up to N random documents of every configured collection from"
+          + " MongoDB (nothing is written anywhere), prints the DDL Tidemark would run for each"
+          + " table, and lists each configured field whose sampled values do not fit its column,"
+          + " with counts and the first reasons. Exits 0 when every sampled document fits, 1 when"
+          + " some would be refused, 2 when a configured collection does not exist."
+    })
 final class ValidateCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
+
+  @Option(
+      names = "--sample",
+      paramLabel = "N",
+      description = "Map up to N random documents of each collection (reads MongoDB).")
+  Integer sample;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
     TidemarkConfig c = config.load();
-    var out = spec.commandLine().getOut();
+    PrintWriter out = spec.commandLine().getOut();
+    if (sample != null && sample < 1) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("tidemark: --sample must be 1 or more, not " + sample + ".");
+      err.flush();
+      return ExitCodes.CONFIG;
+    }
     out.println(
         config.file
             + ": valid. Pipeline '"
@@ -46,9 +75,75 @@ final class ValidateCommand implements Callable<Integer> {
               + " ("
               + cols
               + "), onError "
-              + m.onError().name().toLowerCase(java.util.Locale.ROOT));
+              + onError(m.onError()));
     }
     out.flush();
-    return ExitCodes.OK;
+    if (sample == null) {
+      return ExitCodes.OK;
+    }
+    List<MappingSample> samples = MappingSampler.sample(c, sample);
+    out.println();
+    out.println(
+        "Sampled up to "
+            + sample
+            + " document(s) of each collection in MongoDB database '"
+            + c.source().database()
+            + "':");
+    int refused = 0;
+    for (MappingSample s : samples) {
+      print(out, s);
+      refused += s.refused();
+    }
+    out.println();
+    out.println(
+        refused == 0
+            ? "verdict: every sampled document fits its table."
+            : "verdict: "
+                + refused
+                + " sampled document(s) would be refused; change the column types above, or set"
+                + " onError: deadletter to keep them in tidemark.dead_letter while the rest flow.");
+    out.flush();
+    return refused == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  private static void print(PrintWriter out, MappingSample s) {
+    out.println();
+    out.print(s.collection() + ": " + s.sampled() + " document(s) sampled");
+    if (s.refused() == 0) {
+      out.println(", all fit.");
+    } else {
+      out.println(
+          ", "
+              + s.refused()
+              + " would be refused ("
+              + (s.onError() == OnError.DEADLETTER
+                  ? "onError deadletter: written to tidemark.dead_letter"
+                  : "onError fail: the collection would stop at the first")
+              + ").");
+    }
+    out.println("  " + s.ddl() + ";");
+    for (MappingSample.ColumnMisfit m : s.misfits()) {
+      out.println(
+          "  field "
+              + m.field()
+              + " -> column "
+              + m.column()
+              + " "
+              + m.type()
+              + ": "
+              + m.refused()
+              + " do not fit, "
+              + m.fit()
+              + " fit, "
+              + m.empty()
+              + " missing or null");
+    }
+    for (String example : s.examples()) {
+      out.println("    " + example);
+    }
+  }
+
+  private static String onError(OnError onError) {
+    return onError.name().toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -86,14 +86,7 @@ public final class DeadLetterReplay {
         } catch (ValueRejectedException e) {
           failing++;
           if (reasons.size() < 5) {
-            reasons.add(
-                mapping.collection()
-                    + "."
-                    + e.field()
-                    + " (document _id "
-                    + letter.documentKey()
-                    + "): "
-                    + e.reason());
+            reasons.add(e.describe(mapping.collection(), letter.documentKey()));
           }
         }
       }

@@ -1,10 +1,13 @@
 package io.tidemark.app.verify;
 
+import io.tidemark.core.mapping.ArrayLiteral;
 import io.tidemark.core.mapping.SqlType;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -56,6 +59,15 @@ final class ColumnForms {
   }
 
   private static String common(SqlType type, String text) {
+    if (type.array()) {
+      // PostgreSQL quotes only where needed and prints elements its own way: compare the
+      // elements, each in its element type's form.
+      List<String> elements = new ArrayList<>();
+      for (String element : ArrayLiteral.parse(text)) {
+        elements.add(element == null ? null : common(type.element(), element));
+      }
+      return ArrayLiteral.format(elements);
+    }
     return switch (type.kind()) {
       case DOUBLE -> doubleForm(text);
       case NUMERIC -> numericForm(text);

@@ -109,6 +109,36 @@ class VerifyColumnFormsTest {
         new Value.Decimal(new BigDecimal("1.10"), null));
   }
 
+  private static Value.Array array(Value... elements) {
+    return new Value.Array(List.of(elements), "[]");
+  }
+
+  @Test
+  void arraysReadBackToTheFormTheyWereWrittenIn() throws Exception {
+    assertSame(
+        type("text[]"),
+        array(
+            new Value.Text("a b"),
+            new Value.Text("q\"uote, back\\slash {x}"),
+            new Value.Text("NULL"),
+            new Value.Text(""),
+            new Value.Null()),
+        array());
+    assertSame(type("bigint[]"), array(new Value.Int64(Long.MIN_VALUE), new Value.Null()));
+    assertSame(type("integer[]"), array(new Value.Int32(3), new Value.Double(4.0)));
+    assertSame(
+        type("double precision[]"),
+        array(
+            new Value.Double(1e20),
+            new Value.Double(-0.0),
+            new Value.Double(Double.NaN),
+            new Value.Double(Double.POSITIVE_INFINITY)));
+    assertSame(
+        type("numeric(12,2)[]"),
+        array(new Value.Decimal(new BigDecimal("1.5"), null), new Value.Int32(2)));
+    assertSame(type("boolean[]"), array(new Value.Bool(true), new Value.Null()));
+  }
+
   @Test
   void differentValuesStayDifferent() throws Exception {
     for (List<Object> c :
@@ -117,7 +147,11 @@ class VerifyColumnFormsTest {
             List.of("numeric", "1.5", "1.51"),
             List.of("timestamptz", "2024-05-01T10:00:00.123Z", "2024-05-01T10:00:00.124Z"),
             List.of("jsonb", "{\"a\":1}", "{\"a\":\"1\"}"),
-            List.of("boolean", "true", "false"))) {
+            List.of("boolean", "true", "false"),
+            List.of("text[]", "{\"a\",\"b\"}", "{\"a,b\"}"),
+            List.of("text[]", "{\"NULL\"}", "{NULL}"),
+            List.of("bigint[]", "{\"1\",\"2\"}", "{\"2\",\"1\"}"),
+            List.of("double precision[]", "{\"0.1\"}", "{\"0.10000000000000002\"}"))) {
       SqlType type = type((String) c.get(0));
       assertThat(roundTrip(type, (String) c.get(2)))
           .as("%s", c)

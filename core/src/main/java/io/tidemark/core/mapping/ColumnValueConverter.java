@@ -7,7 +7,9 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -42,6 +44,41 @@ public final class ColumnValueConverter {
     if (value instanceof Value.Missing || value instanceof Value.Null) {
       return null;
     }
+    return type.array()
+        ? toArray(value, type, field, column)
+        : convertScalar(value, type, field, column);
+  }
+
+  /**
+   * An array column: every element converted by the element type's rules, each one named by its
+   * index ({@code items[3]}) when refused. A nested document or array is refused: the column holds
+   * one dimension of single values, and PostgreSQL's multi-dimensional arrays cannot hold ragged
+   * nesting anyway.
+   */
+  private static String toArray(Value value, SqlType type, String field, String column)
+      throws ValueRejectedException {
+    if (!(value instanceof Value.Array array)) {
+      throw new Conversion(value, type, field, column)
+          .reject("it is not an array; map the field as " + type.element().ddl() + " or jsonb");
+    }
+    List<String> texts = new ArrayList<>(array.elements().size());
+    for (Value element : array.elements()) {
+      String at = field + "[" + texts.size() + "]";
+      if (element instanceof Value.Array || element instanceof Value.Json) {
+        throw new Conversion(element, type, at, column)
+            .reject(
+                "an array column holds single numbers, strings or Booleans, not a nested "
+                    + element.typeName()
+                    + "; map the field as jsonb");
+      }
+      texts.add(element instanceof Value.Null ? null : convertScalar(element, type, at, column));
+    }
+    return ArrayLiteral.format(texts);
+  }
+
+  /** A single value; for an array type, one element (the type's kind is the element's). */
+  private static String convertScalar(Value value, SqlType type, String field, String column)
+      throws ValueRejectedException {
     Conversion c = new Conversion(value, type, field, column);
     String converted =
         switch (type.kind()) {

@@ -32,10 +32,7 @@ public final class RowMapper {
     String[] values = new String[width];
     values[0] = document.key().text();
     for (int i = 0; i < columns.size(); i++) {
-      ColumnMapping c = columns.get(i);
-      values[i + 1] =
-          ColumnValueConverter.convert(
-              document.valueAt(c.field()), c.type(), c.field().toString(), c.column());
+      values[i + 1] = column(document, i);
     }
     int next = columns.size() + 1;
     if (mapping.extraColumn() != null) {
@@ -45,6 +42,19 @@ public final class RowMapper {
       values[next] = storableJson(document.toJson(), mapping.documentColumn());
     }
     return new MappedRow(document.key(), values);
+  }
+
+  /**
+   * One configured column's value for a document, converted as {@link #map} converts it.
+   *
+   * @param index the column's position in {@link TableMapping#columns()}
+   * @return the column's text input, or null for SQL NULL (the field is missing or null)
+   * @throws ValueRejectedException when the field's value does not fit the column
+   */
+  public String column(SourceDocument document, int index) throws ValueRejectedException {
+    ColumnMapping c = columns.get(index);
+    return ColumnValueConverter.convert(
+        document.valueAt(c.field()), c.type(), c.field().toString(), c.column());
   }
 
   private static String storableJson(String json, String column) throws ValueRejectedException {

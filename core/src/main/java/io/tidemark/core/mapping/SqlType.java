@@ -10,11 +10,15 @@ import java.util.regex.Pattern;
  * A column type a mapping may name. Only these types are accepted, so that every conversion from a
  * source value can be checked for loss before it reaches the database.
  *
- * @param kind the type family
+ * <p>An array type ({@code bigint[]}) is the type of its elements with {@code array} set: a column
+ * holding a one-dimensional array of such values, each converted by the element type's rules.
+ *
+ * @param kind the type family (of the elements, for an array type)
  * @param length varchar length, or numeric precision; 0 when not given
  * @param scale numeric scale; 0 when not given
+ * @param array true for a one-dimensional array of {@code kind}
  */
-public record SqlType(Kind kind, int length, int scale) {
+public record SqlType(Kind kind, int length, int scale, boolean array) {
 
   public enum Kind {
     TEXT("text"),
@@ -44,6 +48,11 @@ public record SqlType(Kind kind, int length, int scale) {
   public static final SqlType TEXT = new SqlType(Kind.TEXT, 0, 0);
   public static final SqlType JSONB = new SqlType(Kind.JSONB, 0, 0);
 
+  /** A scalar (non-array) type. */
+  public SqlType(Kind kind, int length, int scale) {
+    this(kind, length, scale, false);
+  }
+
   private static final Pattern WITH_ARGS =
       Pattern.compile(
           "(varchar|character varying|numeric|decimal)\\s*\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\)");
@@ -51,11 +60,24 @@ public record SqlType(Kind kind, int length, int scale) {
   /** The names users may write, for error messages and the configuration reference. */
   public static final String ACCEPTED =
       "text, varchar(n), integer, bigint, double precision, numeric, numeric(p,s), boolean,"
-          + " timestamptz, date, uuid, bytea, jsonb";
+          + " timestamptz, date, uuid, bytea, jsonb, text[], integer[], bigint[],"
+          + " double precision[], numeric[], numeric(p,s)[], boolean[]";
 
-  /** Parses a type as written in the configuration; empty when it is not one Tidemark supports. */
+  /**
+   * Parses a type as written in the configuration; empty when it is not one Tidemark supports. An
+   * array type is one of the element types in {@link #isArrayElement} followed by {@code []}.
+   */
   public static Optional<SqlType> parse(String written) {
     String t = written.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+    if (t.endsWith("[]")) {
+      return parseScalar(t.substring(0, t.length() - 2).trim())
+          .filter(SqlType::isArrayElement)
+          .map(SqlType::arrayOf);
+    }
+    return parseScalar(t);
+  }
+
+  private static Optional<SqlType> parseScalar(String t) {
     Matcher m = WITH_ARGS.matcher(t);
     if (m.matches()) {
       int first = Integer.parseInt(m.group(2));
@@ -91,13 +113,38 @@ public record SqlType(Kind kind, int length, int scale) {
     return Suggestions.closest(written.trim(), java.util.Arrays.asList(ACCEPTED.split(",\\s*")));
   }
 
-  /** The type as it appears in DDL, e.g. {@code numeric(12,2)}. */
+  /**
+   * True for the types an array column may hold: those whose values are single numbers, strings or
+   * Booleans. Other element types would need checks of their own (varchar length per element,
+   * nested JSON) for little gain over {@code jsonb}.
+   */
+  public boolean isArrayElement() {
+    return !array
+        && switch (kind) {
+          case TEXT, INTEGER, BIGINT, DOUBLE, NUMERIC, BOOLEAN -> true;
+          default -> false;
+        };
+  }
+
+  /** The one-dimensional array of this type. */
+  public SqlType arrayOf() {
+    return new SqlType(kind, length, scale, true);
+  }
+
+  /** The type of one element of an array type; this type itself for a scalar type. */
+  public SqlType element() {
+    return new SqlType(kind, length, scale, false);
+  }
+
+  /** The type as it appears in DDL, e.g. {@code numeric(12,2)} or {@code bigint[]}. */
   public String ddl() {
-    return switch (kind) {
-      case VARCHAR -> "varchar(" + length + ")";
-      case NUMERIC -> length == 0 ? "numeric" : "numeric(" + length + "," + scale + ")";
-      default -> kind.sqlName();
-    };
+    String scalar =
+        switch (kind) {
+          case VARCHAR -> "varchar(" + length + ")";
+          case NUMERIC -> length == 0 ? "numeric" : "numeric(" + length + "," + scale + ")";
+          default -> kind.sqlName();
+        };
+    return array ? scalar + "[]" : scalar;
   }
 
   @Override

@@ -27,4 +27,12 @@ public final class ValueRejectedException extends Exception {
   public String reason() {
     return getMessage();
   }
+
+  /**
+   * The reason with where it happened, as dead letters and errors state it: {@code orders.price
+   * (document _id c17): Double '12.345' cannot be stored in column price ...}.
+   */
+  public String describe(String collection, String documentKey) {
+    return collection + "." + field + " (document _id " + documentKey + "): " + reason();
+  }
 }

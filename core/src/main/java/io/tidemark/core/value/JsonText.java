@@ -1,6 +1,8 @@
 package io.tidemark.core.value;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 
 /**
@@ -20,7 +22,7 @@ public final class JsonText {
     } else if (value instanceof Value.Double d) {
       return doubleJson(d.value());
     } else if (value instanceof Value.Decimal d) {
-      String text = d.value() == null ? d.special() : d.value().toString();
+      String text = d.special() != null ? d.special() : d.value().toString();
       return "{\"$numberDecimal\":" + quote(text) + "}";
     } else if (value instanceof Value.Bool b) {
       return Boolean.toString(b.value());
@@ -39,6 +41,8 @@ public final class JsonText {
       return binaryJson(b.bytes(), b.subtype());
     } else if (value instanceof Value.Json j) {
       return j.json();
+    } else if (value instanceof Value.Array a) {
+      return a.json();
     }
     return "null"; // Missing and Null
   }
@@ -62,9 +66,13 @@ public final class JsonText {
   }
 
   private static String dateJson(long millis) {
-    // Relaxed Extended JSON writes ISO-8601 for years 1970..9999 and the number otherwise.
+    // Relaxed Extended JSON writes ISO-8601 for years 1970..9999 and the number otherwise, with
+    // only the fraction digits needed (.1Z, not .100Z), as the MongoDB driver writes it.
     if (millis >= 0 && millis <= 253402300799999L) {
-      return "{\"$date\":" + quote(Instant.ofEpochMilli(millis).toString()) + "}";
+      String iso =
+          DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+              Instant.ofEpochMilli(millis).atOffset(ZoneOffset.UTC));
+      return "{\"$date\":" + quote(iso) + "}";
     }
     return "{\"$date\":{\"$numberLong\":" + quote(Long.toString(millis)) + "}}";
   }

@@ -51,7 +51,9 @@ public sealed interface Value {
 
   /**
    * A Decimal128. {@code value} is null for the special values; then {@code special} is one of
-   * {@code NaN}, {@code Infinity}, {@code -Infinity}.
+   * {@code NaN}, {@code Infinity}, {@code -Infinity}. A negative zero ({@code -0.00}), which
+   * BigDecimal cannot hold, has {@code value} zero, which numeric columns store, and {@code
+   * special} its text, which JSON keeps; otherwise {@code special} is null.
    */
   record Decimal(BigDecimal value, String special) implements Value {
     public String typeName() {
@@ -100,7 +102,25 @@ public sealed interface Value {
     }
   }
 
-  /** A sub-document, an array, or a type with no scalar column form, as relaxed Extended JSON. */
+  /**
+   * An array: its elements, for array columns, and the source's own relaxed Extended JSON of it,
+   * for {@code jsonb} and {@code text} columns (so those keep exactly what the source wrote).
+   *
+   * <p>A source may hand over a list that converts each element only when it is read, so that an
+   * array stored as JSON costs no element conversion; the list must not change afterwards.
+   */
+  record Array(java.util.List<Value> elements, String json) implements Value {
+    public Array {
+      elements = java.util.Collections.unmodifiableList(elements);
+      java.util.Objects.requireNonNull(json, "json");
+    }
+
+    public String typeName() {
+      return "Array";
+    }
+  }
+
+  /** A sub-document or a type with no scalar column form, as relaxed Extended JSON. */
   record Json(String sourceType, String json) implements Value {
     public String typeName() {
       return sourceType;

@@ -43,6 +43,12 @@ class ColumnValueConverterTest {
       SqlType type = new SqlType(kind, kind == SqlType.Kind.VARCHAR ? 5 : 0, 0);
       assertThat(ColumnValueConverter.convert(new Value.Missing(), type, FIELD, COLUMN)).isNull();
       assertThat(ColumnValueConverter.convert(new Value.Null(), type, FIELD, COLUMN)).isNull();
+      if (type.isArrayElement()) {
+        assertThat(ColumnValueConverter.convert(new Value.Missing(), type.arrayOf(), FIELD, COLUMN))
+            .isNull();
+        assertThat(ColumnValueConverter.convert(new Value.Null(), type.arrayOf(), FIELD, COLUMN))
+            .isNull();
+      }
     }
   }
 
@@ -316,5 +322,137 @@ class ColumnValueConverterTest {
     assertThat(convert(new Value.Int32(7), "jsonb")).isEqualTo("7");
     assertThat(convert(new Value.Binary(0x80, new byte[] {1, 2, 3}), "jsonb"))
         .isEqualTo("{\"$binary\":{\"base64\":\"AQID\",\"subType\":\"80\"}}");
+  }
+
+  // ---- arrays ----
+
+  private static Value.Array array(Value... elements) {
+    return new Value.Array(List.of(elements), "[\"the source's JSON\"]");
+  }
+
+  /** The rejection's reason for one element, after checking it names the element and column. */
+  private static String elementRejection(Value value, String type, int index) {
+    ValueRejectedException e =
+        catchThrowableOfType(ValueRejectedException.class, () -> convert(value, type));
+    assertThat(e).as("%s into %s should be rejected", value, type).isNotNull();
+    assertThat(e.field()).isEqualTo(FIELD + "[" + index + "]");
+    assertThat(e.column()).isEqualTo(COLUMN);
+    assertThat(e.reason()).contains("cannot be stored in column " + COLUMN + " " + type);
+    assertThat(e.describe("orders", "c17"))
+        .isEqualTo("orders." + FIELD + "[" + index + "] (document _id c17): " + e.reason());
+    return e.reason();
+  }
+
+  @Test
+  void bigintArrayTakesIntegralElementsAndNullElements() throws Exception {
+    assertThat(
+            convert(
+                array(
+                    new Value.Int32(-1),
+                    new Value.Int64(Long.MAX_VALUE),
+                    new Value.Null(),
+                    new Value.Double(3.0),
+                    decimal("4.00")),
+                "bigint[]"))
+        .isEqualTo("{\"-1\",\"9223372036854775807\",NULL,\"3\",\"4\"}");
+    assertThat(convert(array(), "bigint[]")).isEqualTo("{}");
+    assertThat(convert(array(new Value.Null()), "bigint[]")).isEqualTo("{NULL}");
+  }
+
+  @Test
+  void textArrayQuotesEveryElementSoNoTextReadsAsSyntax() throws Exception {
+    assertThat(
+            convert(
+                array(
+                    new Value.Text("plain"),
+                    new Value.Text("say \"hi\""),
+                    new Value.Text("C:\\dir"),
+                    new Value.Text("a, b"),
+                    new Value.Text("{braces}"),
+                    new Value.Text("NULL"),
+                    new Value.Text(""),
+                    new Value.Text(" spaced "),
+                    new Value.Null(),
+                    new Value.Int32(7),
+                    new Value.ObjectId("65a1b2c3d4e5f60718293a4b")),
+                "text[]"))
+        .isEqualTo(
+            "{\"plain\",\"say \\\"hi\\\"\",\"C:\\\\dir\",\"a, b\",\"{braces}\",\"NULL\",\"\","
+                + "\" spaced \",NULL,\"7\",\"65a1b2c3d4e5f60718293a4b\"}");
+  }
+
+  @Test
+  void otherElementTypesFollowTheirScalarRules() throws Exception {
+    assertThat(
+            convert(
+                array(new Value.Double(0.1), new Value.Double(Double.NaN), new Value.Int32(2)),
+                "double precision[]"))
+        .isEqualTo("{\"0.1\",\"NaN\",\"2\"}");
+    assertThat(convert(array(decimal("12.30"), new Value.Int32(5)), "numeric(12,2)[]"))
+        .isEqualTo("{\"12.30\",\"5\"}");
+    assertThat(convert(array(new Value.Bool(true), new Value.Bool(false)), "boolean[]"))
+        .isEqualTo("{\"true\",\"false\"}");
+    assertThat(convert(array(new Value.Int32(Integer.MIN_VALUE)), "integer[]"))
+        .isEqualTo("{\"-2147483648\"}");
+  }
+
+  @Test
+  void anElementThatDoesNotFitIsRefusedByItsIndex() {
+    assertThat(
+            elementRejection(
+                array(
+                    new Value.Int32(1),
+                    new Value.Int32(2),
+                    new Value.Null(),
+                    new Value.Text("x"),
+                    new Value.Int32(5)),
+                "bigint[]",
+                3))
+        .isEqualTo(
+            "String '\"x\"' cannot be stored in column total_col bigint[]: it is not a number;"
+                + " map the field as text or jsonb");
+    assertThat(elementRejection(array(new Value.Double(1.5)), "bigint[]", 0))
+        .contains("fractional part");
+    assertThat(
+            elementRejection(array(new Value.Int32(1), new Value.Int64(1L << 40)), "integer[]", 1))
+        .contains("out of range");
+    assertThat(elementRejection(array(decimal("1.234")), "numeric(12,2)[]", 0))
+        .contains("it has 3 decimal places and the column keeps 2");
+    assertThat(elementRejection(array(new Value.Int32(1)), "boolean[]", 0))
+        .contains("it is not a Boolean");
+    assertThat(elementRejection(array(new Value.Text("ok"), new Value.Text("a\0b")), "text[]", 1))
+        .contains("NUL character");
+  }
+
+  @Test
+  void nestedDocumentsAndArraysAreRefusedByTheirIndex() {
+    assertThat(
+            elementRejection(
+                array(new Value.Text("a"), new Value.Json("Document", "{\"k\": 1}")), "text[]", 1))
+        .isEqualTo(
+            "Document '{\"k\": 1}' cannot be stored in column total_col text[]: an array column"
+                + " holds single numbers, strings or Booleans, not a nested Document; map the field"
+                + " as jsonb");
+    assertThat(
+            elementRejection(
+                array(new Value.Array(List.of(new Value.Int32(1)), "[1]")), "bigint[]", 0))
+        .contains("not a nested Array");
+  }
+
+  @Test
+  void aValueThatIsNotAnArrayIsRefusedInAnArrayColumn() {
+    assertThat(rejection(new Value.Int32(1), "bigint[]"))
+        .isEqualTo(
+            "Int32 '1' cannot be stored in column total_col bigint[]: it is not an array;"
+                + " map the field as bigint or jsonb");
+    assertThat(rejection(new Value.Text("a,b"), "text[]")).contains("map the field as text or");
+  }
+
+  @Test
+  void anArrayInAScalarColumnKeepsTheSourcesJson() throws Exception {
+    Value.Array value = new Value.Array(List.of(new Value.Int32(1)), "[1, \"two\"]");
+    assertThat(convert(value, "jsonb")).isEqualTo("[1, \"two\"]");
+    assertThat(convert(value, "text")).isEqualTo("[1, \"two\"]");
+    assertThat(rejection(value, "bigint")).contains("it is not a number");
   }
 }

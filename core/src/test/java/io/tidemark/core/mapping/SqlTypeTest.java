@@ -45,14 +45,36 @@ class SqlTypeTest {
           "numeric(-1)",
           "smallint",
           "",
-          "text[]"
+          "text[][]",
+          "jsonb[]",
+          "bytea[]",
+          "varchar(10)[]",
+          "timestamptz[]",
+          "[]",
+          "bigint []x"
         }) {
       assertThat(SqlType.parse(bad)).as("'%s'", bad).isEqualTo(Optional.empty());
     }
   }
 
   @Test
+  void parsesOneDimensionalArraysOfSingleValues() {
+    assertThat(SqlType.parse("text[]")).contains(new SqlType(Kind.TEXT, 0, 0, true));
+    assertThat(SqlType.parse(" BIGINT [] ")).contains(new SqlType(Kind.BIGINT, 0, 0, true));
+    assertThat(SqlType.parse("int4[]")).contains(new SqlType(Kind.INTEGER, 0, 0, true));
+    assertThat(SqlType.parse("float8[]")).contains(new SqlType(Kind.DOUBLE, 0, 0, true));
+    assertThat(SqlType.parse("numeric(12,2)[]")).contains(new SqlType(Kind.NUMERIC, 12, 2, true));
+    assertThat(SqlType.parse("bool[]")).contains(new SqlType(Kind.BOOLEAN, 0, 0, true));
+    assertThat(SqlType.parse("bigint[]").orElseThrow().element())
+        .isEqualTo(new SqlType(Kind.BIGINT, 0, 0));
+    assertThat(SqlType.parse("bigint").orElseThrow().array()).isFalse();
+  }
+
+  @Test
   void ddlWritesTheCanonicalForm() {
+    assertThat(SqlType.parse("decimal(12, 2) []").orElseThrow().ddl()).isEqualTo("numeric(12,2)[]");
+    assertThat(SqlType.parse("double precision[]").orElseThrow().ddl())
+        .isEqualTo("double precision[]");
     assertThat(SqlType.parse("decimal(12, 2)").orElseThrow().ddl()).isEqualTo("numeric(12,2)");
     assertThat(SqlType.parse("numeric").orElseThrow().ddl()).isEqualTo("numeric");
     assertThat(SqlType.parse("character varying(7)").orElseThrow().ddl()).isEqualTo("varchar(7)");

@@ -59,6 +59,9 @@ class JsonTextTest {
         .isEqualTo("{\"$numberDecimal\":\"12.30\"}");
     assertThat(JsonText.of(new Value.Decimal(null, "-Infinity")))
         .isEqualTo("{\"$numberDecimal\":\"-Infinity\"}");
+    assertThat(JsonText.of(new Value.Decimal(new BigDecimal("0.0"), "-0.0")))
+        .as("a negative zero keeps its sign in JSON")
+        .isEqualTo("{\"$numberDecimal\":\"-0.0\"}");
   }
 
   @Test
@@ -69,6 +72,11 @@ class JsonTextTest {
         .isEqualTo("{\"$date\":\"2023-11-14T22:13:20.123Z\"}");
     assertThat(JsonText.of(new Value.DateTime(253402300799999L)))
         .isEqualTo("{\"$date\":\"9999-12-31T23:59:59.999Z\"}");
+    assertThat(JsonText.of(new Value.DateTime(1_700_000_000_100L)))
+        .as("only the fraction digits needed, as the MongoDB driver writes it")
+        .isEqualTo("{\"$date\":\"2023-11-14T22:13:20.1Z\"}");
+    assertThat(JsonText.of(new Value.DateTime(1_700_000_000_120L)))
+        .isEqualTo("{\"$date\":\"2023-11-14T22:13:20.12Z\"}");
   }
 
   @Test

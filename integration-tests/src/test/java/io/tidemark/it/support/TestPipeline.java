@@ -182,6 +182,18 @@ public final class TestPipeline {
     return out;
   }
 
+  /**
+   * The number a one-value query returns, or -1 while the query fails (a table not created yet):
+   * for conditions polled with {@link #await}.
+   */
+  public long number(String sql) {
+    try {
+      return Long.parseLong(query(sql).get(0));
+    } catch (SQLException e) {
+      return -1;
+    }
+  }
+
   public long count(String table) throws SQLException {
     return Long.parseLong(query("SELECT count(*) FROM \"public\".\"" + table + "\"").get(0));
   }

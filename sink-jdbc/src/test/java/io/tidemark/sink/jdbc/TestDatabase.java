@@ -113,6 +113,16 @@ public final class TestDatabase implements AutoCloseable {
     }
   }
 
+  /** Each column of a table as (name, type as {@code format_type} writes it), in table order. */
+  public List<List<String>> columnTypes(String schema, String table) {
+    return query(
+        "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '"
+            + schema
+            + "."
+            + table
+            + "'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum");
+  }
+
   /** The single value of a one-row, one-column query. */
   public String queryValue(String sql) {
     List<List<String>> rows = query(sql);

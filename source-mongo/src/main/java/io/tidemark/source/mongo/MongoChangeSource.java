@@ -16,7 +16,9 @@ import io.tidemark.core.spi.CollectionSource;
 import io.tidemark.source.mongo.convert.BsonSourceDocument;
 import io.tidemark.source.mongo.stream.MongoPositions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -147,6 +149,23 @@ public final class MongoChangeSource implements ChangeSource {
             .find(com.mongodb.client.model.Filters.eq("_id", id))
             .first();
     return Optional.ofNullable(current).map(BsonSourceDocument::new);
+  }
+
+  /**
+   * Up to {@code size} documents of a collection picked at random by the server ({@code $sample}),
+   * for checking a mapping against real data before running it.
+   */
+  public List<BsonSourceDocument> sample(String collection, int size) {
+    try {
+      List<BsonSourceDocument> documents = new ArrayList<>();
+      database
+          .getCollection(collection, org.bson.RawBsonDocument.class)
+          .aggregate(List.of(new Document("$sample", new Document("size", size))))
+          .forEach(raw -> documents.add(new BsonSourceDocument(raw)));
+      return documents;
+    } catch (RuntimeException e) {
+      throw MongoErrors.classify(e, collection, "sampling " + size + " documents");
+    }
   }
 
   @Override

@@ -616,7 +616,7 @@ public final class JdbcChangeSink implements ChangeSink {
   }
 
   /** The dialect for a JDBC URL; only PostgreSQL so far. */
-  static SqlDialect dialectFor(String jdbcUrl) {
+  public static SqlDialect dialectFor(String jdbcUrl) {
     if (jdbcUrl != null && jdbcUrl.startsWith("jdbc:postgresql:")) {
       return new PostgresDialect();
     }

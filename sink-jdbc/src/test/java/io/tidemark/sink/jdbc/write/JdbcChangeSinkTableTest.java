@@ -59,16 +59,7 @@ class JdbcChangeSinkTableTest {
   void createsTheTableWithTheMappedTypesAndStoresEachType() {
     sink.prepareTable(everyType(), Target.LIVE);
 
-    assertThat(
-            db.query(
-                "SELECT column_name, format_type(atttypid, atttypmod)"
-                    + " FROM information_schema.columns c JOIN pg_attribute a"
-                    + " ON a.attrelid = '"
-                    + schema
-                    + ".things'::regclass AND a.attname = c.column_name"
-                    + " WHERE table_schema = '"
-                    + schema
-                    + "' AND table_name = 'things' ORDER BY ordinal_position"))
+    assertThat(db.columnTypes(schema, "things"))
         .containsExactly(
             List.of("_id", "text"),
             List.of("label", "text"),

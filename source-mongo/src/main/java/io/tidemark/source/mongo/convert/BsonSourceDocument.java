@@ -78,8 +78,9 @@ public final class BsonSourceDocument implements SourceDocument {
 
   /**
    * Removes the path's leaf from {@code container} (a document or array made mutable on the way
-   * down), and drops a sub-document or array the removal left empty. Returns true when {@code
-   * container} is empty afterwards.
+   * down), and drops a sub-document the removal left empty. Returns true when the removal left
+   * {@code container} empty; a path that ends early (a missing field, a single value where the path
+   * goes on) removes nothing, so a sub-document that was empty already is kept.
    */
   private static boolean remove(BsonValue container, List<String> segments, int depth) {
     String segment = segments.get(depth);
@@ -87,16 +88,19 @@ public final class BsonSourceDocument implements SourceDocument {
     if (container instanceof BsonDocument doc) {
       BsonValue child = doc.get(segment);
       if (child == null) {
-        return doc.isEmpty();
+        return false;
       }
       if (last) {
         doc.remove(segment);
-      } else {
-        BsonValue mutable = mutableCopy(child);
-        doc.put(segment, mutable);
-        if (mutable != null && remove(mutable, segments, depth + 1)) {
-          doc.remove(segment);
-        }
+        return doc.isEmpty();
+      }
+      BsonValue mutable = mutableCopy(child);
+      if (mutable == null) {
+        return false;
+      }
+      doc.put(segment, mutable);
+      if (remove(mutable, segments, depth + 1)) {
+        doc.remove(segment);
       }
       return doc.isEmpty();
     }

@@ -53,6 +53,8 @@ public final class BsonValues {
         return new Value.ObjectId(v.asObjectId().getValue().toHexString());
       case BINARY:
         return binary(v.asBinary());
+      case ARRAY:
+        return new Value.Array(new ArrayElements(v.asArray()), toJson(v, RELAXED));
       default:
         return new Value.Json(typeName(v), toJson(v, RELAXED));
     }
@@ -65,7 +67,9 @@ public final class BsonValues {
     if (d.isInfinite()) {
       return new Value.Decimal(null, d.isNegative() ? "-Infinity" : "Infinity");
     }
-    return new Value.Decimal(finiteValue(d), null);
+    java.math.BigDecimal value = finiteValue(d);
+    boolean negativeZero = d.isNegative() && value.signum() == 0;
+    return new Value.Decimal(value, negativeZero ? d.toString() : null);
   }
 
   /**

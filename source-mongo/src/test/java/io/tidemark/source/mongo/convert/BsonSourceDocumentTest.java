@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.core.value.FieldPath;
 import io.tidemark.core.value.Value;
+import java.util.List;
 import org.bson.RawBsonDocument;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +54,8 @@ class BsonSourceDocumentTest {
   @Test
   void subDocumentsAndArraysAreJson() {
     assertThat(at("address.geo")).isEqualTo(new Value.Json("Document", "{\"lat\": 59.9}"));
-    assertThat(at("matrix.0")).isEqualTo(new Value.Json("Array", "[1, 2]"));
+    assertThat(at("matrix.0"))
+        .isEqualTo(new Value.Array(List.of(new Value.Int32(1), new Value.Int32(2)), "[1, 2]"));
   }
 
   @Test
@@ -109,5 +111,27 @@ class BsonSourceDocumentTest {
             "{\"address\": {\"zip\": \"0150\"}, \"items\": [{\"qty\": 2}, {\"sku\": \"s2\"}],"
                 + " \"note\": \"n\"}");
     assertThat(doc.toJson()).as("the document itself is untouched").contains("\"city\": \"Oslo\"");
+  }
+
+  @Test
+  void aMappedPathThatEndsEarlyRemovesNothing() {
+    BsonSourceDocument doc =
+        new BsonSourceDocument(
+            RawBsonDocument.parse(
+                "{_id: 1, scalar: 'not a document', empty: {}, list: [1, 2], other: {k: 1}}"));
+
+    String extra =
+        doc.toJsonWithout(
+            List.of(
+                FieldPath.parse("scalar.city"),
+                FieldPath.parse("empty.city"),
+                FieldPath.parse("list.name"),
+                FieldPath.parse("other.k.deeper")));
+
+    assertThat(extra)
+        .as("a single value on the path, an empty sub-document, an array without an index")
+        .isEqualTo(
+            "{\"scalar\": \"not a document\", \"empty\": {}, \"list\": [1, 2],"
+                + " \"other\": {\"k\": 1}}");
   }
 }

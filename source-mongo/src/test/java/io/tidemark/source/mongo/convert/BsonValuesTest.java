@@ -3,6 +3,7 @@ package io.tidemark.source.mongo.convert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.tidemark.core.value.JsonText;
 import io.tidemark.core.value.Value;
 import java.math.BigDecimal;
 import java.util.List;
@@ -30,6 +31,7 @@ import org.bson.BsonSymbol;
 import org.bson.BsonTimestamp;
 import org.bson.BsonUndefined;
 import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
 import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
@@ -73,6 +75,40 @@ class BsonValuesTest {
     assertThat(v)
         .isInstanceOfSatisfying(
             Value.Decimal.class, d -> assertThat(d.value()).isEqualByComparingTo(BigDecimal.ZERO));
+    assertThat(v)
+        .as("zero for numeric columns, the source's text for JSON")
+        .isEqualTo(new Value.Decimal(new BigDecimal("0.00"), "-0.00"));
+    assertThat(JsonText.of(v)).isEqualTo("{\"$numberDecimal\":\"-0.00\"}");
+    assertThat(BsonValues.toValue(new BsonDecimal128(Decimal128.parse("0.00"))))
+        .isEqualTo(new Value.Decimal(new BigDecimal("0.00"), null));
+  }
+
+  @Test
+  void singleValuesWriteTheSameJsonAsTheDriver() {
+    // A jsonb column of one field must hold what the document column holds for it.
+    List<BsonValue> values =
+        List.of(
+            new BsonDateTime(1_700_000_000_100L),
+            new BsonDateTime(1_700_000_000_000L),
+            new BsonDateTime(1_700_000_000_123L),
+            new BsonDateTime(-1L),
+            new BsonDateTime(253402300800000L),
+            new BsonDecimal128(Decimal128.parse("-0")),
+            new BsonDecimal128(Decimal128.parse("1.23E+10")),
+            new BsonDecimal128(Decimal128.parse("1E-6143")),
+            new BsonDecimal128(Decimal128.parse("-1234567890123456789012345678901.234")),
+            new BsonDecimal128(Decimal128.NaN),
+            new BsonInt64(Long.MIN_VALUE),
+            // (Characters outside the BMP the driver escapes as \\uXXXX pairs: the same JSON.)
+            new BsonString("q\"\\\n\u0001 é"),
+            new BsonBinary(UUID.fromString("3b241101-e2bb-4255-8caf-4136c566a962")),
+            new BsonBinary(new byte[] {0, 1, (byte) 0xff}),
+            new BsonObjectId(new ObjectId("65a1b2c3d4e5f60718293a4b")));
+    for (BsonValue v : values) {
+      assertThat(JsonText.of(BsonValues.toValue(v)).replace(" ", ""))
+          .as("%s", v)
+          .isEqualTo(BsonValues.toJson(v, BsonValues.RELAXED).replace(" ", ""));
+    }
   }
 
   @Test
@@ -110,8 +146,6 @@ class BsonValuesTest {
         "Document",
         "{\"a\": 1, \"d\": {\"$date\": \"1970-01-01T00:00:00Z\"}}");
     assertJson(
-        new BsonArray(List.of(new BsonInt32(1), new BsonString("x"))), "Array", "[1, \"x\"]");
-    assertJson(
         new BsonRegularExpression("^a.*", "i"),
         "Regex",
         "{\"$regularExpression\": {\"pattern\": \"^a.*\", \"options\": \"i\"}}");
@@ -128,6 +162,46 @@ class BsonValuesTest {
         .isEqualTo("JavaScriptWithScope");
     assertThat(BsonValues.toValue(new BsonDbPointer("db.coll", new ObjectId())).typeName())
         .isEqualTo("DBPointer");
+  }
+
+  @Test
+  void anArrayKeepsItsJsonAndConvertsItsElements() {
+    BsonArray array =
+        new BsonArray(
+            List.of(
+                new BsonInt32(1),
+                new BsonString("x"),
+                BsonNull.VALUE,
+                new BsonDocument("a", new BsonInt64(2)),
+                new BsonArray(List.of(new BsonDouble(0.5)))));
+    Value value = BsonValues.toValue(array);
+
+    assertThat(value.typeName()).isEqualTo("Array");
+    assertThat(value)
+        .isEqualTo(
+            new Value.Array(
+                List.of(
+                    new Value.Int32(1),
+                    new Value.Text("x"),
+                    new Value.Null(),
+                    new Value.Json("Document", "{\"a\": 2}"),
+                    new Value.Array(List.of(new Value.Double(0.5)), "[0.5]")),
+                "[1, \"x\", null, {\"a\": 2}, [0.5]]"));
+  }
+
+  @Test
+  void aRawArrayReadsItsElementsInOrder() {
+    RawBsonDocument raw = RawBsonDocument.parse("{\"a\": [\"p\", 7, [true]]}");
+    Value.Array value = (Value.Array) BsonValues.toValue(raw.get("a"));
+    List<Value> read = new java.util.ArrayList<>();
+    value.elements().forEach(read::add);
+
+    assertThat(read)
+        .containsExactly(
+            new Value.Text("p"),
+            new Value.Int32(7),
+            new Value.Array(List.of(new Value.Bool(true)), "[true]"));
+    assertThat(value.elements().get(1)).isEqualTo(new Value.Int32(7));
   }
 
   private static void assertJson(BsonValue bson, String typeName, String json) {

@@ -20,9 +20,14 @@ final class PostgresColumnTypes {
    * The cast from {@code text} to the column's base type, or nothing for text types. The type
    * modifier is left out on purpose: the column's assignment cast then applies it, which rejects a
    * too-long varchar (an explicit {@code ::varchar(n)} would cut it silently) and rounds numeric
-   * exactly as COPY does.
+   * exactly as COPY does. An array arrives as one array literal and is cast as a whole, so a
+   * multi-row write can still pass one {@code text[]} per column (unnest cannot take the arrays of
+   * arrays that binding the elements would need).
    */
   static String castFromText(SqlType type) {
+    if (type.array()) {
+      return "::" + type.kind().sqlName() + "[]";
+    }
     switch (type.kind()) {
       case TEXT:
       case VARCHAR:
@@ -37,6 +42,14 @@ final class PostgresColumnTypes {
    * value of {@code expected} without loss, and accepts it by assignment from the cast above.
    */
   static boolean isCompatible(SqlType expected, String found) {
+    boolean foundArray = found.endsWith("[]");
+    if (expected.array() != foundArray) {
+      return false;
+    }
+    if (foundArray) {
+      // format_type writes one [] whatever the dimensions; the elements decide.
+      return isCompatible(expected.element(), found.substring(0, found.length() - 2));
+    }
     String base = found;
     int length = -1;
     int scale = 0;

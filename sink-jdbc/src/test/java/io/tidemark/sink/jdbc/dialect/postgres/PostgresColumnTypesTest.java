@@ -59,4 +59,33 @@ class PostgresColumnTypesTest {
     assertThat(PostgresColumnTypes.castFromText(type("numeric(12,2)"))).isEqualTo("::numeric");
     assertThat(PostgresColumnTypes.castFromText(type("jsonb"))).isEqualTo("::jsonb");
   }
+
+  @Test
+  void anArrayFitsAnArrayOfElementsThatFit() {
+    assertThat(fits("bigint[]", "bigint[]")).isTrue();
+    assertThat(fits("integer[]", "bigint[]")).isTrue();
+    assertThat(fits("bigint[]", "numeric[]")).isTrue();
+    assertThat(fits("text[]", "text[]")).isTrue();
+    assertThat(fits("text[]", "character varying[]")).isTrue();
+    assertThat(fits("numeric(12,2)[]", "numeric(14,3)[]")).isTrue();
+    assertThat(fits("double precision[]", "double precision[]")).isTrue();
+    assertThat(fits("boolean[]", "boolean[]")).isTrue();
+
+    assertThat(fits("bigint[]", "integer[]")).isFalse();
+    assertThat(fits("bigint[]", "bigint")).as("scalar column").isFalse();
+    assertThat(fits("bigint", "bigint[]")).as("array column").isFalse();
+    assertThat(fits("text[]", "text")).isFalse();
+    assertThat(fits("text[]", "jsonb")).isFalse();
+    assertThat(fits("numeric(12,2)[]", "numeric(12,1)[]")).isFalse();
+    assertThat(fits("text[]", "character varying(5)[]")).isFalse();
+  }
+
+  @Test
+  void anArrayIsCastAsAWholeFromItsLiteral() {
+    assertThat(PostgresColumnTypes.castFromText(type("text[]"))).isEqualTo("::text[]");
+    assertThat(PostgresColumnTypes.castFromText(type("bigint[]"))).isEqualTo("::bigint[]");
+    assertThat(PostgresColumnTypes.castFromText(type("numeric(12,2)[]"))).isEqualTo("::numeric[]");
+    assertThat(PostgresColumnTypes.castFromText(type("double precision[]")))
+        .isEqualTo("::double precision[]");
+  }
 }

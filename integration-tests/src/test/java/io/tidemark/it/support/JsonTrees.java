@@ -1,0 +1,83 @@
+package io.tidemark.it.support;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * JSON compared as trees, the way PostgreSQL's {@code jsonb} keeps it: object keys in any order,
+ * numbers by value ({@code jsonb} writes {@code 1e300} in plain digits and drops the sign of {@code
+ * -0.0}), everything else exactly.
+ */
+public final class JsonTrees {
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+
+  /** Numbers equal by value; other nodes by their own equality (which recurses with this). */
+  private static final Comparator<JsonNode> BY_VALUE =
+      (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+          return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return a.equals(b) ? 0 : 1;
+      };
+
+  private JsonTrees() {}
+
+  public static JsonNode parse(String json) {
+    try {
+      return MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not JSON: " + json, e);
+    }
+  }
+
+  /** True when both are the same JSON tree; null (SQL NULL) equals only null. */
+  public static boolean same(JsonNode a, JsonNode b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    return a.equals(BY_VALUE, b);
+  }
+
+  /** The node at a path of object fields, or null when a step is missing or not an object. */
+  public static JsonNode at(JsonNode root, List<String> path) {
+    JsonNode current = root;
+    for (String segment : path) {
+      if (current == null || !current.isObject()) {
+        return null;
+      }
+      current = current.get(segment);
+    }
+    return current;
+  }
+
+  /**
+   * A copy without the field at the path (object fields only). A sub-document that the removal
+   * leaves empty is dropped too, as docs/mapping.md says of the extra column; one that was empty
+   * already stays.
+   */
+  public static JsonNode without(JsonNode root, List<String> path) {
+    JsonNode copy = root.deepCopy();
+    remove(copy, path, 0);
+    return copy;
+  }
+
+  /** Removes the path below {@code node}; true when that emptied {@code node}. */
+  private static boolean remove(JsonNode node, List<String> path, int depth) {
+    if (!(node instanceof ObjectNode object) || !object.has(path.get(depth))) {
+      return false;
+    }
+    String name = path.get(depth);
+    if (depth == path.size() - 1 || remove(object.get(name), path, depth + 1)) {
+      object.remove(name);
+    }
+    return object.isEmpty();
+  }
+}
