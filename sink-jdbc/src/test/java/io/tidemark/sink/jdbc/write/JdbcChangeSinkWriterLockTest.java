@@ -62,6 +62,8 @@ class JdbcChangeSinkWriterLockTest {
       // The old process's session dies (network partition): its lock is gone, a new one starts.
       db.execute(
           "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted");
+      awaitNoAdvisoryLock(); // the server signals the backend; it ends (and frees its lock) soon
+      // after
       fresh.acquireWriterLock();
       fresh.prepareTable(ORDERS, Target.LIVE);
 
@@ -75,6 +77,19 @@ class JdbcChangeSinkWriterLockTest {
       fresh.applyBatch("orders", Target.LIVE, List.of(upsert("c", "3")), position("t3", 3, 0));
       assertThat(db.query("SELECT _id FROM " + schema + ".orders ORDER BY _id"))
           .containsExactly(List.of("a"), List.of("c"));
+    }
+  }
+
+  private void awaitNoAdvisoryLock() {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    while (!"0"
+        .equals(
+            db.queryValue(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the terminated session still holds its advisory lock after 10 s");
+      }
+      Thread.onSpinWait();
     }
   }
 }
