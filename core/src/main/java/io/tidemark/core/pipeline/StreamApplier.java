@@ -15,6 +15,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * <p>A batch is committed as soon as the queue runs dry (low latency under light load) or when it
  * reaches {@code batchSize}, {@code maxBatchBytes} or {@code maxBatchDelay} (throughput under
  * load). A quiet collection still saves its position every {@code idleCheckpointInterval}.
+ *
+ * <p>Batches are committed in order on a committer thread, one at a time: while the sink commits
+ * one batch, this thread groups and maps the next, so the JVM's work and the database's overlap. At
+ * most one batch is in flight; a stop, a failure or the end of the stream waits for it.
  */
 final class StreamApplier {
   private static final Logger log = LoggerFactory.getLogger(StreamApplier.class);
@@ -61,6 +69,7 @@ final class StreamApplier {
             settings.queueMaxBytes(),
             item -> item instanceof ChangeEvent e ? e.sizeInBytes() : 64);
     Thread reader = ctx.startReader("stream", () -> readChanges(start, queue));
+    Committer committer = new Committer(consistentAfter);
     TransactionBuffer buffer = new TransactionBuffer(start);
     Position committed = start;
     long lastCommitNanos = System.nanoTime();
@@ -70,7 +79,8 @@ final class StreamApplier {
         long now = System.nanoTime();
         if (item instanceof ChangeEvent event && event.operation().endsStream()) {
           buffer.heartbeat(event.position(), now);
-          commit(buffer, consistentAfter);
+          committer.submit(buffer);
+          committer.awaitInFlight();
           throw invalidated(event);
         } else if (item instanceof ChangeEvent event) {
           buffer.add(event, now);
@@ -78,14 +88,16 @@ final class StreamApplier {
           buffer.heartbeat(heartbeat.position(), now);
         }
         if (shouldCommit(buffer, item == null, committed, lastCommitNanos, now)) {
-          committed = commit(buffer, consistentAfter);
+          committed = committer.submit(buffer);
           lastCommitNanos = now;
         }
       }
       // A clean stop commits what is complete; an open source transaction is left for next time.
-      commit(buffer, consistentAfter);
+      committer.submit(buffer);
+      committer.awaitInFlight();
     } finally {
       queue.close();
+      committer.close();
       reader.join(TimeUnit.SECONDS.toMillis(10));
     }
   }
@@ -103,38 +115,103 @@ final class StreamApplier {
         || now - buffer.oldestReadyNanos() >= settings.maxBatchDelay().toNanos();
   }
 
-  /** Commits the ready events with their position in one sink transaction. */
-  private Position commit(TransactionBuffer buffer, ClusterTime consistentAfter) {
-    List<ChangeEvent> ready = buffer.ready();
-    Position position = buffer.readyPosition();
-    List<RowChange> changes = coalesce(ready);
-    int deadLetters = 0;
-    for (RowChange c : changes) {
-      if (c instanceof RowChange.DeadLetter) {
-        deadLetters++;
+  /**
+   * Commits batches in order on its own thread, one at a time, so that the collection's thread can
+   * map the next batch while the sink commits this one. A failed commit is thrown to the
+   * collection's thread by the next {@link #submit} or {@link #awaitInFlight}.
+   */
+  private final class Committer implements AutoCloseable {
+    private final ClusterTime consistentAfter;
+    private final ExecutorService thread;
+    private Future<?> inFlight;
+
+    Committer(ClusterTime consistentAfter) {
+      this.consistentAfter = consistentAfter;
+      this.thread =
+          Executors.newSingleThreadExecutor(
+              body -> {
+                Thread t = new Thread(body, "tidemark-commit-" + ctx.table());
+                t.setDaemon(true);
+                return t;
+              });
+    }
+
+    /**
+     * Takes the buffer's ready events (mapped here, on the caller's thread), waits for the batch
+     * before to be committed, and starts committing these with their position. Returns that
+     * position.
+     */
+    Position submit(TransactionBuffer buffer) throws InterruptedException {
+      List<ChangeEvent> ready = List.copyOf(buffer.ready());
+      Position position = buffer.readyPosition();
+      List<RowChange> changes = coalesce(ready);
+      buffer.clearReady();
+      awaitInFlight();
+      inFlight = thread.submit(() -> apply(ready, changes, position));
+      return position;
+    }
+
+    /** Waits until the batch in flight, if any, is committed; throws its failure. */
+    void awaitInFlight() throws InterruptedException {
+      if (inFlight == null) {
+        return;
+      }
+      try {
+        inFlight.get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw (Error) e.getCause();
+      } finally {
+        inFlight = null;
       }
     }
-    Timer.Sample sample = Timer.start();
-    ctx.sink().applyBatch(ctx.collection(), ctx.target(), changes, position);
-    sample.stop(ctx.metrics().commitLatency);
-    if (!ready.isEmpty()) {
-      ctx.metrics().batchEvents.record(ready.size());
-      for (ChangeEvent e : ready) {
-        ctx.metrics().applied(e.operation());
+
+    /**
+     * Lets the batch in flight finish (a commit is never abandoned halfway: the sink's transaction
+     * either commits or rolls back), then ends the thread.
+     */
+    @Override
+    public void close() {
+      thread.shutdown();
+      try {
+        if (!thread.awaitTermination(1, TimeUnit.MINUTES)) {
+          log.warn("{}: a sink commit is still running after a minute", ctx.collection());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-      ctx.metrics().deadLetters.increment(deadLetters);
     }
-    ctx.status().applied(ready.size(), deadLetters, position);
-    ctx.listener().streamBatchCommitted(ctx.collection(), ready.size(), position);
-    buffer.clearReady();
-    if (ctx.status().state() == CollectionState.CATCHING_UP
-        && consistentAfter != null
-        && !consistentAfter.isAfter(position.clusterTime())) {
-      ctx.status().state(CollectionState.STREAMING);
-      log.info(
-          "{}: caught up with the copy; the table is consistent from now on", ctx.collection());
+
+    /** Commits the events' rows with their position in one sink transaction. */
+    private void apply(List<ChangeEvent> ready, List<RowChange> changes, Position position) {
+      int deadLetters = 0;
+      for (RowChange c : changes) {
+        if (c instanceof RowChange.DeadLetter) {
+          deadLetters++;
+        }
+      }
+      Timer.Sample sample = Timer.start();
+      ctx.sink().applyBatch(ctx.collection(), ctx.target(), changes, position);
+      sample.stop(ctx.metrics().commitLatency);
+      if (!ready.isEmpty()) {
+        ctx.metrics().batchEvents.record(ready.size());
+        for (ChangeEvent e : ready) {
+          ctx.metrics().applied(e.operation());
+        }
+        ctx.metrics().deadLetters.increment(deadLetters);
+      }
+      ctx.status().applied(ready.size(), deadLetters, position);
+      ctx.listener().streamBatchCommitted(ctx.collection(), ready.size(), position);
+      if (ctx.status().state() == CollectionState.CATCHING_UP
+          && consistentAfter != null
+          && !consistentAfter.isAfter(position.clusterTime())) {
+        ctx.status().state(CollectionState.STREAMING);
+        log.info(
+            "{}: caught up with the copy; the table is consistent from now on", ctx.collection());
+      }
     }
-    return position;
   }
 
   /** The last event per key decides the key's row; earlier ones in the batch are superseded. */
