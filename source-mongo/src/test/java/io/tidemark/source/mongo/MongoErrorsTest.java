@@ -19,6 +19,16 @@ import org.junit.jupiter.api.Test;
 class MongoErrorsTest {
   private static final ServerAddress SERVER = new ServerAddress("db1", 27017);
 
+  /** A command failure as the server reports it. */
+  private static MongoServerException commandError(int code, String codeName, String message) {
+    return new com.mongodb.MongoCommandException(
+        new BsonDocument("ok", new BsonInt32(0))
+            .append("code", new BsonInt32(code))
+            .append("codeName", new BsonString(codeName))
+            .append("errmsg", new BsonString(message)),
+        SERVER);
+  }
+
   private static TidemarkException classify(RuntimeException e) {
     return MongoErrors.classify(e, "orders", "reading documents for the copy");
   }
@@ -50,12 +60,7 @@ class MongoErrorsTest {
   @Test
   void historyLostNamesTheRebuildCommand() {
     MongoServerException lost =
-        new com.mongodb.MongoCommandException(
-            new BsonDocument("ok", new BsonInt32(0))
-                .append("code", new BsonInt32(286))
-                .append("codeName", new BsonString("ChangeStreamHistoryLost"))
-                .append("errmsg", new BsonString("resume point may no longer be in the oplog")),
-            SERVER);
+        commandError(286, "ChangeStreamHistoryLost", "resume point may no longer be in the oplog");
 
     TidemarkException t = classify(lost);
 
@@ -67,13 +72,7 @@ class MongoErrorsTest {
 
   @Test
   void anUnknownServerErrorStopsWithItsText() {
-    MongoServerException other =
-        new com.mongodb.MongoCommandException(
-            new BsonDocument("ok", new BsonInt32(0))
-                .append("code", new BsonInt32(2))
-                .append("codeName", new BsonString("BadValue"))
-                .append("errmsg", new BsonString("bad filter")),
-            SERVER);
+    MongoServerException other = commandError(2, "BadValue", "bad filter");
 
     TidemarkException t = classify(other);
 
