@@ -26,17 +26,13 @@ final class RowChanges {
     try {
       return new RowChange.Upsert(mapper.map(document));
     } catch (ValueRejectedException e) {
-      String where =
-          mapping.collection() + "." + e.field() + " (document _id " + document.key() + ")";
+      String described = e.describe(mapping.collection(), document.key().text());
       if (mapping.onError() == OnError.DEADLETTER) {
-        return new RowChange.DeadLetter(
-            document.key(), document.toJson(), where + ": " + e.reason());
+        return new RowChange.DeadLetter(document.key(), document.toJson(), described);
       }
       throw new TidemarkException(
           ErrorCode.MAPPING_FAILED,
-          where
-              + ": "
-              + e.reason()
+          described
               + ". To keep going and park such documents in the dead-letter table, set onError:"
               + " deadletter for collection "
               + mapping.collection()
