@@ -25,6 +25,9 @@ final class StandInBackend extends MemoryBackend {
   // answers on its network threads and a waiting getMore holds one; see StandInMongo.
   static final Duration MAX_AWAIT = Duration.ofMillis(10);
 
+  /** Tries of a {@code $sample} before its shuffle's failure is passed on; see below. */
+  private static final int SAMPLE_ATTEMPTS = 20;
+
   private final IndexedOplog indexedOplog;
 
   StandInBackend() {
@@ -51,7 +54,10 @@ final class StandInBackend extends MemoryBackend {
     if (command.equalsIgnoreCase("find")) {
       TypeQueryCompat.dropUnknownTypeCodes(query.get("filter"));
     }
-    Document reply = super.handleCommand(channel, databaseName, command, query);
+    Document reply =
+        isSample(command, query)
+            ? sampleWithRetries(channel, databaseName, command, query)
+            : super.handleCommand(channel, databaseName, command, query);
     if (reply == null) {
       return null;
     }
@@ -65,6 +71,34 @@ final class StandInBackend extends MemoryBackend {
     // Read after the command ran, so a write's reply covers its own oplog entry.
     reply.put("operationTime", indexedOplog.currentTime());
     return reply;
+  }
+
+  /** An {@code aggregate} whose pipeline has a {@code $sample} stage. */
+  private static boolean isSample(String command, Document query) {
+    return command.equalsIgnoreCase("aggregate")
+        && query.get("pipeline") instanceof List<?> stages
+        && stages.stream().anyMatch(st -> st instanceof Document d && d.containsKey("$sample"));
+  }
+
+  /**
+   * Runs a {@code $sample} aggregation, again when it fails on its own shuffle: the stand-in
+   * shuffles by sorting with a comparator that returns random numbers, which Java's sort sometimes
+   * rejects ("Comparison method violates its general contract"). Each try is an independent
+   * shuffle, so a retry is still a random sample.
+   */
+  private Document sampleWithRetries(
+      Channel channel, String databaseName, String command, Document query) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return super.handleCommand(channel, databaseName, command, query);
+      } catch (IllegalArgumentException e) {
+        if (attempt >= SAMPLE_ATTEMPTS
+            || e.getMessage() == null
+            || !e.getMessage().contains("Comparison method violates its general contract")) {
+          throw e;
+        }
+      }
+    }
   }
 
   @Override
