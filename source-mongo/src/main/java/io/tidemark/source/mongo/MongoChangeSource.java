@@ -24,20 +24,26 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonTimestamp;
 import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A MongoDB database as the source of a pipeline. One client, shared by every collection. */
 public final class MongoChangeSource implements ChangeSource {
+  private static final Logger LOG = LoggerFactory.getLogger(MongoChangeSource.class);
+
   /** How long a change-stream getMore waits for new events; bounds stop latency too. */
   private static final Duration MAX_AWAIT = Duration.ofMillis(500);
 
   private final MongoClient client;
   private final MongoDatabase database;
   private final SourceConfig config;
+  private final boolean splitLargeEvents;
 
-  private MongoChangeSource(MongoClient client, SourceConfig config) {
+  private MongoChangeSource(MongoClient client, SourceConfig config, ServerVersion version) {
     this.client = client;
     this.config = config;
     this.database = client.getDatabase(config.database());
+    this.splitLargeEvents = version.splitsLargeEvents();
   }
 
   /**
@@ -70,9 +76,9 @@ public final class MongoChangeSource implements ChangeSource {
             .applyToServerSettings(b -> b.addServerListener(new ConnectivityLog()))
             .build();
     MongoClient client = MongoClients.create(settings);
-    MongoChangeSource source = new MongoChangeSource(client, config);
+    MongoDatabase database = client.getDatabase(config.database());
     try {
-      source.database.runCommand(new Document("ping", 1));
+      database.runCommand(new Document("ping", 1));
     } catch (RuntimeException e) {
       client.close();
       throw new TidemarkException(
@@ -86,7 +92,29 @@ public final class MongoChangeSource implements ChangeSource {
               + "). Check source.uri, that the server runs, and that this host may connect to it.",
           e);
     }
-    return source;
+    ServerVersion version = readVersion(database);
+    if (version.splitsLargeEvents()) {
+      LOG.info(
+          "MongoDB {}: change events over 16 MB are read in fragments and put back together",
+          version);
+    } else {
+      LOG.warn(
+          "MongoDB {} cannot split change events over 16 MB ($changeStreamSplitLargeEvent needs"
+              + " 6.0.9 or 7.0+): such an event stops its collection with an error",
+          version);
+    }
+    return new MongoChangeSource(client, config, version);
+  }
+
+  /** The server's version, or an unknown one (no optional features) when it will not say. */
+  private static ServerVersion readVersion(MongoDatabase database) {
+    try {
+      return ServerVersion.parse(
+          database.runCommand(new Document("buildInfo", 1)).getString("version"));
+    } catch (RuntimeException e) {
+      LOG.warn("MongoDB did not answer buildInfo ({}); optional features stay off", firstLine(e));
+      return ServerVersion.parse(null);
+    }
   }
 
   /** Fails, naming every configured collection that does not exist in the database. */
@@ -170,7 +198,7 @@ public final class MongoChangeSource implements ChangeSource {
 
   @Override
   public CollectionSource collection(String name) {
-    return new MongoCollectionSource(database, name, MAX_AWAIT);
+    return new MongoCollectionSource(database, name, MAX_AWAIT, splitLargeEvents);
   }
 
   @Override

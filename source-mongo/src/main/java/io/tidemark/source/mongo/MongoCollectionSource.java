@@ -34,12 +34,22 @@ final class MongoCollectionSource implements CollectionSource {
   private final MongoCollection<RawBsonDocument> collection;
   private final String name;
   private final Duration maxAwait;
+  private final List<BsonDocument> streamPipeline;
 
-  MongoCollectionSource(MongoDatabase database, String name, Duration maxAwait) {
+  /**
+   * @param splitLargeEvents whether the server splits change events over 16 MB into fragments
+   *     ({@code $changeStreamSplitLargeEvent}), which the change cursor puts back together
+   */
+  MongoCollectionSource(
+      MongoDatabase database, String name, Duration maxAwait, boolean splitLargeEvents) {
     this.database = database;
     this.name = name;
     this.collection = database.getCollection(name, RawBsonDocument.class);
     this.maxAwait = maxAwait;
+    this.streamPipeline =
+        splitLargeEvents
+            ? List.of(new BsonDocument("$changeStreamSplitLargeEvent", new BsonDocument()))
+            : List.of();
   }
 
   @Override
@@ -116,7 +126,7 @@ final class MongoCollectionSource implements CollectionSource {
     MongoPositions.Parsed parsed = MongoPositions.parse(from);
     ChangeStreamIterable<RawBsonDocument> stream =
         collection
-            .watch()
+            .watch(streamPipeline)
             .fullDocument(FullDocument.UPDATE_LOOKUP)
             .maxAwaitTime(maxAwait.toMillis(), TimeUnit.MILLISECONDS);
     switch (parsed.mode()) {

@@ -25,6 +25,7 @@ final class MongoErrors {
 
   private static final int UNAUTHORIZED = 13;
   private static final int INVALID_RESUME_TOKEN = 260;
+  private static final int BSON_OBJECT_TOO_LARGE = 10334;
 
   private MongoErrors() {}
 
@@ -68,6 +69,19 @@ final class MongoErrors {
               + ": MongoDB refused the credentials or the permission ("
               + firstLine(e)
               + "). The user needs the 'read' role on the database (find, changeStream).",
+          code,
+          e);
+    }
+    if (e instanceof MongoServerException se4 && se4.getCode() == BSON_OBJECT_TOO_LARGE) {
+      return new TidemarkException(
+          ErrorCode.SOURCE_FAILED,
+          where
+              + ": a change event is over MongoDB's 16 MB limit (BSONObjectTooLarge, 10334) and"
+              + " this server cannot split it ($changeStreamSplitLargeEvent needs MongoDB 6.0.9 or"
+              + " 7.0+). Upgrade the server, or shrink the document, then rebuild with 'tidemark"
+              + " resnapshot "
+              + collection
+              + "'; the collection's position stays before that event.",
           code,
           e);
     }

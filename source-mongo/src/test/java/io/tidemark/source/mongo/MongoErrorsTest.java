@@ -79,4 +79,15 @@ class MongoErrorsTest {
     assertThat(t.code()).isEqualTo(ErrorCode.SOURCE_FAILED);
     assertThat(t.getMessage()).contains("bad filter");
   }
+
+  @Test
+  void anEventTooLargeToSplitSaysWhichServerCanSplitIt() {
+    TidemarkException t = classify(commandError(10334, "BSONObjectTooLarge", "too large"));
+
+    assertThat(t.code()).isEqualTo(ErrorCode.SOURCE_FAILED);
+    assertThat(t.getMessage())
+        .contains("over MongoDB's 16 MB limit (BSONObjectTooLarge, 10334)")
+        .contains("MongoDB 6.0.9 or 7.0+")
+        .contains("'tidemark resnapshot orders'");
+  }
 }

@@ -29,6 +29,7 @@ import org.bson.RawBsonDocument;
 public final class MongoChangeCursor implements ChangeCursor {
   private final MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> cursor;
   private final MongoCollection<RawBsonDocument> collection;
+  private final SplitEventAssembler splitEvents;
   private ClusterTime lastClusterTime;
 
   /**
@@ -44,6 +45,7 @@ public final class MongoChangeCursor implements ChangeCursor {
     this.cursor = cursor;
     this.collection = collection;
     this.lastClusterTime = startTime;
+    this.splitEvents = new SplitEventAssembler(collection.getNamespace().getCollectionName());
   }
 
   @Override
@@ -52,6 +54,10 @@ public final class MongoChangeCursor implements ChangeCursor {
       ChangeStreamDocument<RawBsonDocument> change = cursor.tryNext();
       if (change == null) {
         return null;
+      }
+      change = splitEvents.add(change);
+      if (change == null) {
+        continue; // a fragment of an event over 16 MB: the rest follows
       }
       ChangeEvent event = toEvent(change);
       if (event != null) {
@@ -143,6 +149,9 @@ public final class MongoChangeCursor implements ChangeCursor {
 
   @Override
   public Position position() {
+    if (splitEvents.inProgress()) {
+      return null; // never a position inside a split event: a resume there cannot reassemble it
+    }
     BsonDocument token = cursor.getResumeToken();
     if (token == null) {
       return null;

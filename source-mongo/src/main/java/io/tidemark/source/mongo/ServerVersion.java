@@ -1,0 +1,40 @@
+package io.tidemark.source.mongo;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A MongoDB server's version as {@code buildInfo} reports it, and the optional features Tidemark
+ * uses when the server has them.
+ */
+record ServerVersion(int major, int minor, int patch, String text) {
+  private static final Pattern NUMBERS = Pattern.compile("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
+
+  /**
+   * Parses {@code "7.0.12"}, {@code "6.0.9-ent"}, {@code "8.0.0-rc1"}; unknown forms give 0.0.0.
+   */
+  static ServerVersion parse(String text) {
+    Matcher m = NUMBERS.matcher(text == null ? "" : text);
+    if (!m.find()) {
+      return new ServerVersion(0, 0, 0, String.valueOf(text));
+    }
+    return new ServerVersion(
+        Integer.parseInt(m.group(1)),
+        Integer.parseInt(m.group(2)),
+        m.group(3) == null ? 0 : Integer.parseInt(m.group(3)),
+        text);
+  }
+
+  /**
+   * Whether the server can split a change event over 16 MB into fragments ({@code
+   * $changeStreamSplitLargeEvent}): MongoDB 7.0 and later, and 6.0 from 6.0.9.
+   */
+  boolean splitsLargeEvents() {
+    return major >= 7 || (major == 6 && minor == 0 && patch >= 9);
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+}
