@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Binds a parsed YAML tree (maps, lists, scalars) to a {@link TidemarkConfig}, validating every key
@@ -204,6 +205,25 @@ public final class ConfigBinder {
       c.problem(
           "extraColumn", "column '" + extraColumn + "' is empty or also used by another column");
     }
+    List<String> primaryKey = c.stringList(ConfigKeys.COLLECTION_PRIMARY_KEY);
+    Set<String> configured = new HashSet<>();
+    columns.forEach(col -> configured.add(col.column()));
+    Set<String> inKey = new HashSet<>();
+    for (String column : primaryKey) {
+      if (!configured.contains(column)) {
+        c.problem(
+            "primaryKey",
+            "'"
+                + column
+                + "' is not one of the configured columns"
+                + (configured.isEmpty()
+                    ? ""
+                    : " (" + String.join(", ", new TreeSet<>(configured)) + ")")
+                + "; map the field under columns first");
+      } else if (!inKey.add(column)) {
+        c.problem("primaryKey", "column '" + column + "' appears twice");
+      }
+    }
     if (name == null || table == null) {
       return null;
     }
@@ -215,6 +235,7 @@ public final class ConfigBinder {
         documentColumn,
         extraColumn,
         onError,
-        onHistoryLost);
+        onHistoryLost,
+        primaryKey);
   }
 }

@@ -112,6 +112,16 @@ public final class ConfigKeys {
           "text",
           "One of: " + io.tidemark.core.mapping.SqlType.ACCEPTED + ".");
 
+  public static final ConfigKey COLLECTION_PRIMARY_KEY =
+      ConfigKey.optional(
+          "collections[]",
+          "primaryKey",
+          "list of column names",
+          "the key column _id",
+          "Configured columns that form the table's primary key, e.g. [region, n] for the fields"
+              + " of a compound _id. Every document must have a value for each; one that does not"
+              + " follows onError. The _id column stays, unique, as the row's identity.");
+
   public static final ConfigKey SNAPSHOT_CHUNK_SIZE =
       ConfigKey.optional(
           "snapshot",
@@ -230,6 +240,7 @@ public final class ConfigKeys {
           COLUMN_FIELD,
           COLUMN_COLUMN,
           COLUMN_TYPE,
+          COLLECTION_PRIMARY_KEY,
           SNAPSHOT_CHUNK_SIZE,
           SNAPSHOT_PARALLELISM,
           STREAM_BATCH_SIZE,

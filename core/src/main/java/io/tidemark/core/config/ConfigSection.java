@@ -67,6 +67,20 @@ final class ConfigSection {
     return String.valueOf(value);
   }
 
+  /** A list of strings; empty when the key is absent. */
+  List<String> stringList(ConfigKey key) {
+    Object value = raw(key);
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof List<?> items)
+        || items.stream().anyMatch(i -> i == null || i instanceof Map || i instanceof List)) {
+      problems.add(keyPath(key.name()), "expected a " + key.type() + ", found " + describe(value));
+      return List.of();
+    }
+    return items.stream().map(String::valueOf).toList();
+  }
+
   /** The key's value when given, else null (for keys whose default depends on other keys). */
   String stringOrNull(ConfigKey key) {
     Object value = values.get(key.name());

@@ -13,12 +13,17 @@ public final class RowMapper {
   private final List<ColumnMapping> columns;
   private final List<FieldPath> mappedFields;
   private final int width;
+  private final boolean[] inPrimaryKey;
 
   public RowMapper(TableMapping mapping) {
     this.mapping = mapping;
     this.columns = mapping.columns();
     this.mappedFields = columns.stream().map(ColumnMapping::field).toList();
     this.width = mapping.tableColumns().size();
+    this.inPrimaryKey = new boolean[columns.size()];
+    for (int i = 0; i < columns.size(); i++) {
+      inPrimaryKey[i] = mapping.primaryKey().contains(columns.get(i).column());
+    }
   }
 
   public TableMapping mapping() {
@@ -33,6 +38,17 @@ public final class RowMapper {
     values[0] = document.key().text();
     for (int i = 0; i < columns.size(); i++) {
       values[i + 1] = column(document, i);
+      if (values[i + 1] == null && inPrimaryKey[i]) {
+        ColumnMapping c = columns.get(i);
+        throw new ValueRejectedException(
+            c.field().toString(),
+            c.column(),
+            "the field is missing or null, but column "
+                + c.column()
+                + " is part of the primary key of table "
+                + mapping.table()
+                + "; give every document this field, or set onError: deadletter");
+      }
     }
     int next = columns.size() + 1;
     if (mapping.extraColumn() != null) {

@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param extraColumn a jsonb column holding every field not mapped to a column, or null for none
  * @param onError what to do with a document that does not fit
  * @param onHistoryLost what to do when the stream position has fallen out of the oplog
+ * @param primaryKey configured columns forming the table's primary key; empty when the key column
+ *     is the primary key. When set, the key column stays as a unique identity of the row (upserts,
+ *     deletes and verify use it) and each primary-key column must have a value
  */
 public record TableMapping(
     String collection,
@@ -25,7 +28,8 @@ public record TableMapping(
     String documentColumn,
     String extraColumn,
     OnError onError,
-    OnHistoryLost onHistoryLost) {
+    OnHistoryLost onHistoryLost,
+    List<String> primaryKey) {
 
   public static final String DEFAULT_KEY_COLUMN = "_id";
   public static final String DEFAULT_DOCUMENT_COLUMN = "doc";
@@ -37,6 +41,29 @@ public record TableMapping(
     Objects.requireNonNull(onError, "onError");
     Objects.requireNonNull(onHistoryLost, "onHistoryLost");
     columns = List.copyOf(columns);
+    primaryKey = primaryKey == null ? List.of() : List.copyOf(primaryKey);
+  }
+
+  /** A mapping whose primary key is the key column. */
+  public TableMapping(
+      String collection,
+      String table,
+      String keyColumn,
+      List<ColumnMapping> columns,
+      String documentColumn,
+      String extraColumn,
+      OnError onError,
+      OnHistoryLost onHistoryLost) {
+    this(
+        collection,
+        table,
+        keyColumn,
+        columns,
+        documentColumn,
+        extraColumn,
+        onError,
+        onHistoryLost,
+        List.of());
   }
 
   /** A mapping that fails loudly when history is lost. */
@@ -60,7 +87,13 @@ public record TableMapping(
         documentColumn,
         extraColumn,
         onError,
-        onHistoryLost);
+        onHistoryLost,
+        primaryKey);
+  }
+
+  /** True when configured columns, not the key column, form the primary key. */
+  public boolean hasCompositeKey() {
+    return !primaryKey.isEmpty();
   }
 
   /** The shadow table a rebuild copies into before it is swapped in. */

@@ -246,7 +246,9 @@ final class SnapshotCopier {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       chunks.fail(e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error too (a class mismatch, a stack overflow on a deep document): left uncaught it
+      // would end this thread silently and leave the writer waiting forever.
       chunks.fail(e);
     }
   }

@@ -276,7 +276,9 @@ final class StreamApplier {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       queue.fail(e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error too (a class mismatch, a stack overflow on a deep document): left uncaught it
+      // would end this thread silently and leave the writer waiting forever.
       queue.fail(e);
     }
   }

@@ -217,7 +217,7 @@ class ConfigBinderTest {
             "source.uri: is required: MongoDB connection string of a replica set or sharded cluster (change streams need one).",
             "sink.passwd: unknown key; did you mean 'password'? Known keys here: jdbcUrl, metadataSchema, password, poolSize, schema, username",
             "sink.jdbcUrl: 'jdbc:mysql://localhost/shop' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db)",
-            "collections[0].colums: unknown key; did you mean 'columns'? Known keys here: columns, documentColumn, extraColumn, name, onError, onHistoryLost, table",
+            "collections[0].colums: unknown key; did you mean 'columns'? Known keys here: columns, documentColumn, extraColumn, name, onError, onHistoryLost, primaryKey, table",
             "collections[0].columns[0].type: unknown SQL type 'nummeric'; did you mean 'numeric'? Accepted: "
                 + SqlType.ACCEPTED,
             "collections[0].columns[2].column: column 'city' appears twice in table 'orders'",
@@ -290,6 +290,45 @@ class ConfigBinderTest {
         "collections", list(map("name", "orders"), map("name", "orders_v2", "table", "orders")));
     assertThat(problems(tree))
         .containsExactly("collections[1].table: table 'orders' is the target of two collections");
+  }
+
+  @Test
+  void aPrimaryKeyNamesConfiguredColumns() {
+    Map<String, Object> tree = minimal();
+    tree.put(
+        "collections",
+        list(
+            map(
+                "name", "orders",
+                "primaryKey", list("region", "n"),
+                "columns",
+                    list(
+                        map("field", "_id.region", "column", "region"),
+                        map("field", "_id.n", "column", "n", "type", "bigint")))));
+    TableMapping orders = ConfigBinder.bind(tree, "tidemark.yaml").collections().get(0);
+    assertThat(orders.primaryKey()).containsExactly("region", "n");
+    assertThat(orders.hasCompositeKey()).isTrue();
+  }
+
+  @Test
+  void aPrimaryKeyOfUnknownOrRepeatedColumnsIsRejected() {
+    Map<String, Object> tree = minimal();
+    tree.put(
+        "collections",
+        list(
+            map(
+                "name", "orders",
+                "primaryKey", list("region", "regoin", "region"),
+                "columns", list(map("field", "_id.region", "column", "region")))));
+    assertThat(problems(tree))
+        .containsExactly(
+            "collections[0].primaryKey: 'regoin' is not one of the configured columns (region);"
+                + " map the field under columns first",
+            "collections[0].primaryKey: column 'region' appears twice");
+    tree.put("collections", list(map("name", "orders", "primaryKey", "region")));
+    assertThat(problems(tree))
+        .containsExactly(
+            "collections[0].primaryKey: expected a list of column names, found 'region'");
   }
 
   @Test

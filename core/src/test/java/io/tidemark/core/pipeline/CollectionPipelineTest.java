@@ -285,6 +285,22 @@ class CollectionPipelineTest {
   }
 
   @Test
+  void anErrorInTheCopysReaderFailsTheCollectionInsteadOfHangingIt() throws Exception {
+    FakeSource source = new FakeSource(COLLECTION).operationTimes(new ClusterTime(400, 1));
+    source.add(FakeDocument.of("a", "v", new Value.Int32(1)));
+    source.copyError = new StackOverflowError("a document nested too deep (test)");
+    FakeSink sink = new FakeSink();
+    CollectionPipeline pipeline = pipeline(WITH_V, source, sink, config(WITH_V));
+    start(pipeline);
+
+    awaitState(pipeline, CollectionState.FAILED, WAIT);
+    assertThat(pipeline.status().lastError())
+        .contains("reader thread failed unexpectedly")
+        .contains("a document nested too deep (test)");
+    assertThat(sink.table()).isEmpty();
+  }
+
+  @Test
   void copyResumesFromTheCommittedMarkAfterARetriableFailure() throws Exception {
     ClusterTime t0 = new ClusterTime(200, 1);
     FakeSource source = new FakeSource(COLLECTION).operationTimes(t0, new ClusterTime(200, 7));

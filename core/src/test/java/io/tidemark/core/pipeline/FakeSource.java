@@ -55,6 +55,11 @@ final class FakeSource implements ChangeSource, CollectionSource {
   private final java.util.concurrent.atomic.AtomicBoolean failedAtKey =
       new java.util.concurrent.atomic.AtomicBoolean();
 
+  /**
+   * Thrown by the snapshot cursor's first {@code next()} when set: a failure that is no exception.
+   */
+  volatile Error copyError;
+
   /** What {@link #splitKeys(int)} returns. */
   volatile List<String> splitKeys = List.of();
 
@@ -134,6 +139,9 @@ final class FakeSource implements ChangeSource, CollectionSource {
 
       @Override
       public SourceDocument next() {
+        if (copyError != null) {
+          throw copyError;
+        }
         if (returned == failAfter) {
           throw new TidemarkException(
               ErrorCode.SOURCE_UNAVAILABLE, name + ": connection reset (test)");

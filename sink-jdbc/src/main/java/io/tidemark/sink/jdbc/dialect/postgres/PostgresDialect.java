@@ -80,7 +80,17 @@ public final class PostgresDialect implements SqlDialect {
     StringJoiner columns = new StringJoiner(", ", "(", ")");
     for (TableColumn c : mapping.tableColumns()) {
       String column = quoteIdentifier(c.name()) + " " + c.type().ddl();
-      columns.add(c.name().equals(mapping.keyColumn()) ? column + " PRIMARY KEY" : column);
+      if (c.name().equals(mapping.keyColumn())) {
+        // With a composite primary key the key column stays the row's unique identity: upserts
+        // and deletes find rows by it.
+        column += mapping.hasCompositeKey() ? " NOT NULL UNIQUE" : " PRIMARY KEY";
+      }
+      columns.add(column);
+    }
+    if (mapping.hasCompositeKey()) {
+      StringJoiner key = new StringJoiner(", ", "PRIMARY KEY (", ")");
+      mapping.primaryKey().forEach(k -> key.add(quoteIdentifier(k)));
+      columns.add(key.toString());
     }
     return "CREATE TABLE IF NOT EXISTS " + qualify(schema, mapping.table()) + " " + columns;
   }

@@ -64,6 +64,32 @@ class PostgresDialectTest {
   }
 
   @Test
+  void aCompositeKeyIsThePrimaryKeyAndTheKeyColumnStaysUnique() {
+    TableMapping byRegion =
+        new TableMapping(
+            "orders",
+            "orders",
+            "_id",
+            List.of(
+                new ColumnMapping(FieldPath.parse("_id.region"), "region", SqlType.TEXT),
+                new ColumnMapping(
+                    FieldPath.parse("_id.n"), "n", SqlType.parse("bigint").orElseThrow())),
+            "doc",
+            null,
+            OnError.FAIL,
+            io.tidemark.core.mapping.OnHistoryLost.FAIL,
+            List.of("region", "n"));
+
+    assertThat(dialect.createTable("public", byRegion))
+        .isEqualTo(
+            "CREATE TABLE IF NOT EXISTS \"public\".\"orders\""
+                + " (\"_id\" text NOT NULL UNIQUE, \"region\" text, \"n\" bigint, \"doc\" jsonb,"
+                + " PRIMARY KEY (\"region\", \"n\"))");
+    // Upserts still find the row by its identity.
+    assertThat(dialect.upsert("public", byRegion)).contains("ON CONFLICT (\"_id\")");
+  }
+
+  @Test
   void theCheckpointNeverMovesBackwards() {
     assertThat(dialect.upsertCheckpoint("tidemark"))
         .contains("ON CONFLICT (pipeline, collection) DO UPDATE")
