@@ -80,12 +80,10 @@ public final class PostgresDialect implements SqlDialect {
     StringJoiner columns = new StringJoiner(", ", "(", ")");
     for (TableColumn c : mapping.tableColumns()) {
       String column = quoteIdentifier(c.name()) + " " + c.type().ddl();
-      if (c.name().equals(mapping.keyColumn())) {
-        // With a composite primary key the key column stays the row's unique identity: upserts
-        // and deletes find rows by it.
-        column += mapping.hasCompositeKey() ? " NOT NULL UNIQUE" : " PRIMARY KEY";
-      }
-      columns.add(column);
+      // With a composite primary key the key column stays the row's unique identity: upserts and
+      // deletes find rows by it.
+      String keyConstraint = mapping.hasCompositeKey() ? " NOT NULL UNIQUE" : " PRIMARY KEY";
+      columns.add(c.name().equals(mapping.keyColumn()) ? column + keyConstraint : column);
     }
     if (mapping.hasCompositeKey()) {
       StringJoiner key = new StringJoiner(", ", "PRIMARY KEY (", ")");
