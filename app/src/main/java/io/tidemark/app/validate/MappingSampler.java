@@ -42,7 +42,7 @@ public final class MappingSampler {
         samples.add(
             check(
                 mapping,
-                dialect.createTable(config.sink().schema(), mapping),
+                String.join(";\n  ", dialect.createTables(config.sink().schema(), mapping)),
                 source.sample(mapping.collection(), size)));
       }
     }

@@ -1,5 +1,7 @@
 package io.tidemark.core.config;
 
+import io.tidemark.core.mapping.ChildMapping;
+import io.tidemark.core.mapping.ChildTable;
 import io.tidemark.core.mapping.ColumnMapping;
 import io.tidemark.core.mapping.OnError;
 import io.tidemark.core.mapping.OnHistoryLost;
@@ -79,6 +81,17 @@ public final class ConfigBinder {
       if (!tables.add(mapping.table())) {
         c.problem("table", "table '" + mapping.table() + "' is the target of two collections");
       }
+      for (ChildTable child : mapping.childTables()) {
+        if (!tables.add(child.table())) {
+          c.problem(
+              "children",
+              "table '"
+                  + child.table()
+                  + "' (child table of "
+                  + child.describePath()
+                  + ") is also the target of another collection or child");
+        }
+      }
       collections.add(mapping);
     }
 
@@ -145,7 +158,7 @@ public final class ConfigBinder {
   }
 
   private static TableMapping bindCollection(ConfigSection c, OnHistoryLost defaultOnHistoryLost) {
-    c.rejectUnknownKeys("columns");
+    c.rejectUnknownKeys("columns", "children");
     String name = c.string(ConfigKeys.COLLECTION_NAME);
     String table = Optional.ofNullable(c.stringOrNull(ConfigKeys.COLLECTION_TABLE)).orElse(name);
     OnError onError =
@@ -157,41 +170,10 @@ public final class ConfigBinder {
             defaultOnHistoryLost,
             OnHistoryLost.class,
             defaultOnHistoryLost);
-    List<ColumnMapping> columns = new ArrayList<>();
     Set<String> columnNames = new HashSet<>();
     columnNames.add(TableMapping.DEFAULT_KEY_COLUMN);
-    for (ConfigSection col : c.list("columns", false)) {
-      col.rejectUnknownKeys();
-      String field = col.string(ConfigKeys.COLUMN_FIELD);
-      if (field == null) {
-        continue;
-      }
-      String column = Optional.ofNullable(col.stringOrNull(ConfigKeys.COLUMN_COLUMN)).orElse(field);
-      String typeText = col.string(ConfigKeys.COLUMN_TYPE);
-      Optional<SqlType> type = SqlType.parse(typeText);
-      if (type.isEmpty()) {
-        String suggestion = SqlType.closest(typeText);
-        col.problem(
-            "type",
-            "unknown SQL type '"
-                + typeText
-                + "'"
-                + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?")
-                + " Accepted: "
-                + SqlType.ACCEPTED);
-      }
-      if (!columnNames.add(column)) {
-        col.problem("column", "column '" + column + "' appears twice in table '" + table + "'");
-      }
-      FieldPath path;
-      try {
-        path = FieldPath.parse(field);
-      } catch (IllegalArgumentException e) {
-        col.problem("field", "'" + field + "' is not a dotted field path (empty segment)");
-        continue;
-      }
-      columns.add(new ColumnMapping(path, column, type.orElse(SqlType.TEXT)));
-    }
+    List<ColumnMapping> columns =
+        bindColumns(c.list("columns", false, COLUMN_SECTION), table, columnNames);
     String documentColumn = c.stringOrNull(ConfigKeys.COLLECTION_DOCUMENT_COLUMN);
     if (documentColumn == null) {
       documentColumn = columns.isEmpty() ? TableMapping.DEFAULT_DOCUMENT_COLUMN : null;
@@ -224,6 +206,13 @@ public final class ConfigBinder {
         c.problem("primaryKey", "column '" + column + "' appears twice");
       }
     }
+    List<ChildMapping> children = new ArrayList<>();
+    for (ConfigSection child : c.list("children", false, CHILD_SECTION)) {
+      ChildMapping bound = bindChild(child, List.of(TableMapping.DEFAULT_KEY_COLUMN));
+      if (bound != null) {
+        children.add(bound);
+      }
+    }
     if (name == null || table == null) {
       return null;
     }
@@ -236,6 +225,113 @@ public final class ConfigBinder {
         extraColumn,
         onError,
         onHistoryLost,
-        primaryKey);
+        primaryKey,
+        children);
+  }
+
+  /** Every child section, at any depth, takes these keys. */
+  private static final String CHILD_SECTION = "collections[].children[]";
+
+  /** Columns of collections and of child tables take these keys. */
+  private static final String COLUMN_SECTION = "collections[].columns[]";
+
+  /**
+   * Binds one child table and, recursively, its children.
+   *
+   * @param keyColumns the columns every row of this table starts with: the document key column and
+   *     the enclosing children's index columns, which its own columns must not reuse
+   */
+  private static ChildMapping bindChild(ConfigSection c, List<String> keyColumns) {
+    c.rejectUnknownKeys();
+    String fieldText = c.string(ConfigKeys.CHILD_FIELD);
+    String table = c.string(ConfigKeys.CHILD_TABLE);
+    FieldPath field = null;
+    if (fieldText != null) {
+      try {
+        field = FieldPath.parse(fieldText);
+      } catch (IllegalArgumentException e) {
+        c.problem("field", "'" + fieldText + "' is not a dotted field path (empty segment)");
+      }
+    }
+    String indexColumn = c.stringOrNull(ConfigKeys.CHILD_INDEX_COLUMN);
+    if (indexColumn == null && field != null) {
+      indexColumn = ChildMapping.defaultIndexColumn(field);
+    }
+    Set<String> columnNames = new HashSet<>(keyColumns);
+    if (indexColumn != null && (indexColumn.isBlank() || !columnNames.add(indexColumn))) {
+      c.problem(
+          "indexColumn",
+          "column '"
+              + indexColumn
+              + "' is empty or already one of the key columns "
+              + keyColumns
+              + "; name the index column with indexColumn");
+    }
+    String tableName = table == null ? "(child)" : table;
+    List<ColumnMapping> columns =
+        bindColumns(c.list("columns", false, COLUMN_SECTION), tableName, columnNames);
+    String elementColumn = c.stringOrNull(ConfigKeys.CHILD_ELEMENT_COLUMN);
+    if (elementColumn == null) {
+      elementColumn = columns.isEmpty() ? "element" : null;
+    } else if (elementColumn.isBlank()) {
+      elementColumn = null;
+    }
+    if (elementColumn != null && !columnNames.add(elementColumn)) {
+      c.problem("elementColumn", "column '" + elementColumn + "' is also used by another column");
+    }
+    List<String> nestedKeys = new ArrayList<>(keyColumns);
+    if (indexColumn != null) {
+      nestedKeys.add(indexColumn);
+    }
+    List<ChildMapping> children = new ArrayList<>();
+    for (ConfigSection child : c.list("children", false, CHILD_SECTION)) {
+      ChildMapping bound = bindChild(child, nestedKeys);
+      if (bound != null) {
+        children.add(bound);
+      }
+    }
+    if (field == null || table == null || indexColumn == null) {
+      return null;
+    }
+    return new ChildMapping(field, table, indexColumn, columns, elementColumn, children);
+  }
+
+  /** Binds a list of column sections; {@code columnNames} collects the names, to find repeats. */
+  private static List<ColumnMapping> bindColumns(
+      List<ConfigSection> sections, String table, Set<String> columnNames) {
+    List<ColumnMapping> columns = new ArrayList<>();
+    for (ConfigSection col : sections) {
+      col.rejectUnknownKeys();
+      String field = col.string(ConfigKeys.COLUMN_FIELD);
+      if (field == null) {
+        continue;
+      }
+      String column = Optional.ofNullable(col.stringOrNull(ConfigKeys.COLUMN_COLUMN)).orElse(field);
+      String typeText = col.string(ConfigKeys.COLUMN_TYPE);
+      Optional<SqlType> type = SqlType.parse(typeText);
+      if (type.isEmpty()) {
+        String suggestion = SqlType.closest(typeText);
+        col.problem(
+            "type",
+            "unknown SQL type '"
+                + typeText
+                + "'"
+                + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?")
+                + " Accepted: "
+                + SqlType.ACCEPTED);
+      }
+      if (!columnNames.add(column)) {
+        col.problem("column", "column '" + column + "' appears twice in table '" + table + "'");
+      }
+      FieldPath path;
+      try {
+        path = FieldPath.parse(field);
+      } catch (IllegalArgumentException e) {
+        col.problem("field", "'" + field + "' is not a dotted field path (empty segment)");
+        continue;
+      }
+      columns.add(new ColumnMapping(path, column, type.orElse(SqlType.TEXT)));
+    }
+    return columns;
   }
 }

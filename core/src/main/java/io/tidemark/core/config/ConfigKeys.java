@@ -122,6 +122,49 @@ public final class ConfigKeys {
               + " of a compound _id. Every document must have a value for each; one that does not"
               + " follows onError. The _id column stays, unique, as the row's identity.");
 
+  public static final ConfigKey CHILD_FIELD =
+      ConfigKey.required(
+          "collections[].children[]",
+          "field",
+          "string",
+          "Dotted path of an array of sub-documents, relative to the document (or, under a"
+              + " child's children, to the enclosing element). Each element becomes one row of the"
+              + " child table, rewritten with its document in the same transaction.");
+  public static final ConfigKey CHILD_TABLE =
+      ConfigKey.required("collections[].children[]", "table", "string", "Child table name.");
+  public static final ConfigKey CHILD_INDEX_COLUMN =
+      ConfigKey.optional(
+          "collections[].children[]",
+          "indexColumn",
+          "string",
+          "the field's last segment + _index",
+          "Integer column holding the element's position in the array, from 0. With the"
+              + " document's _id (and the enclosing elements' index columns) it forms the child"
+              + " table's primary key.");
+  public static final ConfigKey CHILD_ELEMENT_COLUMN =
+      ConfigKey.optional(
+          "collections[].children[]",
+          "elementColumn",
+          "string",
+          "none when columns are given, element otherwise",
+          "A jsonb column holding the whole element; set it to an empty string to drop it.");
+  public static final ConfigKey CHILD_COLUMNS =
+      ConfigKey.optional(
+          "collections[].children[]",
+          "columns",
+          "list",
+          null,
+          "Element fields to columns, with the keys of collections[].columns[]; field paths are"
+              + " relative to the element.");
+  public static final ConfigKey CHILD_CHILDREN =
+      ConfigKey.optional(
+          "collections[].children[]",
+          "children",
+          "list",
+          null,
+          "Arrays inside each element that get tables of their own, with the same keys; their"
+              + " rows also carry this child's index column.");
+
   public static final ConfigKey SNAPSHOT_CHUNK_SIZE =
       ConfigKey.optional(
           "snapshot",
@@ -241,6 +284,12 @@ public final class ConfigKeys {
           COLUMN_COLUMN,
           COLUMN_TYPE,
           COLLECTION_PRIMARY_KEY,
+          CHILD_FIELD,
+          CHILD_TABLE,
+          CHILD_INDEX_COLUMN,
+          CHILD_ELEMENT_COLUMN,
+          CHILD_COLUMNS,
+          CHILD_CHILDREN,
           SNAPSHOT_CHUNK_SIZE,
           SNAPSHOT_PARALLELISM,
           STREAM_BATCH_SIZE,

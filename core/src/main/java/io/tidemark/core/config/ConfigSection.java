@@ -193,6 +193,14 @@ final class ConfigSection {
   }
 
   List<ConfigSection> list(String name, boolean required) {
+    return list(name, required, childPattern(name) + "[]");
+  }
+
+  /**
+   * A list whose entries take the keys of {@code entryPattern}'s section: a recursive section
+   * (children of children) or one that reuses another's keys.
+   */
+  List<ConfigSection> list(String name, boolean required, String entryPattern) {
     Object node = values.get(name);
     List<ConfigSection> out = new ArrayList<>();
     if (node == null) {
@@ -207,8 +215,7 @@ final class ConfigSection {
     }
     for (int i = 0; i < items.size(); i++) {
       out.add(
-          new ConfigSection(
-              keyPath(name) + "[" + i + "]", childPattern(name) + "[]", items.get(i), problems));
+          new ConfigSection(keyPath(name) + "[" + i + "]", entryPattern, items.get(i), problems));
     }
     return out;
   }

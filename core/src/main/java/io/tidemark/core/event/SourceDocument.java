@@ -1,7 +1,6 @@
 package io.tidemark.core.event;
 
 import io.tidemark.core.value.FieldPath;
-import io.tidemark.core.value.Value;
 
 /**
  * A document read from the source, in a form core can map without knowing the source's types.
@@ -9,12 +8,9 @@ import io.tidemark.core.value.Value;
  *
  * <p>Instances are immutable and may be handed from the reader thread to the writer thread.
  */
-public interface SourceDocument {
+public interface SourceDocument extends DocumentFields {
   /** The document's identity. */
   DocumentKey key();
-
-  /** The value at a field path, {@link Value.Missing} when absent. */
-  Value valueAt(FieldPath path);
 
   /** The whole document as JSON for a {@code jsonb} column (MongoDB relaxed Extended JSON). */
   String toJson();

@@ -2,6 +2,7 @@ package io.tidemark.core.mapping;
 
 import io.tidemark.core.event.SourceDocument;
 import io.tidemark.core.value.FieldPath;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,11 +15,16 @@ public final class RowMapper {
   private final List<FieldPath> mappedFields;
   private final int width;
   private final boolean[] inPrimaryKey;
+  private final List<ChildRowMapper> children;
 
   public RowMapper(TableMapping mapping) {
     this.mapping = mapping;
     this.columns = mapping.columns();
-    this.mappedFields = columns.stream().map(ColumnMapping::field).toList();
+    // An array with a table of its own is mapped: it does not go into the extra column too.
+    List<FieldPath> mapped = new ArrayList<>(columns.stream().map(ColumnMapping::field).toList());
+    mapping.children().forEach(child -> mapped.add(child.field()));
+    this.mappedFields = List.copyOf(mapped);
+    this.children = mapping.childTables().stream().map(ChildRowMapper::new).toList();
     this.width = mapping.tableColumns().size();
     this.inPrimaryKey = new boolean[columns.size()];
     for (int i = 0; i < columns.size(); i++) {
@@ -57,7 +63,14 @@ public final class RowMapper {
     if (mapping.documentColumn() != null) {
       values[next] = storableJson(document.toJson(), mapping.documentColumn());
     }
-    return new MappedRow(document.key(), values);
+    if (children.isEmpty()) {
+      return new MappedRow(document.key(), values);
+    }
+    List<List<String[]>> childRows = new ArrayList<>(children.size());
+    for (ChildRowMapper child : children) {
+      childRows.add(child.rows(document));
+    }
+    return new MappedRow(document.key(), values, childRows);
   }
 
   /**

@@ -47,6 +47,7 @@ public record SqlType(Kind kind, int length, int scale, boolean array) {
 
   public static final SqlType TEXT = new SqlType(Kind.TEXT, 0, 0);
   public static final SqlType JSONB = new SqlType(Kind.JSONB, 0, 0);
+  public static final SqlType INTEGER = new SqlType(Kind.INTEGER, 0, 0);
 
   /** A scalar (non-array) type. */
   public SqlType(Kind kind, int length, int scale) {
@@ -93,7 +94,7 @@ public record SqlType(Kind kind, int length, int scale, boolean array) {
     }
     return switch (t) {
       case "text" -> Optional.of(TEXT);
-      case "integer", "int", "int4" -> Optional.of(new SqlType(Kind.INTEGER, 0, 0));
+      case "integer", "int", "int4" -> Optional.of(INTEGER);
       case "bigint", "int8" -> Optional.of(new SqlType(Kind.BIGINT, 0, 0));
       case "double precision", "float8", "double" -> Optional.of(new SqlType(Kind.DOUBLE, 0, 0));
       case "numeric", "decimal" -> Optional.of(new SqlType(Kind.NUMERIC, 0, 0));

@@ -1,5 +1,6 @@
 package io.tidemark.core.mapping;
 
+import io.tidemark.core.value.FieldPath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -19,6 +20,8 @@ import java.util.Objects;
  * @param primaryKey configured columns forming the table's primary key; empty when the key column
  *     is the primary key. When set, the key column stays as a unique identity of the row (upserts,
  *     deletes and verify use it) and each primary-key column must have a value
+ * @param children arrays of sub-documents copied into tables of their own, written in the same
+ *     transaction as the document's row
  */
 public record TableMapping(
     String collection,
@@ -29,7 +32,8 @@ public record TableMapping(
     String extraColumn,
     OnError onError,
     OnHistoryLost onHistoryLost,
-    List<String> primaryKey) {
+    List<String> primaryKey,
+    List<ChildMapping> children) {
 
   public static final String DEFAULT_KEY_COLUMN = "_id";
   public static final String DEFAULT_DOCUMENT_COLUMN = "doc";
@@ -42,6 +46,31 @@ public record TableMapping(
     Objects.requireNonNull(onHistoryLost, "onHistoryLost");
     columns = List.copyOf(columns);
     primaryKey = primaryKey == null ? List.of() : List.copyOf(primaryKey);
+    children = children == null ? List.of() : List.copyOf(children);
+  }
+
+  /** A mapping without child tables. */
+  public TableMapping(
+      String collection,
+      String table,
+      String keyColumn,
+      List<ColumnMapping> columns,
+      String documentColumn,
+      String extraColumn,
+      OnError onError,
+      OnHistoryLost onHistoryLost,
+      List<String> primaryKey) {
+    this(
+        collection,
+        table,
+        keyColumn,
+        columns,
+        documentColumn,
+        extraColumn,
+        onError,
+        onHistoryLost,
+        primaryKey,
+        List.of());
   }
 
   /** A mapping whose primary key is the key column. */
@@ -79,6 +108,18 @@ public record TableMapping(
 
   /** The same mapping writing another table (a rebuild's shadow table). */
   public TableMapping withTable(String otherTable) {
+    return with(otherTable, children);
+  }
+
+  /**
+   * The shadow tables a rebuild fills: {@link #shadowTable()} and, for each child table, its own
+   * shadow ({@link #shadowTableOf}); they are swapped in together.
+   */
+  public TableMapping asShadow() {
+    return with(shadowTable(), children.stream().map(TableMapping::shadowOf).toList());
+  }
+
+  private TableMapping with(String otherTable, List<ChildMapping> otherChildren) {
     return new TableMapping(
         collection,
         otherTable,
@@ -88,7 +129,49 @@ public record TableMapping(
         extraColumn,
         onError,
         onHistoryLost,
-        primaryKey);
+        primaryKey,
+        otherChildren);
+  }
+
+  private static ChildMapping shadowOf(ChildMapping child) {
+    return new ChildMapping(
+        child.field(),
+        shadowTableOf(child.table()),
+        child.indexColumn(),
+        child.columns(),
+        child.elementColumn(),
+        child.children().stream().map(TableMapping::shadowOf).toList());
+  }
+
+  /** Every child table, depth first (a child before its own children), in configured order. */
+  public List<ChildTable> childTables() {
+    List<ChildTable> all = new ArrayList<>();
+    for (ChildMapping child : children) {
+      flatten(child, List.of(), List.of(), all);
+    }
+    return all;
+  }
+
+  private void flatten(
+      ChildMapping child,
+      List<FieldPath> outerArrays,
+      List<String> outerIndexes,
+      List<ChildTable> out) {
+    List<FieldPath> arrays = new ArrayList<>(outerArrays);
+    arrays.add(child.field());
+    List<String> indexes = new ArrayList<>(outerIndexes);
+    indexes.add(child.indexColumn());
+    out.add(
+        new ChildTable(
+            child.table(), keyColumn, arrays, indexes, child.columns(), child.elementColumn()));
+    for (ChildMapping grandchild : child.children()) {
+      flatten(grandchild, arrays, indexes, out);
+    }
+  }
+
+  /** True when some array of the document has a table of its own. */
+  public boolean hasChildTables() {
+    return !children.isEmpty();
   }
 
   /** True when configured columns, not the key column, form the primary key. */
@@ -98,6 +181,11 @@ public record TableMapping(
 
   /** The shadow table a rebuild copies into before it is swapped in. */
   public String shadowTable() {
+    return shadowTableOf(table);
+  }
+
+  /** The name a rebuild gives the shadow of {@code table}. */
+  public static String shadowTableOf(String table) {
     return table + "__tidemark_rebuild";
   }
 

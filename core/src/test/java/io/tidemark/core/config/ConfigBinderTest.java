@@ -2,9 +2,12 @@ package io.tidemark.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.mapping.ChildMapping;
+import io.tidemark.core.mapping.ChildTable;
 import io.tidemark.core.mapping.ColumnMapping;
 import io.tidemark.core.mapping.OnError;
 import io.tidemark.core.mapping.SqlType;
@@ -217,7 +220,7 @@ class ConfigBinderTest {
             "source.uri: is required: MongoDB connection string of a replica set or sharded cluster (change streams need one).",
             "sink.passwd: unknown key; did you mean 'password'? Known keys here: jdbcUrl, metadataSchema, password, poolSize, schema, username",
             "sink.jdbcUrl: 'jdbc:mysql://localhost/shop' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db)",
-            "collections[0].colums: unknown key; did you mean 'columns'? Known keys here: columns, documentColumn, extraColumn, name, onError, onHistoryLost, primaryKey, table",
+            "collections[0].colums: unknown key; did you mean 'columns'? Known keys here: children, columns, documentColumn, extraColumn, name, onError, onHistoryLost, primaryKey, table",
             "collections[0].columns[0].type: unknown SQL type 'nummeric'; did you mean 'numeric'? Accepted: "
                 + SqlType.ACCEPTED,
             "collections[0].columns[2].column: column 'city' appears twice in table 'orders'",
@@ -329,6 +332,90 @@ class ConfigBinderTest {
     assertThat(problems(tree))
         .containsExactly(
             "collections[0].primaryKey: expected a list of column names, found 'region'");
+  }
+
+  @Test
+  void childTablesBindAtAnyDepthWithTheirDefaults() {
+    Map<String, Object> tree = minimal();
+    tree.put(
+        "collections",
+        list(
+            map(
+                "name",
+                "orders",
+                "children",
+                list(
+                    map(
+                        "field",
+                        "items",
+                        "table",
+                        "order_items",
+                        "columns",
+                        list(map("field", "sku"), map("field", "qty", "type", "integer")),
+                        "children",
+                        list(map("field", "options", "table", "order_item_options")))))));
+    TableMapping orders = ConfigBinder.bind(tree, "tidemark.yaml").collections().get(0);
+
+    ChildMapping items = orders.children().get(0);
+    assertThat(items.indexColumn()).isEqualTo("items_index");
+    assertThat(items.elementColumn()).as("columns given: no element column").isNull();
+    assertThat(items.columns())
+        .containsExactly(
+            new ColumnMapping(FieldPath.parse("sku"), "sku", SqlType.TEXT),
+            new ColumnMapping(FieldPath.parse("qty"), "qty", SqlType.INTEGER));
+    ChildMapping options = items.children().get(0);
+    assertThat(options.elementColumn()).as("no columns: the element as jsonb").isEqualTo("element");
+    assertThat(orders.childTables())
+        .extracting(ChildTable::table, ChildTable::indexColumns)
+        .containsExactly(
+            tuple("order_items", List.of("items_index")),
+            tuple("order_item_options", List.of("items_index", "options_index")));
+  }
+
+  @Test
+  void childTablesWithMissingKeysClashingColumnsOrReusedTablesAreRejected() {
+    Map<String, Object> tree = minimal();
+    tree.put(
+        "collections",
+        list(
+            map(
+                "name",
+                "orders",
+                "children",
+                list(
+                    map("field", "items", "columns", list(map("field", "sku"))),
+                    map(
+                        "field", "lines",
+                        "table", "orders",
+                        "indexColumn", "_id",
+                        "colums", list()),
+                    map(
+                        "field",
+                        "notes",
+                        "table",
+                        "order_notes",
+                        "columns",
+                        list(map("field", "notes_index")),
+                        "children",
+                        list(
+                            map(
+                                "field", "tags",
+                                "table", "order_note_tags",
+                                "indexColumn", "notes_index")))))));
+    assertThat(problems(tree))
+        .containsExactly(
+            "collections[0].children[0].table: is required: Child table name.",
+            "collections[0].children[1].colums: unknown key; did you mean 'columns'? Known keys"
+                + " here: children, columns, elementColumn, field, indexColumn, table",
+            "collections[0].children[1].indexColumn: column '_id' is empty or already one of the"
+                + " key columns [_id]; name the index column with indexColumn",
+            "collections[0].children[2].columns[0].column: column 'notes_index' appears twice in"
+                + " table 'order_notes'",
+            "collections[0].children[2].children[0].indexColumn: column 'notes_index' is empty or"
+                + " already one of the key columns [_id, notes_index]; name the index column with"
+                + " indexColumn",
+            "collections[0].children: table 'orders' (child table of lines) is also the target of"
+                + " another collection or child");
   }
 
   @Test

@@ -1,8 +1,9 @@
 package io.tidemark.sink.jdbc.dialect;
 
-import io.tidemark.core.mapping.MappedRow;
+import io.tidemark.core.mapping.ChildTable;
 import io.tidemark.core.mapping.SqlType;
 import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.mapping.TableMapping.TableColumn;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -63,6 +64,16 @@ public interface SqlDialect {
   /** DDL creating the mapping's table (if absent) with the key column as primary key. */
   String createTable(String schema, TableMapping mapping);
 
+  /** DDL creating the mapping's table and its child tables, in that order. */
+  default List<String> createTables(String schema, TableMapping mapping) {
+    List<String> all = new java.util.ArrayList<>();
+    all.add(createTable(schema, mapping));
+    for (ChildTable child : mapping.childTables()) {
+      all.add(createChildTable(schema, child));
+    }
+    return all;
+  }
+
   /**
    * True when a column of type {@code found} (as {@link #selectTableColumns()} reports it) stores
    * every value of {@code expected} without loss.
@@ -78,10 +89,36 @@ public interface SqlDialect {
   /**
    * Multi-row delete by key. Parameter: the array of key texts, bound with {@link #bindTextArray}.
    */
-  String deleteByKeys(String schema, TableMapping mapping);
+  default String deleteByKeys(String schema, TableMapping mapping) {
+    return deleteByKeys(schema, mapping.table(), mapping.keyColumn());
+  }
+
+  /**
+   * Multi-row delete of every row whose {@code keyColumn} is one of the keys (for a child table,
+   * every row of those documents). Parameter: the array of key texts.
+   */
+  String deleteByKeys(String schema, String table, String keyColumn);
 
   /** The statement that bulk-loads rows into the mapping's table; see {@link #bulkLoad}. */
-  String bulkLoadStatement(String schema, TableMapping mapping);
+  default String bulkLoadStatement(String schema, TableMapping mapping) {
+    return bulkLoadStatement(schema, mapping.table(), mapping.tableColumns());
+  }
+
+  /** The statement that bulk-loads rows of these columns into a table; see {@link #bulkLoad}. */
+  String bulkLoadStatement(String schema, String table, List<TableColumn> columns);
+
+  /**
+   * DDL creating a child table (if absent), its primary key the key column and the index columns.
+   * No foreign key to the parent: the sink rewrites a document's child rows with its row, in the
+   * same transaction, and a rebuild swaps parent and children together.
+   */
+  String createChildTable(String schema, ChildTable table);
+
+  /**
+   * Multi-row insert (no conflict handling: a child table's old rows are deleted first).
+   * Parameters: one text array per column, in order, all of the same length.
+   */
+  String insertRows(String schema, String table, List<TableColumn> columns);
 
   /**
    * Loads the rows with the statement from {@link #bulkLoadStatement}, streaming them rather than
@@ -89,7 +126,7 @@ public interface SqlDialect {
    *
    * @return rows the database reports as loaded
    */
-  long bulkLoad(Connection connection, String statement, List<MappedRow> rows, int columnCount)
+  long bulkLoad(Connection connection, String statement, List<String[]> rows, int columnCount)
       throws SQLException;
 
   /** Binds an array of texts (elements may be null) as one statement parameter. */

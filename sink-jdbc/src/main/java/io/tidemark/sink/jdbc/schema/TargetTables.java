@@ -2,6 +2,7 @@ package io.tidemark.sink.jdbc.schema;
 
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.mapping.ChildTable;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.mapping.TableMapping.TableColumn;
 import io.tidemark.sink.jdbc.dialect.SqlDialect;
@@ -54,27 +55,79 @@ public final class TargetTables {
   }
 
   /**
-   * Creates the schema and table if absent; otherwise checks the existing table.
+   * What {@link #prepare} did.
+   *
+   * @param table the collection's table
+   * @param createdChildTables child tables that did not exist and were created
+   */
+  public record Prepared(Outcome table, List<String> createdChildTables) {}
+
+  /**
+   * Creates the schema, the table and its child tables if absent; otherwise checks the existing
+   * ones.
    *
    * @throws TidemarkException with {@link ErrorCode#SINK_FAILED} listing every column that does not
    *     fit: missing, of an incompatible type, or NOT NULL without a default and unmapped
    * @throws SQLException when the database refuses a query or the DDL
    */
-  public Outcome prepare(Connection connection, TableMapping mapping) throws SQLException {
+  public Prepared prepare(Connection connection, TableMapping mapping) throws SQLException {
     if (!schemaExists(connection)) {
       // Only when absent: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the
       // schema is already there.
       execute(connection, dialect.createSchema(schema));
     }
+    Outcome outcome = prepareTable(connection, mapping);
+    List<String> created = new ArrayList<>();
+    for (ChildTable child : mapping.childTables()) {
+      Map<String, ExistingColumn> existing = readColumns(connection, child.table());
+      if (existing.isEmpty()) {
+        execute(connection, dialect.createChildTable(schema, child));
+        created.add(child.table());
+      } else {
+        List<String> problems = checkColumns(child.table(), child.tableColumns(), existing);
+        failIfAny(
+            problems,
+            child.table(),
+            "the child table of "
+                + child.describePath()
+                + " of collection '"
+                + mapping.collection()
+                + "'");
+      }
+    }
+    return new Prepared(outcome, created);
+  }
+
+  private Outcome prepareTable(Connection connection, TableMapping mapping) throws SQLException {
     Map<String, ExistingColumn> existing = readColumns(connection, mapping.table());
     if (existing.isEmpty()) {
       execute(connection, dialect.createTable(schema, mapping));
       return Outcome.CREATED;
     }
+    List<String> problems = checkColumns(mapping.table(), mapping.tableColumns(), existing);
+    if (existing.containsKey(mapping.keyColumn()) && !hasUniqueKey(connection, mapping)) {
+      String key = dialect.quoteIdentifier(mapping.keyColumn());
+      problems.add(
+          "key column "
+              + key
+              + " has no primary key or unique index (add one with ALTER TABLE "
+              + dialect.qualify(schema, mapping.table())
+              + " ADD PRIMARY KEY ("
+              + key
+              + "))");
+    }
+    failIfAny(
+        problems, mapping.table(), "the mapping of collection '" + mapping.collection() + "'");
+    return Outcome.CHECKED;
+  }
+
+  /** Every way the existing columns of a table fail to take the expected ones. */
+  private List<String> checkColumns(
+      String tableName, List<TableColumn> expected, Map<String, ExistingColumn> existing) {
     List<String> problems = new ArrayList<>();
-    String table = dialect.qualify(schema, mapping.table());
+    String table = dialect.qualify(schema, tableName);
     Set<String> mapped = new HashSet<>();
-    for (TableColumn c : mapping.tableColumns()) {
+    for (TableColumn c : expected) {
       mapped.add(c.name());
       String quoted = dialect.quoteIdentifier(c.name());
       ExistingColumn found = existing.get(c.name());
@@ -117,29 +170,21 @@ public final class TargetTables {
                 + " default, drop NOT NULL, or map a field to it)");
       }
     }
-    if (existing.containsKey(mapping.keyColumn()) && !hasUniqueKey(connection, mapping)) {
-      String key = dialect.quoteIdentifier(mapping.keyColumn());
-      problems.add(
-          "key column "
-              + key
-              + " has no primary key or unique index (add one with ALTER TABLE "
-              + table
-              + " ADD PRIMARY KEY ("
-              + key
-              + "))");
-    }
+    return problems;
+  }
+
+  private void failIfAny(List<String> problems, String tableName, String what) {
     if (!problems.isEmpty()) {
       throw new TidemarkException(
           ErrorCode.SINK_FAILED,
           "Table "
-              + table
-              + " exists but does not fit the mapping of collection '"
-              + mapping.collection()
-              + "': "
+              + dialect.qualify(schema, tableName)
+              + " exists but does not fit "
+              + what
+              + ": "
               + String.join("; ", problems)
               + ". Fix the table or the mapping, or drop the table so that Tidemark creates it.");
     }
-    return Outcome.CHECKED;
   }
 
   private boolean schemaExists(Connection connection) throws SQLException {

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.tidemark.core.config.SinkConfig;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.mapping.ChildTable;
 import io.tidemark.core.mapping.MappedRow;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.position.ClusterTime;
@@ -15,9 +16,12 @@ import io.tidemark.sink.jdbc.dialect.SqlDialect;
 import io.tidemark.sink.jdbc.dialect.postgres.PostgresDialect;
 import io.tidemark.sink.jdbc.schema.MetadataSchema;
 import io.tidemark.sink.jdbc.schema.TargetTables;
+import io.tidemark.sink.jdbc.write.TableStatements.ChildStatements;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.AbstractList;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -129,7 +133,7 @@ public final class JdbcChangeSink implements ChangeSink {
   }
 
   private static TableMapping tableOf(TableMapping mapping, Target target) {
-    return target == Target.SHADOW ? mapping.withTable(mapping.shadowTable()) : mapping;
+    return target == Target.SHADOW ? mapping.asShadow() : mapping;
   }
 
   /**
@@ -168,7 +172,7 @@ public final class JdbcChangeSink implements ChangeSink {
   public void prepareTable(TableMapping mapping, Target target) {
     TableMapping table = tableOf(mapping, target);
     TableStatements statements = TableStatements.of(dialect, targetTables.schema(), table);
-    TargetTables.Outcome outcome =
+    TargetTables.Prepared prepared =
         inTransaction(
             c -> targetTables.prepare(c, table),
             () ->
@@ -178,12 +182,31 @@ public final class JdbcChangeSink implements ChangeSink {
                     + mapping.collection()
                     + "'");
     tables.put(key(mapping.collection(), target), statements);
-    if (outcome == TargetTables.Outcome.CREATED) {
+    if (prepared.table() == TargetTables.Outcome.CREATED) {
       LOG.info(
           "[{}] collection {}: created table {}",
           pipeline,
           mapping.collection(),
           statements.table());
+    }
+    if (!prepared.createdChildTables().isEmpty()) {
+      LOG.info(
+          "[{}] collection {}: created child tables {}",
+          pipeline,
+          mapping.collection(),
+          prepared.createdChildTables());
+      if (prepared.table() == TargetTables.Outcome.CHECKED && target == Target.LIVE) {
+        // Rows copied before the child table existed have no child rows until they change.
+        LOG.warn(
+            "[{}] collection {}: child tables {} are new but table {} existed: they hold only"
+                + " documents written from now on. Run `tidemark rebuild --collection {}` to fill"
+                + " them for every document.",
+            pipeline,
+            mapping.collection(),
+            prepared.createdChildTables(),
+            statements.table(),
+            mapping.collection());
+      }
     }
   }
 
@@ -209,10 +232,11 @@ public final class JdbcChangeSink implements ChangeSink {
         c -> {
           fence(c);
           if (target == Target.SHADOW) {
-            execute(
-                c,
-                dialect.truncateTable(
-                    targetTables.schema(), statementsFor(collection, target).mapping().table()));
+            TableMapping shadow = statementsFor(collection, target).mapping();
+            execute(c, dialect.truncateTable(targetTables.schema(), shadow.table()));
+            for (ChildTable child : shadow.childTables()) {
+              execute(c, dialect.truncateTable(targetTables.schema(), child.table()));
+            }
           }
           meta.startSnapshot(c, key(collection, target), startTime, estimatedRows, splitKeys);
           return null;
@@ -234,7 +258,15 @@ public final class JdbcChangeSink implements ChangeSink {
         c -> {
           fence(c);
           if (!batch.upserts.isEmpty()) {
-            dialect.bulkLoad(c, table.bulkLoad(), batch.upserts, table.columnCount());
+            dialect.bulkLoad(c, table.bulkLoad(), values(batch.upserts), table.columnCount());
+            // A copied document has no child rows yet: its row was not there either.
+            for (int i = 0; i < table.children().size(); i++) {
+              ChildStatements child = table.children().get(i);
+              List<String[]> childRows = childRows(batch.upserts, i);
+              if (!childRows.isEmpty()) {
+                dialect.bulkLoad(c, child.bulkLoad(), childRows, child.columnCount());
+              }
+            }
           }
           deleteKeys(c, table, batch.deleteKeys);
           meta.insertDeadLetters(c, key(collection, target), null, batch);
@@ -249,8 +281,8 @@ public final class JdbcChangeSink implements ChangeSink {
                 + rows.size()
                 + " rows ("
                 + batch.describe()
-                + ") into table "
-                + table.table()
+                + ") into "
+                + table.describeTables()
                 + " for collection '"
                 + collection
                 + "' (resume mark after it: "
@@ -298,8 +330,8 @@ public final class JdbcChangeSink implements ChangeSink {
                 + changes.size()
                 + " changes ("
                 + batch.describe()
-                + ") to table "
-                + table.table()
+                + ") to "
+                + table.describeTables()
                 + " for collection '"
                 + collection
                 + "' up to source time "
@@ -315,6 +347,17 @@ public final class JdbcChangeSink implements ChangeSink {
           for (String sql :
               dialect.swapTables(targetTables.schema(), mapping.table(), mapping.shadowTable())) {
             execute(c, sql);
+          }
+          List<ChildTable> liveChildren = mapping.childTables();
+          List<ChildTable> shadowChildren = mapping.asShadow().childTables();
+          for (int i = 0; i < liveChildren.size(); i++) {
+            for (String sql :
+                dialect.swapTables(
+                    targetTables.schema(),
+                    liveChildren.get(i).table(),
+                    shadowChildren.get(i).table())) {
+              execute(c, sql);
+            }
           }
           for (String sql : dialect.deleteProgressRows(metadataSchema)) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -350,6 +393,9 @@ public final class JdbcChangeSink implements ChangeSink {
         c -> {
           fence(c);
           execute(c, dialect.dropTableIfExists(targetTables.schema(), mapping.shadowTable()));
+          for (ChildTable child : mapping.asShadow().childTables()) {
+            execute(c, dialect.dropTableIfExists(targetTables.schema(), child.table()));
+          }
           for (String sql : dialect.deleteProgressRows(metadataSchema)) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
               ps.setString(1, pipeline);
@@ -420,8 +466,8 @@ public final class JdbcChangeSink implements ChangeSink {
                 + replayedIds.length
                 + " dead letters ("
                 + batch.describe()
-                + ") into table "
-                + table.table()
+                + ") into "
+                + table.describeTables()
                 + " for collection '"
                 + collection
                 + "'");
@@ -463,19 +509,43 @@ public final class JdbcChangeSink implements ChangeSink {
 
   // ---- statements ----------------------------------------------------------------------------
 
+  /**
+   * Writes the rows, replacing rows with the same keys, and replaces the child rows of those
+   * documents: their old child rows are deleted and the new ones inserted.
+   */
   private void upsert(Connection c, TableStatements table, List<MappedRow> rows)
       throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
-    int columns = table.columnCount();
-    try (PreparedStatement ps = c.prepareStatement(table.upsert())) {
+    writeRows(c, table.upsert(), values(rows), table.columnCount());
+    if (table.children().isEmpty()) {
+      return;
+    }
+    String[] keys = new String[rows.size()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = rows.get(i).key().text();
+    }
+    for (int i = 0; i < table.children().size(); i++) {
+      ChildStatements child = table.children().get(i);
+      deleteByKeys(c, child.deleteByKeys(), keys);
+      writeRows(c, child.insert(), childRows(rows, i), child.columnCount());
+    }
+  }
+
+  /** Multi-row statements of at most {@link #ROWS_PER_STATEMENT} rows, one array per column. */
+  private void writeRows(Connection c, String sql, List<String[]> rows, int columns)
+      throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
         int n = Math.min(ROWS_PER_STATEMENT, rows.size() - from);
         // Column-major: the statement takes one array per column.
         String[][] values = new String[columns][n];
         for (int r = 0; r < n; r++) {
-          String[] row = rows.get(from + r).values();
+          String[] row = rows.get(from + r);
           for (int col = 0; col < columns; col++) {
             values[col][r] = row[col];
           }
@@ -488,11 +558,19 @@ public final class JdbcChangeSink implements ChangeSink {
     }
   }
 
+  /** Deletes the documents' rows and their child rows. */
   private void deleteKeys(Connection c, TableStatements table, String[] keys) throws SQLException {
+    deleteByKeys(c, table.deleteByKeys(), keys);
+    for (ChildStatements child : table.children()) {
+      deleteByKeys(c, child.deleteByKeys(), keys);
+    }
+  }
+
+  private void deleteByKeys(Connection c, String sql, String[] keys) throws SQLException {
     if (keys.length == 0) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement(table.deleteByKeys())) {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int from = 0; from < keys.length; from += ROWS_PER_STATEMENT) {
         int to = Math.min(keys.length, from + ROWS_PER_STATEMENT);
         String[] chunk = from == 0 && to == keys.length ? keys : Arrays.copyOfRange(keys, from, to);
@@ -500,6 +578,30 @@ public final class JdbcChangeSink implements ChangeSink {
         ps.executeUpdate();
       }
     }
+  }
+
+  /** The rows' values, as a view. */
+  private static List<String[]> values(List<MappedRow> rows) {
+    return new AbstractList<>() {
+      @Override
+      public String[] get(int index) {
+        return rows.get(index).values();
+      }
+
+      @Override
+      public int size() {
+        return rows.size();
+      }
+    };
+  }
+
+  /** The rows of child table {@code child} of every document, in document order. */
+  private static List<String[]> childRows(List<MappedRow> rows, int child) {
+    List<String[]> all = new ArrayList<>();
+    for (MappedRow row : rows) {
+      all.addAll(row.childRows().get(child));
+    }
+    return all;
   }
 
   // ---- plumbing ------------------------------------------------------------------------------

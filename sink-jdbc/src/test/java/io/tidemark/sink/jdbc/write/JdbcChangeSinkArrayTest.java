@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.mapping.ColumnMapping;
 import io.tidemark.core.mapping.ColumnValueConverter;
-import io.tidemark.core.mapping.MappedRow;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.spi.RowChange;
@@ -188,9 +187,9 @@ class JdbcChangeSinkArrayTest {
   /** Loads rows with the dialect's COPY, as a snapshot chunk is loaded. */
   private void copy(RowChange... rows) throws SQLException {
     PostgresDialect dialect = new PostgresDialect();
-    List<MappedRow> mapped = new ArrayList<>();
+    List<String[]> mapped = new ArrayList<>();
     for (RowChange r : rows) {
-      mapped.add(((RowChange.Upsert) r).row());
+      mapped.add(((RowChange.Upsert) r).row().values());
     }
     try (Connection c = db.dataSource().getConnection()) {
       dialect.bulkLoad(

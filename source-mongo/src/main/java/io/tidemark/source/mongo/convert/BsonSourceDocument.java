@@ -31,33 +31,12 @@ public final class BsonSourceDocument implements SourceDocument {
 
   @Override
   public Value valueAt(FieldPath path) {
-    BsonValue current = raw;
-    for (String segment : path.segments()) {
-      if (current instanceof BsonDocument doc) {
-        current = doc.get(segment);
-      } else if (current instanceof BsonArray array && isIndex(segment)) {
-        int index = Integer.parseInt(segment);
-        current = index < array.size() ? array.get(index) : null;
-      } else {
-        return new Value.Missing();
-      }
-      if (current == null) {
-        return new Value.Missing();
-      }
-    }
-    return BsonValues.toValue(current);
+    return BsonFields.valueAt(raw, path);
   }
 
-  private static boolean isIndex(String segment) {
-    if (segment.isEmpty() || segment.length() > 9) {
-      return false;
-    }
-    for (int i = 0; i < segment.length(); i++) {
-      if (!Character.isDigit(segment.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
+  @Override
+  public List<BsonFields.Element> elementsAt(FieldPath path) {
+    return BsonFields.elementsAt(raw, path);
   }
 
   @Override
@@ -106,7 +85,7 @@ public final class BsonSourceDocument implements SourceDocument {
     }
     // An array element addressed by index stays in place, so the other indexes keep their meaning;
     // only its mapped content is removed (a mapped scalar element becomes null).
-    if (container instanceof BsonArray array && isIndex(segment)) {
+    if (container instanceof BsonArray array && BsonFields.isIndex(segment)) {
       int index = Integer.parseInt(segment);
       if (index < array.size()) {
         if (last) {

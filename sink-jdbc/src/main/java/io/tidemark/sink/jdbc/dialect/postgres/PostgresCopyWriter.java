@@ -1,6 +1,5 @@
 package io.tidemark.sink.jdbc.dialect.postgres;
 
-import io.tidemark.core.mapping.MappedRow;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,13 +19,12 @@ final class PostgresCopyWriter {
 
   private PostgresCopyWriter() {}
 
-  static long copy(Connection connection, String sql, List<MappedRow> rows, int columnCount)
+  static long copy(Connection connection, String sql, List<String[]> rows, int columnCount)
       throws SQLException {
     CopyIn copyIn = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
     try {
       StringBuilder block = new StringBuilder(BLOCK_CHARS + 4096);
-      for (MappedRow row : rows) {
-        String[] values = row.values();
+      for (String[] values : rows) {
         for (int i = 0; i < columnCount; i++) {
           if (i > 0) {
             block.append('\t');

@@ -1,6 +1,6 @@
 package io.tidemark.sink.jdbc.dialect.postgres;
 
-import io.tidemark.core.mapping.MappedRow;
+import io.tidemark.core.mapping.ChildTable;
 import io.tidemark.core.mapping.SqlType;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.mapping.TableMapping.TableColumn;
@@ -99,27 +99,33 @@ public final class PostgresDialect implements SqlDialect {
   }
 
   @Override
-  public String upsert(String schema, TableMapping mapping) {
-    List<TableColumn> columns = mapping.tableColumns();
+  public String createChildTable(String schema, ChildTable table) {
+    StringJoiner columns = new StringJoiner(", ", "(", ")");
+    for (TableColumn c : table.tableColumns()) {
+      boolean inKey = table.primaryKey().contains(c.name());
+      columns.add(quoteIdentifier(c.name()) + " " + c.type().ddl() + (inKey ? " NOT NULL" : ""));
+    }
+    StringJoiner key = new StringJoiner(", ", "PRIMARY KEY (", ")");
+    table.primaryKey().forEach(k -> key.add(quoteIdentifier(k)));
+    columns.add(key.toString());
+    return "CREATE TABLE IF NOT EXISTS " + qualify(schema, table.table()) + " " + columns;
+  }
+
+  @Override
+  public String insertRows(String schema, String table, List<TableColumn> columns) {
     StringJoiner names = new StringJoiner(", ", "(", ")");
     StringJoiner select = new StringJoiner(", ");
     StringJoiner arrays = new StringJoiner(", ", "(", ")");
     StringJoiner aliases = new StringJoiner(", ", "(", ")");
-    StringJoiner updates = new StringJoiner(", ");
     for (int i = 0; i < columns.size(); i++) {
       TableColumn c = columns.get(i);
-      String quoted = quoteIdentifier(c.name());
-      names.add(quoted);
+      names.add(quoteIdentifier(c.name()));
       select.add("u.c" + i + PostgresColumnTypes.castFromText(c.type()));
       arrays.add("?::text[]");
       aliases.add("c" + i);
-      if (!c.name().equals(mapping.keyColumn())) {
-        updates.add(quoted + " = EXCLUDED." + quoted);
-      }
     }
-    String onConflict = updates.length() == 0 ? "DO NOTHING" : "DO UPDATE SET " + updates;
     return "INSERT INTO "
-        + qualify(schema, mapping.table())
+        + qualify(schema, table)
         + " "
         + names
         + " SELECT "
@@ -127,7 +133,20 @@ public final class PostgresDialect implements SqlDialect {
         + " FROM unnest"
         + arrays
         + " AS u"
-        + aliases
+        + aliases;
+  }
+
+  @Override
+  public String upsert(String schema, TableMapping mapping) {
+    StringJoiner updates = new StringJoiner(", ");
+    for (TableColumn c : mapping.tableColumns()) {
+      if (!c.name().equals(mapping.keyColumn())) {
+        String quoted = quoteIdentifier(c.name());
+        updates.add(quoted + " = EXCLUDED." + quoted);
+      }
+    }
+    String onConflict = updates.length() == 0 ? "DO NOTHING" : "DO UPDATE SET " + updates;
+    return insertRows(schema, mapping.table(), mapping.tableColumns())
         + " ON CONFLICT ("
         + quoteIdentifier(mapping.keyColumn())
         + ") "
@@ -135,26 +154,26 @@ public final class PostgresDialect implements SqlDialect {
   }
 
   @Override
-  public String deleteByKeys(String schema, TableMapping mapping) {
+  public String deleteByKeys(String schema, String table, String keyColumn) {
     return "DELETE FROM "
-        + qualify(schema, mapping.table())
+        + qualify(schema, table)
         + " WHERE "
-        + quoteIdentifier(mapping.keyColumn())
+        + quoteIdentifier(keyColumn)
         + " = ANY (?::text[])";
   }
 
   @Override
-  public String bulkLoadStatement(String schema, TableMapping mapping) {
+  public String bulkLoadStatement(String schema, String table, List<TableColumn> columns) {
     StringJoiner names = new StringJoiner(", ", "(", ")");
-    for (TableColumn c : mapping.tableColumns()) {
+    for (TableColumn c : columns) {
       names.add(quoteIdentifier(c.name()));
     }
-    return "COPY " + qualify(schema, mapping.table()) + " " + names + " FROM STDIN (FORMAT text)";
+    return "COPY " + qualify(schema, table) + " " + names + " FROM STDIN (FORMAT text)";
   }
 
   @Override
   public long bulkLoad(
-      Connection connection, String statement, List<MappedRow> rows, int columnCount)
+      Connection connection, String statement, List<String[]> rows, int columnCount)
       throws SQLException {
     return PostgresCopyWriter.copy(connection, statement, rows, columnCount);
   }

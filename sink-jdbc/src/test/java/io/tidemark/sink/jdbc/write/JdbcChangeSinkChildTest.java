@@ -1,0 +1,260 @@
+package io.tidemark.sink.jdbc.write;
+
+import static io.tidemark.sink.jdbc.write.TestRows.column;
+import static io.tidemark.sink.jdbc.write.TestRows.deadLetter;
+import static io.tidemark.sink.jdbc.write.TestRows.delete;
+import static io.tidemark.sink.jdbc.write.TestRows.position;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.event.DocumentKey;
+import io.tidemark.core.mapping.ChildMapping;
+import io.tidemark.core.mapping.MappedRow;
+import io.tidemark.core.mapping.OnError;
+import io.tidemark.core.mapping.OnHistoryLost;
+import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.position.ClusterTime;
+import io.tidemark.core.spi.ChangeSink.Target;
+import io.tidemark.core.spi.RowChange;
+import io.tidemark.core.value.FieldPath;
+import io.tidemark.sink.jdbc.TestDatabase;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Child tables through every write path: a document's child rows are written, replaced and deleted
+ * with its row in one transaction, and a rebuild swaps them in with it.
+ */
+class JdbcChangeSinkChildTest {
+  private static final TestDatabase db = TestDatabase.shared();
+
+  /** orders(_id, status) -> order_items(_id, items_index, qty) -> options(_id, i, o, name). */
+  private static final TableMapping ORDERS =
+      new TableMapping(
+          "orders",
+          "orders",
+          "_id",
+          List.of(column("status", "text")),
+          null,
+          null,
+          OnError.FAIL,
+          OnHistoryLost.FAIL,
+          List.of(),
+          List.of(
+              new ChildMapping(
+                  FieldPath.parse("items"),
+                  "order_items",
+                  "items_index",
+                  List.of(column("qty", "integer")),
+                  null,
+                  List.of(
+                      new ChildMapping(
+                          FieldPath.parse("options"),
+                          "item_options",
+                          "options_index",
+                          List.of(column("name", "text")),
+                          null,
+                          List.of())))));
+
+  private String schema;
+  private JdbcChangeSink sink;
+
+  @BeforeEach
+  void openSink() {
+    schema = TestDatabase.freshName("target");
+    sink = new JdbcChangeSink(db.config(schema, TestDatabase.freshName("meta")), "children");
+    sink.prepareTable(ORDERS, Target.LIVE);
+  }
+
+  @AfterEach
+  void closeSink() {
+    sink.close();
+  }
+
+  /** An order whose items have the given quantities; item i has i options named "o{i}.{j}". */
+  private static RowChange order(String key, String status, int... quantities) {
+    List<String[]> items = new ArrayList<>();
+    List<String[]> options = new ArrayList<>();
+    for (int i = 0; i < quantities.length; i++) {
+      items.add(new String[] {key, Integer.toString(i), Integer.toString(quantities[i])});
+      for (int j = 0; j < i; j++) {
+        options.add(
+            new String[] {key, Integer.toString(i), Integer.toString(j), "o" + i + "." + j});
+      }
+    }
+    return new RowChange.Upsert(
+        new MappedRow(new DocumentKey(key), new String[] {key, status}, List.of(items, options)));
+  }
+
+  private List<List<String>> items(String table) {
+    return db.query(
+        "SELECT _id, items_index::text, qty::text FROM "
+            + schema
+            + "."
+            + table
+            + " ORDER BY _id, items_index");
+  }
+
+  private long count(String table) {
+    return Long.parseLong(db.queryValue("SELECT count(*) FROM " + schema + "." + table));
+  }
+
+  @Test
+  void createsEveryChildTableWithItsCompositeKey() {
+    assertThat(
+            db.queryValue(
+                "SELECT string_agg(a.attname, ',' ORDER BY array_position(i.indkey, a.attnum))"
+                    + " FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+                    + " AND a.attnum = ANY (i.indkey) WHERE i.indisprimary"
+                    + " AND i.indrelid = '"
+                    + schema
+                    + ".item_options'::regclass"))
+        .isEqualTo("_id,items_index,options_index");
+  }
+
+  @Test
+  void aSnapshotChunkLoadsChildRowsWithTheirDocuments() {
+    sink.beginSnapshot("orders", Target.LIVE, new ClusterTime(10, 0), 2);
+    sink.writeSnapshotChunk(
+        "orders",
+        Target.LIVE,
+        0,
+        List.of(order("a", "new", 1, 2), order("b", "new")),
+        "\"b\"",
+        true);
+
+    assertThat(items("order_items"))
+        .containsExactly(List.of("a", "0", "1"), List.of("a", "1", "2"));
+    assertThat(db.query("SELECT * FROM " + schema + ".item_options"))
+        .containsExactly(List.of("a", "1", "0", "o1.0"));
+  }
+
+  @Test
+  void anUpdateReplacesTheChildRowsWhetherTheArrayGrowsOrShrinks() {
+    sink.applyBatch(
+        "orders", Target.LIVE, List.of(order("a", "new", 1, 2, 3)), position("p1", 10, 1));
+    assertThat(count("order_items")).isEqualTo(3);
+    assertThat(count("item_options")).isEqualTo(3);
+
+    sink.applyBatch("orders", Target.LIVE, List.of(order("a", "paid", 5)), position("p2", 10, 2));
+    assertThat(items("order_items")).containsExactly(List.of("a", "0", "5"));
+    assertThat(count("item_options")).isZero();
+
+    sink.applyBatch(
+        "orders", Target.LIVE, List.of(order("a", "paid", 5, 6, 7, 8)), position("p3", 10, 3));
+    assertThat(items("order_items")).hasSize(4).last().isEqualTo(List.of("a", "3", "8"));
+    assertThat(count("item_options")).isEqualTo(6);
+  }
+
+  @Test
+  void deletingOrDeadLetteringADocumentDeletesItsChildRowsOnly() {
+    sink.applyBatch(
+        "orders",
+        Target.LIVE,
+        List.of(order("a", "new", 1, 2), order("b", "new", 3, 4), order("c", "new", 5)),
+        position("p1", 10, 1));
+
+    sink.applyBatch(
+        "orders",
+        Target.LIVE,
+        List.of(delete("a"), deadLetter("b", "{\"_id\": \"b\"}", "bad")),
+        position("p2", 10, 2));
+
+    assertThat(items("order_items")).containsExactly(List.of("c", "0", "5"));
+    assertThat(count("item_options")).isZero();
+  }
+
+  @Test
+  void aChildRowTheDatabaseRefusesRollsBackTheWholeBatch() {
+    sink.applyBatch("orders", Target.LIVE, List.of(order("a", "new", 1)), position("p1", 10, 1));
+    RowChange badChild =
+        new RowChange.Upsert(
+            new MappedRow(
+                new DocumentKey("a"),
+                new String[] {"a", "paid"},
+                List.of(List.<String[]>of(new String[] {"a", "0", "not a number"}), List.of())));
+
+    assertThatThrownBy(
+            () -> sink.applyBatch("orders", Target.LIVE, List.of(badChild), position("p2", 10, 2)))
+        .isInstanceOf(TidemarkException.class)
+        .hasMessageContaining("order_items");
+    assertThat(db.query("SELECT status FROM " + schema + ".orders"))
+        .containsExactly(List.of("new"));
+    assertThat(items("order_items")).containsExactly(List.of("a", "0", "1"));
+    assertThat(sink.loadProgress("orders", Target.LIVE).position().orElseThrow().token())
+        .isEqualTo("p1");
+  }
+
+  @Test
+  void aRebuildFillsShadowChildTablesAndSwapsThemInTogether() {
+    sink.applyBatch(
+        "orders", Target.LIVE, List.of(order("old", "stale", 9, 9)), position("p1", 10, 1));
+    sink.prepareTable(ORDERS, Target.SHADOW);
+    sink.beginSnapshot("orders", Target.SHADOW, new ClusterTime(20, 0), 1);
+    sink.writeSnapshotChunk(
+        "orders", Target.SHADOW, 0, List.of(order("a", "fresh", 1, 2)), "\"a\"", true);
+    assertThat(items("order_items")).as("readers still see the live children").hasSize(2);
+    assertThat(items("order_items__tidemark_rebuild"))
+        .hasSize(2)
+        .first()
+        .isEqualTo(List.of("a", "0", "1"));
+
+    sink.finishSnapshot(
+        "orders", Target.SHADOW, position("start20", 20, 0), new ClusterTime(21, 0));
+    sink.swapShadow(ORDERS);
+
+    assertThat(items("order_items"))
+        .containsExactly(List.of("a", "0", "1"), List.of("a", "1", "2"));
+    assertThat(db.query("SELECT name FROM " + schema + ".item_options"))
+        .containsExactly(List.of("o1.0"));
+    assertThat(
+            db.queryValue(
+                "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + " WHERE n.nspname = '"
+                    + schema
+                    + "' AND c.relname LIKE '%tidemark_rebuild%'"))
+        .isEqualTo("0");
+    // The live tables keep taking changes under their names.
+    sink.applyBatch("orders", Target.LIVE, List.of(order("a", "paid", 3)), position("p22", 22, 0));
+    assertThat(items("order_items")).containsExactly(List.of("a", "0", "3"));
+  }
+
+  @Test
+  void aDiscardedRebuildDropsItsShadowChildTables() {
+    sink.prepareTable(ORDERS, Target.SHADOW);
+    sink.beginSnapshot("orders", Target.SHADOW, new ClusterTime(20, 0), 1);
+
+    sink.discardShadow(ORDERS);
+
+    assertThat(
+            db.queryValue(
+                "SELECT to_regclass('" + schema + ".order_items__tidemark_rebuild') IS NULL"))
+        .isEqualTo("t");
+    assertThat(
+            db.queryValue(
+                "SELECT to_regclass('" + schema + ".item_options__tidemark_rebuild') IS NULL"))
+        .isEqualTo("t");
+    assertThat(db.queryValue("SELECT to_regclass('" + schema + ".order_items') IS NULL"))
+        .isEqualTo("f");
+  }
+
+  @Test
+  void anExistingChildTableThatDoesNotFitIsReportedWithTheFix() {
+    String other = TestDatabase.freshName("target");
+    db.execute("CREATE SCHEMA " + other);
+    db.execute(
+        "CREATE TABLE " + other + ".order_items (_id text, items_index integer, qty boolean)");
+    try (JdbcChangeSink second =
+        new JdbcChangeSink(db.config(other, TestDatabase.freshName("meta")), "children")) {
+      assertThatThrownBy(() -> second.prepareTable(ORDERS, Target.LIVE))
+          .isInstanceOf(TidemarkException.class)
+          .hasMessageContaining(
+              "\"order_items\" exists but does not fit the child table of items of collection 'orders'")
+          .hasMessageContaining("column \"qty\" has type boolean but the mapping expects integer");
+    }
+  }
+}
