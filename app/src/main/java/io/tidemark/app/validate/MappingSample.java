@@ -9,8 +9,8 @@ import java.util.List;
  * the counts and the first reasons.
  *
  * @param collection the collection
- * @param ddl the statements that create the table and its child tables, separated by {@code ;}
- *     and a new line
+ * @param ddl the statements that create the table and its child tables, separated by {@code ;} and
+ *     a new line
  * @param onError what the pipeline does with a refused document
  * @param sampled documents read
  * @param refused sampled documents the mapping refuses (any column, or the document as a whole)

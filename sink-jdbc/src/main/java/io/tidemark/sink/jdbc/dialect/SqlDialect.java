@@ -179,8 +179,9 @@ public interface SqlDialect {
   String updateSnapshotDone(String metadataSchema);
 
   /**
-   * Inserts many dead letters. Parameters: pipeline, collection, position_token (may be null), then
-   * three text arrays: document_key, document, reason.
+   * Inserts many dead letters, replacing a document's earlier dead letter. Parameters: pipeline,
+   * collection, position_token (may be null), then three text arrays: document_key, document,
+   * reason.
    */
   String insertDeadLetters(String metadataSchema);
 

@@ -20,10 +20,10 @@ class MetadataSchemaTest {
     MetadataSchema.MigrationResult second =
         MetadataSchema.migrate(db.dataSource(), new PostgresDialect(), schema);
 
-    assertThat(first.migrationsApplied()).isEqualTo(3);
-    assertThat(first.version()).isEqualTo("3");
+    assertThat(first.migrationsApplied()).isEqualTo(4);
+    assertThat(first.version()).isEqualTo("4");
     assertThat(second.migrationsApplied()).isZero();
-    assertThat(second.version()).isEqualTo("3");
+    assertThat(second.version()).isEqualTo("4");
     assertThat(tables(schema))
         .containsExactly(
             "checkpoint",
@@ -36,6 +36,40 @@ class MetadataSchemaTest {
             db.queryValue(
                 "SELECT count(*) FROM " + schema + ".flyway_schema_history WHERE version = '1'"))
         .isEqualTo("1");
+  }
+
+  @Test
+  void upgradingFoldsADocumentsDeadLettersIntoItsNewest() {
+    String schema = TestDatabase.freshName("meta");
+    org.flywaydb.core.Flyway.configure(MetadataSchema.class.getClassLoader())
+        .dataSource(db.dataSource())
+        .schemas(schema)
+        .defaultSchema(schema)
+        .createSchemas(true)
+        .table(MetadataSchema.HISTORY_TABLE)
+        .locations(MetadataSchema.LOCATION)
+        .placeholders(java.util.Map.of(MetadataSchema.SCHEMA_PLACEHOLDER, schema))
+        .target("3")
+        .load()
+        .migrate();
+    db.execute(
+        "INSERT INTO "
+            + schema
+            + ".dead_letter (pipeline, collection, document_key, document, reason) VALUES"
+            + " ('p', 'orders', 'a', 'first', 'old'), ('p', 'orders', 'a', 'second', 'new'),"
+            + " ('p', 'orders', 'b', 'only', 'b'), ('other', 'orders', 'a', 'theirs', 'x')");
+
+    MetadataSchema.migrate(db.dataSource(), new PostgresDialect(), schema);
+
+    assertThat(
+            db.query(
+                "SELECT pipeline, document_key, document FROM "
+                    + schema
+                    + ".dead_letter ORDER BY pipeline, document_key"))
+        .containsExactly(
+            List.of("other", "a", "theirs"),
+            List.of("p", "a", "second"),
+            List.of("p", "b", "only"));
   }
 
   @Test

@@ -183,6 +183,29 @@ class JdbcChangeSinkApplyTest {
   }
 
   @Test
+  void aDocumentRefusedAgainKeepsOneDeadLetterWithTheLatestVersion() {
+    sink.applyBatch(
+        "orders",
+        Target.LIVE,
+        List.of(deadLetter("a", "{\"v\": 1}", "first reason"), deadLetter("b", "{}", "b")),
+        position("t1", 1, 1));
+
+    sink.applyBatch(
+        "orders",
+        Target.LIVE,
+        List.of(deadLetter("a", "{\"v\": 2}", "second reason")),
+        position("t2", 2, 1));
+
+    assertThat(
+            db.query(
+                "SELECT document_key, position_token, document, reason FROM "
+                    + metadataSchema
+                    + ".dead_letter ORDER BY document_key"))
+        .containsExactly(
+            List.of("a", "t2", "{\"v\": 2}", "second reason"), List.of("b", "t1", "{}", "b"));
+  }
+
+  @Test
   void textValuesArriveUnchanged() {
     List<String> awkward =
         List.of(

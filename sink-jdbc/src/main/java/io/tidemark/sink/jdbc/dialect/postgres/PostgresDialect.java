@@ -271,7 +271,11 @@ public final class PostgresDialect implements SqlDialect {
         + " (pipeline, collection, position_token, document_key, document, reason)"
         + " SELECT CAST(? AS text), CAST(? AS text), CAST(? AS text),"
         + " u.document_key, u.document, u.reason"
-        + " FROM unnest(?::text[], ?::text[], ?::text[]) AS u(document_key, document, reason)";
+        + " FROM unnest(?::text[], ?::text[], ?::text[]) AS u(document_key, document, reason)"
+        // One dead letter per document: a later refusal replaces the earlier one.
+        + " ON CONFLICT (pipeline, collection, document_key) DO UPDATE SET"
+        + " position_token = EXCLUDED.position_token, document = EXCLUDED.document,"
+        + " reason = EXCLUDED.reason, created_at = EXCLUDED.created_at";
   }
 
   @Override
@@ -351,6 +355,13 @@ public final class PostgresDialect implements SqlDialect {
         "UPDATE "
             + qualify(metadataSchema, "checkpoint")
             + " SET collection = ? WHERE pipeline = ? AND collection = ?",
+        // A document has one dead letter: the rebuild's newer one replaces the live one.
+        "DELETE FROM "
+            + qualify(metadataSchema, "dead_letter")
+            + " l WHERE l.collection = ? AND l.pipeline = ? AND EXISTS (SELECT 1 FROM "
+            + qualify(metadataSchema, "dead_letter")
+            + " s WHERE s.pipeline = l.pipeline AND s.collection = ?"
+            + " AND s.document_key = l.document_key)",
         "UPDATE "
             + qualify(metadataSchema, "dead_letter")
             + " SET collection = ? WHERE pipeline = ? AND collection = ?");
