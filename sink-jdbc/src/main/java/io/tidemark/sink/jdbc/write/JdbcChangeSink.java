@@ -199,8 +199,8 @@ public final class JdbcChangeSink implements ChangeSink {
         // Rows copied before the child table existed have no child rows until they change.
         LOG.warn(
             "[{}] collection {}: child tables {} are new but table {} existed: they hold only"
-                + " documents written from now on. Run `tidemark rebuild --collection {}` to fill"
-                + " them for every document.",
+                + " documents written from now on. Run `tidemark resnapshot {}` to fill them for"
+                + " every document.",
             pipeline,
             mapping.collection(),
             prepared.createdChildTables(),
