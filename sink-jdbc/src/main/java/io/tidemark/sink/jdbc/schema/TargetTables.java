@@ -60,7 +60,11 @@ public final class TargetTables {
    * @param table the collection's table
    * @param createdChildTables child tables that did not exist and were created
    */
-  public record Prepared(Outcome table, List<String> createdChildTables) {}
+  public record Prepared(Outcome table, List<String> createdChildTables) {
+    public Prepared {
+      createdChildTables = List.copyOf(createdChildTables);
+    }
+  }
 
   /**
    * Creates the schema, the table and its child tables if absent; otherwise checks the existing
