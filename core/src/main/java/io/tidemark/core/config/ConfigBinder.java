@@ -5,6 +5,7 @@ import io.tidemark.core.mapping.ChildTable;
 import io.tidemark.core.mapping.ColumnMapping;
 import io.tidemark.core.mapping.OnError;
 import io.tidemark.core.mapping.OnHistoryLost;
+import io.tidemark.core.mapping.SchemaEvolution;
 import io.tidemark.core.mapping.SqlType;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.value.FieldPath;
@@ -34,10 +35,17 @@ public final class ConfigBinder {
     if (tree == null) {
       problems.add("", "the file is empty; it needs at least source, sink and collections");
     }
-    root.rejectUnknownKeys("source", "sink", "collections", "snapshot", "stream", "retry", "admin");
+    root.rejectUnknownKeys(
+        "source", "sink", "collections", "snapshot", "stream", "retry", "admin", "schema");
     String pipeline = root.string(ConfigKeys.PIPELINE);
     OnHistoryLost defaultOnHistoryLost =
         enumValue(root, ConfigKeys.ON_HISTORY_LOST, null, OnHistoryLost.class, OnHistoryLost.FAIL);
+
+    ConfigSection schema = root.section("schema");
+    schema.rejectUnknownKeys();
+    SchemaEvolution defaultEvolve =
+        enumValue(
+            schema, ConfigKeys.SCHEMA_EVOLVE, null, SchemaEvolution.class, SchemaEvolution.NONE);
 
     ConfigSection source = root.section("source");
     source.rejectUnknownKeys();
@@ -71,7 +79,7 @@ public final class ConfigBinder {
       root.problem("collections", "is empty: list at least one collection");
     }
     for (ConfigSection c : collectionSections) {
-      TableMapping mapping = bindCollection(c, defaultOnHistoryLost);
+      TableMapping mapping = bindCollection(c, defaultOnHistoryLost, defaultEvolve);
       if (mapping == null) {
         continue;
       }
@@ -157,8 +165,9 @@ public final class ConfigBinder {
     }
   }
 
-  private static TableMapping bindCollection(ConfigSection c, OnHistoryLost defaultOnHistoryLost) {
-    c.rejectUnknownKeys("columns", "children");
+  private static TableMapping bindCollection(
+      ConfigSection c, OnHistoryLost defaultOnHistoryLost, SchemaEvolution defaultEvolve) {
+    c.rejectUnknownKeys("columns", "children", "schema");
     String name = c.string(ConfigKeys.COLLECTION_NAME);
     String table = Optional.ofNullable(c.stringOrNull(ConfigKeys.COLLECTION_TABLE)).orElse(name);
     OnError onError =
@@ -213,6 +222,21 @@ public final class ConfigBinder {
         children.add(bound);
       }
     }
+    ConfigSection schema = c.section("schema");
+    schema.rejectUnknownKeys();
+    SchemaEvolution evolve =
+        enumValue(
+            schema,
+            ConfigKeys.COLLECTION_SCHEMA_EVOLVE,
+            defaultEvolve,
+            SchemaEvolution.class,
+            defaultEvolve);
+    if (evolve == SchemaEvolution.ADDCOLUMNS && extraColumn != null) {
+      c.problem(
+          "extraColumn",
+          "both extraColumn and schema.evolve: addColumns take the fields no column maps; keep"
+              + " one (set schema: { evolve: none } on this collection to keep the extra column)");
+    }
     if (name == null || table == null) {
       return null;
     }
@@ -226,7 +250,8 @@ public final class ConfigBinder {
         onError,
         onHistoryLost,
         primaryKey,
-        children);
+        children,
+        evolve);
   }
 
   /** Every child section, at any depth, takes these keys. */

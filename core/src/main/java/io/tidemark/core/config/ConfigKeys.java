@@ -28,6 +28,15 @@ public final class ConfigKeys {
               + " the collection with the rebuild command (fail) or rebuild it automatically"
               + " (resnapshot).");
 
+  public static final ConfigKey SCHEMA_EVOLVE =
+      ConfigKey.optional(
+          "schema",
+          "evolve",
+          "none | addColumns",
+          "none",
+          "Default for every collection: whether top-level fields that no configured column maps"
+              + " become columns of their own (addColumns).");
+
   public static final ConfigKey SOURCE_URI =
       ConfigKey.required(
           "source",
@@ -121,6 +130,19 @@ public final class ConfigKeys {
           "Configured columns that form the table's primary key, e.g. [region, n] for the fields"
               + " of a compound _id. Every document must have a value for each; one that does not"
               + " follows onError. The _id column stays, unique, as the row's identity.");
+
+  public static final ConfigKey COLLECTION_SCHEMA_EVOLVE =
+      ConfigKey.optional(
+          "collections[].schema",
+          "evolve",
+          "none | addColumns",
+          "the top-level schema.evolve",
+          "addColumns: a top-level field that no configured column or child table reads becomes a"
+              + " nullable column named after it, typed from its first value (text, bigint, double"
+              + " precision, numeric, boolean, timestamptz, uuid, bytea, or jsonb for documents"
+              + " and arrays) and widened to jsonb when a later value has another type. The ALTER"
+              + " TABLE commits in the transaction of the rows that need it. Cannot be combined"
+              + " with extraColumn.");
 
   public static final ConfigKey CHILD_FIELD =
       ConfigKey.required(
@@ -266,6 +288,7 @@ public final class ConfigKeys {
       List.of(
           PIPELINE,
           ON_HISTORY_LOST,
+          SCHEMA_EVOLVE,
           SOURCE_URI,
           SOURCE_DATABASE,
           SINK_JDBC_URL,
@@ -284,6 +307,7 @@ public final class ConfigKeys {
           COLUMN_COLUMN,
           COLUMN_TYPE,
           COLLECTION_PRIMARY_KEY,
+          COLLECTION_SCHEMA_EVOLVE,
           CHILD_FIELD,
           CHILD_TABLE,
           CHILD_INDEX_COLUMN,

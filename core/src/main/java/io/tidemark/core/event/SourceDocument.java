@@ -12,6 +12,9 @@ public interface SourceDocument extends DocumentFields {
   /** The document's identity. */
   DocumentKey key();
 
+  /** The names of the document's top-level fields, {@code _id} included, in document order. */
+  java.util.List<String> fieldNames();
+
   /** The whole document as JSON for a {@code jsonb} column (MongoDB relaxed Extended JSON). */
   String toJson();
 

@@ -2,8 +2,10 @@ package io.tidemark.core.mapping;
 
 import io.tidemark.core.event.SourceDocument;
 import io.tidemark.core.value.FieldPath;
+import io.tidemark.core.value.Value;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Turns source documents into rows of one table, following its {@link TableMapping}. Stateless and
@@ -16,6 +18,7 @@ public final class RowMapper {
   private final int width;
   private final boolean[] inPrimaryKey;
   private final List<ChildRowMapper> children;
+  private final Set<String> mappedTopLevelFields;
 
   public RowMapper(TableMapping mapping) {
     this.mapping = mapping;
@@ -25,6 +28,8 @@ public final class RowMapper {
     mapping.children().forEach(child -> mapped.add(child.field()));
     this.mappedFields = List.copyOf(mapped);
     this.children = mapping.childTables().stream().map(ChildRowMapper::new).toList();
+    this.mappedTopLevelFields =
+        mapping.evolvesColumns() ? mapping.mappedTopLevelFields() : Set.of();
     this.width = mapping.tableColumns().size();
     this.inPrimaryKey = new boolean[columns.size()];
     for (int i = 0; i < columns.size(); i++) {
@@ -63,14 +68,39 @@ public final class RowMapper {
     if (mapping.documentColumn() != null) {
       values[next] = storableJson(document.toJson(), mapping.documentColumn());
     }
-    if (children.isEmpty()) {
+    if (children.isEmpty() && !mapping.evolvesColumns()) {
       return new MappedRow(document.key(), values);
     }
     List<List<String[]>> childRows = new ArrayList<>(children.size());
     for (ChildRowMapper child : children) {
       childRows.add(child.rows(document));
     }
-    return new MappedRow(document.key(), values, childRows);
+    return new MappedRow(document.key(), values, childRows, unmappedFields(document));
+  }
+
+  /**
+   * The top-level fields no configured column or child table reads, with their values, for a table
+   * that evolves. Each value is checked to be storable as jsonb, the type every evolved column can
+   * widen to, so that the sink never meets a value it cannot write.
+   */
+  private List<MappedRow.UnmappedField> unmappedFields(SourceDocument document)
+      throws ValueRejectedException {
+    if (!mapping.evolvesColumns()) {
+      return List.of();
+    }
+    List<MappedRow.UnmappedField> fields = new ArrayList<>();
+    for (String name : document.fieldNames()) {
+      if (name.isEmpty() || mappedTopLevelFields.contains(name)) {
+        continue; // an empty name cannot be a column: the document column keeps it
+      }
+      Value value = document.valueAt(new FieldPath(List.of(name)));
+      if (value instanceof Value.Null || value instanceof Value.Missing) {
+        continue;
+      }
+      ColumnValueConverter.convert(value, SqlType.JSONB, name, name + " (evolved column)");
+      fields.add(new MappedRow.UnmappedField(name, value));
+    }
+    return fields;
   }
 
   /**

@@ -22,6 +22,7 @@ import java.util.Objects;
  *     deletes and verify use it) and each primary-key column must have a value
  * @param children arrays of sub-documents copied into tables of their own, written in the same
  *     transaction as the document's row
+ * @param evolve whether top-level fields no column maps become columns of their own
  */
 public record TableMapping(
     String collection,
@@ -33,7 +34,8 @@ public record TableMapping(
     OnError onError,
     OnHistoryLost onHistoryLost,
     List<String> primaryKey,
-    List<ChildMapping> children) {
+    List<ChildMapping> children,
+    SchemaEvolution evolve) {
 
   public static final String DEFAULT_KEY_COLUMN = "_id";
   public static final String DEFAULT_DOCUMENT_COLUMN = "doc";
@@ -47,6 +49,33 @@ public record TableMapping(
     columns = List.copyOf(columns);
     primaryKey = primaryKey == null ? List.of() : List.copyOf(primaryKey);
     children = children == null ? List.of() : List.copyOf(children);
+    evolve = evolve == null ? SchemaEvolution.NONE : evolve;
+  }
+
+  /** A mapping whose table does not evolve. */
+  public TableMapping(
+      String collection,
+      String table,
+      String keyColumn,
+      List<ColumnMapping> columns,
+      String documentColumn,
+      String extraColumn,
+      OnError onError,
+      OnHistoryLost onHistoryLost,
+      List<String> primaryKey,
+      List<ChildMapping> children) {
+    this(
+        collection,
+        table,
+        keyColumn,
+        columns,
+        documentColumn,
+        extraColumn,
+        onError,
+        onHistoryLost,
+        primaryKey,
+        children,
+        SchemaEvolution.NONE);
   }
 
   /** A mapping without child tables. */
@@ -108,7 +137,7 @@ public record TableMapping(
 
   /** The same mapping writing another table (a rebuild's shadow table). */
   public TableMapping withTable(String otherTable) {
-    return with(otherTable, children);
+    return with(otherTable, columns, children);
   }
 
   /**
@@ -116,21 +145,33 @@ public record TableMapping(
    * shadow ({@link #shadowTableOf}); they are swapped in together.
    */
   public TableMapping asShadow() {
-    return with(shadowTable(), children.stream().map(TableMapping::shadowOf).toList());
+    return with(shadowTable(), columns, children.stream().map(TableMapping::shadowOf).toList());
   }
 
-  private TableMapping with(String otherTable, List<ChildMapping> otherChildren) {
+  /**
+   * The same mapping with more columns after the configured ones, as a table that evolved has them:
+   * what the sink's statements for that table are built from.
+   */
+  public TableMapping withColumnsAdded(List<ColumnMapping> added) {
+    List<ColumnMapping> all = new ArrayList<>(columns);
+    all.addAll(added);
+    return with(table, all, children);
+  }
+
+  private TableMapping with(
+      String otherTable, List<ColumnMapping> otherColumns, List<ChildMapping> otherChildren) {
     return new TableMapping(
         collection,
         otherTable,
         keyColumn,
-        columns,
+        otherColumns,
         documentColumn,
         extraColumn,
         onError,
         onHistoryLost,
         primaryKey,
-        otherChildren);
+        otherChildren,
+        evolve);
   }
 
   private static ChildMapping shadowOf(ChildMapping child) {
@@ -167,6 +208,23 @@ public record TableMapping(
     for (ChildMapping grandchild : child.children()) {
       flatten(grandchild, arrays, indexes, out);
     }
+  }
+
+  /** True when unmapped top-level fields become columns ({@link SchemaEvolution#ADDCOLUMNS}). */
+  public boolean evolvesColumns() {
+    return evolve == SchemaEvolution.ADDCOLUMNS;
+  }
+
+  /**
+   * The top-level fields that configured columns and child tables read, wholly or in part: those
+   * never become evolved columns.
+   */
+  public java.util.Set<String> mappedTopLevelFields() {
+    java.util.Set<String> mapped = new java.util.HashSet<>();
+    mapped.add(DEFAULT_KEY_COLUMN);
+    columns.forEach(c -> mapped.add(c.field().segments().get(0)));
+    children.forEach(c -> mapped.add(c.field().segments().get(0)));
+    return mapped;
   }
 
   /** True when some array of the document has a table of its own. */

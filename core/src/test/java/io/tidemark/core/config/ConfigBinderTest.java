@@ -216,11 +216,11 @@ class ConfigBinderTest {
 
     assertThat(problems)
         .containsExactlyInAnyOrder(
-            "sorce: unknown key; did you mean 'source'? Known keys here: admin, collections, onHistoryLost, pipeline, retry, sink, snapshot, source, stream",
+            "sorce: unknown key; did you mean 'source'? Known keys here: admin, collections, onHistoryLost, pipeline, retry, schema, sink, snapshot, source, stream",
             "source.uri: is required: MongoDB connection string of a replica set or sharded cluster (change streams need one).",
             "sink.passwd: unknown key; did you mean 'password'? Known keys here: jdbcUrl, metadataSchema, password, poolSize, schema, username",
             "sink.jdbcUrl: 'jdbc:mysql://localhost/shop' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db)",
-            "collections[0].colums: unknown key; did you mean 'columns'? Known keys here: children, columns, documentColumn, extraColumn, name, onError, onHistoryLost, primaryKey, table",
+            "collections[0].colums: unknown key; did you mean 'columns'? Known keys here: children, columns, documentColumn, extraColumn, name, onError, onHistoryLost, primaryKey, schema, table",
             "collections[0].columns[0].type: unknown SQL type 'nummeric'; did you mean 'numeric'? Accepted: "
                 + SqlType.ACCEPTED,
             "collections[0].columns[2].column: column 'city' appears twice in table 'orders'",
@@ -416,6 +416,31 @@ class ConfigBinderTest {
                 + " indexColumn",
             "collections[0].children: table 'orders' (child table of lines) is also the target of"
                 + " another collection or child");
+  }
+
+  @Test
+  void schemaEvolutionDefaultsFromTheTopAndCannotShareTheExtraColumn() {
+    Map<String, Object> tree = minimal();
+    tree.put("schema", map("evolve", "addColumns"));
+    tree.put(
+        "collections",
+        list(
+            map("name", "orders"),
+            map("name", "logs", "schema", map("evolve", "none"), "extraColumn", "extra")));
+    List<TableMapping> mappings = ConfigBinder.bind(tree, "tidemark.yaml").collections();
+    assertThat(mappings.get(0).evolvesColumns()).isTrue();
+    assertThat(mappings.get(1).evolvesColumns()).isFalse();
+
+    tree.put("collections", list(map("name", "orders", "schema", map("evolve", "addcolumn"))));
+    assertThat(problems(tree))
+        .containsExactly(
+            "collections[0].schema.evolve: 'addcolumn' is not one of: none, addColumns");
+    tree.put("collections", list(map("name", "orders", "extraColumn", "extra")));
+    assertThat(problems(tree))
+        .containsExactly(
+            "collections[0].extraColumn: both extraColumn and schema.evolve: addColumns take the"
+                + " fields no column maps; keep one (set schema: { evolve: none } on this"
+                + " collection to keep the extra column)");
   }
 
   @Test

@@ -81,6 +81,14 @@ public final class FakeDocument implements SourceDocument, DocumentFields.ArrayE
   }
 
   @Override
+  public List<String> fieldNames() {
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    names.add("_id");
+    fields.keySet().forEach(path -> names.add(path.split("\\.", -1)[0]));
+    return List.copyOf(names);
+  }
+
+  @Override
   public Value valueAt(FieldPath path) {
     return fields.getOrDefault(path.toString(), new Value.Missing());
   }

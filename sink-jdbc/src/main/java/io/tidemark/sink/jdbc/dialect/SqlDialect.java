@@ -193,6 +193,26 @@ public interface SqlDialect {
    */
   String selectProgress(String metadataSchema);
 
+  // ---- evolved columns ----------------------------------------------------------------------
+
+  /** DDL adding a nullable column. */
+  String addColumn(String schema, String table, String column, SqlType type);
+
+  /** DDL changing a column's type to jsonb, converting the values it holds. */
+  String widenColumnToJsonb(String schema, String table, String column);
+
+  /**
+   * A collection's evolved columns in the order they were added: field, column_name, column_type.
+   * Parameters: pipeline, collection.
+   */
+  String selectEvolvedColumns(String metadataSchema);
+
+  /**
+   * Records an evolved column or its new type. Parameters: pipeline, collection, field,
+   * column_name, column_type, position.
+   */
+  String upsertEvolvedColumn(String metadataSchema);
+
   // ---- errors --------------------------------------------------------------------------------
 
   /**
@@ -219,14 +239,15 @@ public interface SqlDialect {
   List<String> swapTables(String schema, String live, String shadow);
 
   /**
-   * Moves a collection's metadata rows (snapshot, ranges, checkpoint, dead letters) from one
-   * collection key to another, one statement per table. Parameters: new key, pipeline, old key.
+   * Moves a collection's metadata rows (snapshot, ranges, checkpoint, dead letters, evolved
+   * columns) from one collection key to another, one statement per table. Parameters: new key,
+   * pipeline, old key.
    */
   List<String> renameMetadataRows(String metadataSchema);
 
   /**
-   * Deletes a collection's snapshot, range and checkpoint rows, one statement per table.
-   * Parameters: pipeline, collection.
+   * Deletes a collection's snapshot, range, checkpoint and evolved-column rows, one statement per
+   * table. Parameters: pipeline, collection.
    */
   List<String> deleteProgressRows(String metadataSchema);
 

@@ -59,10 +59,12 @@ public final class TargetTables {
    *
    * @param table the collection's table
    * @param createdChildTables child tables that did not exist and were created
+   * @param columns the names of the table's columns, as the database has them now
    */
-  public record Prepared(Outcome table, List<String> createdChildTables) {
+  public record Prepared(Outcome table, List<String> createdChildTables, Set<String> columns) {
     public Prepared {
       createdChildTables = List.copyOf(createdChildTables);
+      columns = Set.copyOf(columns);
     }
   }
 
@@ -99,7 +101,7 @@ public final class TargetTables {
                 + "'");
       }
     }
-    return new Prepared(outcome, created);
+    return new Prepared(outcome, created, readColumns(connection, mapping.table()).keySet());
   }
 
   private Outcome prepareTable(Connection connection, TableMapping mapping) throws SQLException {

@@ -52,7 +52,7 @@ final class ChangeBatch {
     for (RowChange change : changes) {
       if (change instanceof RowChange.Upsert) {
         MappedRow row = ((RowChange.Upsert) change).row();
-        if (row.values().length != table.columnCount()) {
+        if (row.values().length != table.valueCount()) {
           throw new TidemarkException(
               ErrorCode.INTERNAL,
               "Row with _id "
@@ -64,7 +64,7 @@ final class ChangeBatch {
                   + " values but table "
                   + table.table()
                   + " has "
-                  + table.columnCount()
+                  + table.valueCount()
                   + " mapped columns: the row mapper and the table mapping disagree.");
         }
         upserts.add(row);

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
@@ -65,6 +67,12 @@ public final class JdbcChangeSink implements ChangeSink {
 
   /** Statements per metadata key: the collection for its live table, {@link #key} for a shadow. */
   private final ConcurrentMap<String, TableStatements> tables = new ConcurrentHashMap<>();
+
+  /**
+   * Per metadata key of a table that evolves: writers share it, a batch that changes the table's
+   * columns holds it alone.
+   */
+  private final ConcurrentMap<String, ReadWriteLock> evolutionLocks = new ConcurrentHashMap<>();
 
   private final SinkConfig config;
   private volatile WriterLock writerLock;
@@ -171,17 +179,41 @@ public final class JdbcChangeSink implements ChangeSink {
   @Override
   public void prepareTable(TableMapping mapping, Target target) {
     TableMapping table = tableOf(mapping, target);
-    TableStatements statements = TableStatements.of(dialect, targetTables.schema(), table);
-    TargetTables.Prepared prepared =
+    String key = key(mapping.collection(), target);
+    String described = dialect.qualify(targetTables.schema(), table.table());
+    PreparedTable loaded =
         inTransaction(
-            c -> targetTables.prepare(c, table),
-            () ->
-                "prepare table "
-                    + statements.table()
-                    + " for collection '"
-                    + mapping.collection()
-                    + "'");
-    tables.put(key(mapping.collection(), target), statements);
+            c -> new PreparedTable(targetTables.prepare(c, table), meta.readEvolvedColumns(c, key)),
+            () -> "prepare table " + described + " for collection '" + mapping.collection() + "'");
+    TargetTables.Prepared prepared = loaded.prepared();
+    List<EvolvedColumn> evolved = new ArrayList<>();
+    for (EvolvedColumn column : loaded.evolved()) {
+      if (prepared.columns().contains(column.column())) {
+        evolved.add(column);
+      } else {
+        LOG.warn(
+            "[{}] collection {}: evolved column {} of field {} is gone from table {}; it is added"
+                + " again when the field next appears",
+            pipeline,
+            mapping.collection(),
+            column.column(),
+            column.field(),
+            described);
+      }
+    }
+    if (!evolved.isEmpty() && !mapping.evolvesColumns()) {
+      LOG.warn(
+          "[{}] collection {}: table {} has evolved columns {} but schema.evolve is not"
+              + " addColumns: documents written from now on leave them NULL. Drop them, or set"
+              + " schema: {{ evolve: addColumns }} again.",
+          pipeline,
+          mapping.collection(),
+          described,
+          evolved.stream().map(EvolvedColumn::column).toList());
+    }
+    TableStatements statements =
+        TableStatements.of(dialect, targetTables.schema(), table, evolved, prepared.columns());
+    tables.put(key, statements);
     if (prepared.table() == TargetTables.Outcome.CREATED) {
       LOG.info(
           "[{}] collection {}: created table {}",
@@ -252,13 +284,15 @@ public final class JdbcChangeSink implements ChangeSink {
       List<RowChange> rows,
       String markAfterLast,
       boolean rangeDone) {
-    TableStatements table = statementsFor(collection, target);
-    ChangeBatch batch = ChangeBatch.of(rows, table);
-    inTransaction(
-        c -> {
-          fence(c);
-          if (!batch.upserts.isEmpty()) {
-            dialect.bulkLoad(c, table.bulkLoad(), values(batch.upserts), table.columnCount());
+    TableStatements statements = statementsFor(collection, target);
+    ChangeBatch batch = ChangeBatch.of(rows, statements);
+    writeBatch(
+        collection,
+        target,
+        batch,
+        (c, table, upsertRows) -> {
+          if (!upsertRows.isEmpty()) {
+            dialect.bulkLoad(c, table.bulkLoad(), upsertRows, table.columnCount());
             // A copied document has no child rows yet: its row was not there either.
             for (int i = 0; i < table.children().size(); i++) {
               ChildStatements child = table.children().get(i);
@@ -272,7 +306,6 @@ public final class JdbcChangeSink implements ChangeSink {
           meta.insertDeadLetters(c, key(collection, target), null, batch);
           meta.markSnapshot(
               c, key(collection, target), range, markAfterLast, rows.size(), rangeDone);
-          return null;
         },
         () ->
             "copy a snapshot chunk of range "
@@ -282,7 +315,7 @@ public final class JdbcChangeSink implements ChangeSink {
                 + " rows ("
                 + batch.describe()
                 + ") into "
-                + table.describeTables()
+                + statements.describeTables()
                 + " for collection '"
                 + collection
                 + "' (resume mark after it: "
@@ -314,16 +347,17 @@ public final class JdbcChangeSink implements ChangeSink {
   @Override
   public void applyBatch(
       String collection, Target target, List<RowChange> changes, Position position) {
-    TableStatements table = statementsFor(collection, target);
-    ChangeBatch batch = ChangeBatch.of(changes, table);
-    inTransaction(
-        c -> {
-          fence(c);
+    TableStatements statements = statementsFor(collection, target);
+    ChangeBatch batch = ChangeBatch.of(changes, statements);
+    writeBatch(
+        collection,
+        target,
+        batch,
+        (c, table, upsertRows) -> {
           deleteKeys(c, table, batch.deleteKeys);
-          upsert(c, table, batch.upserts);
+          upsert(c, table, batch.upserts, upsertRows);
           meta.insertDeadLetters(c, key(collection, target), position.token(), batch);
           meta.moveCheckpoint(c, key(collection, target), position);
-          return null;
         },
         () ->
             "apply "
@@ -331,7 +365,7 @@ public final class JdbcChangeSink implements ChangeSink {
                 + " changes ("
                 + batch.describe()
                 + ") to "
-                + table.describeTables()
+                + statements.describeTables()
                 + " for collection '"
                 + collection
                 + "' up to source time "
@@ -377,8 +411,13 @@ public final class JdbcChangeSink implements ChangeSink {
                 + " of collection '"
                 + collection
                 + "'");
-    tables.remove(key(collection, Target.SHADOW));
-    tables.put(collection, TableStatements.of(dialect, targetTables.schema(), mapping));
+    // The rebuilt table keeps the columns it evolved while it was filled.
+    TableStatements rebuilt = tables.remove(key(collection, Target.SHADOW));
+    tables.put(
+        collection,
+        rebuilt == null
+            ? TableStatements.of(dialect, targetTables.schema(), mapping)
+            : rebuilt.forMapping(dialect, targetTables.schema(), mapping));
     LOG.info(
         "[{}] collection {}: swapped the rebuilt table in as {}",
         pipeline,
@@ -414,6 +453,13 @@ public final class JdbcChangeSink implements ChangeSink {
     tables.remove(key(collection, Target.SHADOW));
   }
 
+  /** What {@link #prepareTable} reads in its transaction. */
+  private record PreparedTable(TargetTables.Prepared prepared, List<EvolvedColumn> evolved) {
+    PreparedTable {
+      evolved = List.copyOf(evolved);
+    }
+  }
+
   /** One stored dead letter. */
   public record DeadLetterEntry(long id, String documentKey, String document, String reason) {}
 
@@ -446,20 +492,21 @@ public final class JdbcChangeSink implements ChangeSink {
    * the collection's position is not moved (the stream goes on from where it was).
    */
   public void replayDeadLetters(String collection, List<RowChange> changes, long[] replayedIds) {
-    TableStatements table = statementsFor(collection, Target.LIVE);
-    ChangeBatch batch = ChangeBatch.of(changes, table);
-    inTransaction(
-        c -> {
-          fence(c);
+    TableStatements statements = statementsFor(collection, Target.LIVE);
+    ChangeBatch batch = ChangeBatch.of(changes, statements);
+    writeBatch(
+        collection,
+        Target.LIVE,
+        batch,
+        (c, table, upsertRows) -> {
           deleteKeys(c, table, batch.deleteKeys);
-          upsert(c, table, batch.upserts);
+          upsert(c, table, batch.upserts, upsertRows);
           try (PreparedStatement ps =
               c.prepareStatement(dialect.deleteDeadLetters(metadataSchema))) {
             ps.setString(1, pipeline);
             ps.setObject(2, java.util.Arrays.stream(replayedIds).boxed().toArray(Long[]::new));
             ps.executeUpdate();
           }
-          return null;
         },
         () ->
             "replay "
@@ -467,10 +514,103 @@ public final class JdbcChangeSink implements ChangeSink {
                 + " dead letters ("
                 + batch.describe()
                 + ") into "
-                + table.describeTables()
+                + statements.describeTables()
                 + " for collection '"
                 + collection
                 + "'");
+  }
+
+  /** Work on a batch inside its write transaction, with the table's current statements. */
+  @FunctionalInterface
+  private interface BatchWork {
+    /**
+     * @param upsertRows the batch's upserted rows as written, evolved columns included
+     */
+    void run(Connection c, TableStatements table, List<String[]> upsertRows) throws SQLException;
+  }
+
+  /**
+   * Runs a batch's work in one transaction. For a table that evolves, the batch's unmapped fields
+   * decide: when each fits a column, the batch is written beside other writers of the table (a
+   * shared lock); otherwise the batch adds or widens the columns it needs in its own transaction,
+   * alone (an exclusive lock, so that no other writer uses statements of the old shape), and the
+   * table's statements change when it commits.
+   */
+  private void writeBatch(
+      String collection, Target target, ChangeBatch batch, BatchWork work, Operation operation) {
+    String key = key(collection, target);
+    TableStatements statements = statementsFor(collection, target);
+    if (!statements.mapping().evolvesColumns() && statements.evolved().isEmpty()) {
+      inTransaction(
+          c -> {
+            fence(c);
+            work.run(c, statements, values(batch.upserts));
+            return null;
+          },
+          operation);
+      return;
+    }
+    ReadWriteLock lock = evolutionLocks.computeIfAbsent(key, k -> new ReentrantReadWriteLock());
+    lock.readLock().lock();
+    try {
+      TableStatements current = statementsFor(collection, target);
+      List<String[]> rows = SchemaEvolver.rows(current, batch.upserts);
+      if (rows != null) {
+        inTransaction(
+            c -> {
+              fence(c);
+              work.run(c, current, rows);
+              return null;
+            },
+            operation);
+        return;
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+    lock.writeLock().lock();
+    try {
+      TableStatements current = statementsFor(collection, target);
+      SchemaEvolver.Evolution evolution = SchemaEvolver.plan(current, batch.upserts);
+      TableStatements next =
+          current.withEvolved(dialect, targetTables.schema(), evolution.columns());
+      List<String[]> rows = SchemaEvolver.rows(next, batch.upserts);
+      inTransaction(
+          c -> {
+            fence(c);
+            evolve(c, key, next, evolution);
+            work.run(c, next, rows);
+            return null;
+          },
+          () -> operation.describe() + ", with the schema changes: " + evolution.reasons());
+      tables.put(key, next);
+      for (String reason : evolution.reasons()) {
+        LOG.info("[{}] collection {}: table {}: {}", pipeline, collection, next.table(), reason);
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Adds and widens evolved columns, and records them, in the caller's transaction. */
+  private void evolve(
+      Connection c, String key, TableStatements table, SchemaEvolver.Evolution evolution)
+      throws SQLException {
+    String tableName = table.mapping().table();
+    for (EvolvedColumn column : evolution.widened()) {
+      execute(c, dialect.widenColumnToJsonb(targetTables.schema(), tableName, column.column()));
+    }
+    for (EvolvedColumn column : evolution.added()) {
+      execute(
+          c, dialect.addColumn(targetTables.schema(), tableName, column.column(), column.type()));
+    }
+    List<EvolvedColumn> all = evolution.columns();
+    for (int i = 0; i < all.size(); i++) {
+      EvolvedColumn column = all.get(i);
+      if (evolution.added().contains(column) || evolution.widened().contains(column)) {
+        meta.recordEvolvedColumn(c, key, column, i);
+      }
+    }
   }
 
   private void moveMetadataRows(Connection c, String fromKey, String toKey) throws SQLException {
@@ -513,12 +653,13 @@ public final class JdbcChangeSink implements ChangeSink {
    * Writes the rows, replacing rows with the same keys, and replaces the child rows of those
    * documents: their old child rows are deleted and the new ones inserted.
    */
-  private void upsert(Connection c, TableStatements table, List<MappedRow> rows)
+  private void upsert(
+      Connection c, TableStatements table, List<MappedRow> rows, List<String[]> writtenRows)
       throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
-    writeRows(c, table.upsert(), values(rows), table.columnCount());
+    writeRows(c, table.upsert(), writtenRows, table.columnCount());
     if (table.children().isEmpty()) {
       return;
     }

@@ -36,6 +36,8 @@ final class MetadataTables {
   private final String updateSnapshotDone;
   private final String insertDeadLetters;
   private final String selectProgress;
+  private final String selectEvolvedColumns;
+  private final String upsertEvolvedColumn;
 
   MetadataTables(SqlDialect dialect, String schema, String pipeline) {
     this.pipeline = pipeline;
@@ -51,6 +53,8 @@ final class MetadataTables {
     this.updateSnapshotDone = dialect.updateSnapshotDone(schema);
     this.insertDeadLetters = dialect.insertDeadLetters(schema);
     this.selectProgress = dialect.selectProgress(schema);
+    this.selectEvolvedColumns = dialect.selectEvolvedColumns(schema);
+    this.upsertEvolvedColumn = dialect.upsertEvolvedColumn(schema);
   }
 
   /** The quoted schema name, for messages. */
@@ -218,6 +222,51 @@ final class MetadataTables {
       }
     }
     return ranges;
+  }
+
+  /** A collection's evolved columns, in the order they were added. */
+  List<EvolvedColumn> readEvolvedColumns(Connection c, String collection) throws SQLException {
+    List<EvolvedColumn> columns = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(selectEvolvedColumns)) {
+      ps.setString(1, pipeline);
+      ps.setString(2, collection);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String type = rs.getString(3);
+          columns.add(
+              new EvolvedColumn(
+                  rs.getString(1),
+                  rs.getString(2),
+                  io.tidemark.core.mapping.SqlType.parse(type)
+                      .orElseThrow(
+                          () ->
+                              new TidemarkException(
+                                  ErrorCode.SINK_FAILED,
+                                  "The metadata table "
+                                      + schema()
+                                      + ".evolved_column names type '"
+                                      + type
+                                      + "' for collection '"
+                                      + collection
+                                      + "', which Tidemark does not know; fix the row."))));
+        }
+      }
+    }
+    return columns;
+  }
+
+  /** Records an evolved column, or its new type, at its position in the table's evolved columns. */
+  void recordEvolvedColumn(Connection c, String collection, EvolvedColumn column, int position)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(upsertEvolvedColumn)) {
+      ps.setString(1, pipeline);
+      ps.setString(2, collection);
+      ps.setString(3, column.field());
+      ps.setString(4, column.column());
+      ps.setString(5, column.type().ddl());
+      ps.setInt(6, position);
+      ps.executeUpdate();
+    }
   }
 
   private static ClusterTime packedTime(ResultSet rs, int column) throws SQLException {

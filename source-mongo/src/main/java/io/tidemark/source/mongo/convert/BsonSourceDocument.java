@@ -30,6 +30,11 @@ public final class BsonSourceDocument implements SourceDocument {
   }
 
   @Override
+  public List<String> fieldNames() {
+    return List.copyOf(raw.keySet());
+  }
+
+  @Override
   public Value valueAt(FieldPath path) {
     return BsonFields.valueAt(raw, path);
   }

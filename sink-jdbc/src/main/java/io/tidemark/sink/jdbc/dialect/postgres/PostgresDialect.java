@@ -295,6 +295,47 @@ public final class PostgresDialect implements SqlDialect {
         + " c ON c.pipeline = k.pipeline AND c.collection = k.collection";
   }
 
+  // ---- evolved columns ----------------------------------------------------------------------
+
+  @Override
+  public String addColumn(String schema, String table, String column, SqlType type) {
+    return "ALTER TABLE "
+        + qualify(schema, table)
+        + " ADD COLUMN "
+        + quoteIdentifier(column)
+        + " "
+        + type.ddl();
+  }
+
+  @Override
+  public String widenColumnToJsonb(String schema, String table, String column) {
+    String quoted = quoteIdentifier(column);
+    return "ALTER TABLE "
+        + qualify(schema, table)
+        + " ALTER COLUMN "
+        + quoted
+        + " TYPE jsonb USING to_jsonb("
+        + quoted
+        + ")";
+  }
+
+  @Override
+  public String selectEvolvedColumns(String metadataSchema) {
+    return "SELECT field, column_name, column_type FROM "
+        + qualify(metadataSchema, "evolved_column")
+        + " WHERE pipeline = ? AND collection = ? ORDER BY position";
+  }
+
+  @Override
+  public String upsertEvolvedColumn(String metadataSchema) {
+    return "INSERT INTO "
+        + qualify(metadataSchema, "evolved_column")
+        + " (pipeline, collection, field, column_name, column_type, position)"
+        + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pipeline, collection, field) DO UPDATE SET"
+        + " column_name = EXCLUDED.column_name, column_type = EXCLUDED.column_type,"
+        + " updated_at = now()";
+  }
+
   // ---- errors --------------------------------------------------------------------------------
 
   @Override
@@ -364,6 +405,9 @@ public final class PostgresDialect implements SqlDialect {
             + " AND s.document_key = l.document_key)",
         "UPDATE "
             + qualify(metadataSchema, "dead_letter")
+            + " SET collection = ? WHERE pipeline = ? AND collection = ?",
+        "UPDATE "
+            + qualify(metadataSchema, "evolved_column")
             + " SET collection = ? WHERE pipeline = ? AND collection = ?");
   }
 
@@ -374,7 +418,10 @@ public final class PostgresDialect implements SqlDialect {
         "DELETE FROM "
             + qualify(metadataSchema, "snapshot")
             + " WHERE pipeline = ? AND collection = ?",
-        deleteCheckpoint(metadataSchema));
+        deleteCheckpoint(metadataSchema),
+        "DELETE FROM "
+            + qualify(metadataSchema, "evolved_column")
+            + " WHERE pipeline = ? AND collection = ?");
   }
 
   // ---- the writer lock -----------------------------------------------------------------------

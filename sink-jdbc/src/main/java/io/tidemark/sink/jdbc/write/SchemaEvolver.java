@@ -1,0 +1,188 @@
+package io.tidemark.sink.jdbc.write;
+
+import io.tidemark.core.mapping.ColumnValueConverter;
+import io.tidemark.core.mapping.EvolvedTypes;
+import io.tidemark.core.mapping.MappedRow;
+import io.tidemark.core.mapping.MappedRow.UnmappedField;
+import io.tidemark.core.mapping.SqlType;
+import io.tidemark.core.mapping.ValueRejectedException;
+import io.tidemark.core.value.Value;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Fits the unmapped fields of a batch to a table's evolved columns ({@code schema.evolve:
+ * addColumns}): either every value fits a column as it is, and the rows are written with the values
+ * spliced in, or the batch needs columns added or widened to jsonb first, which {@link #plan} works
+ * out. Pure functions; the sink runs the DDL and the writes.
+ */
+final class SchemaEvolver {
+
+  /** PostgreSQL keeps the first 63 bytes of an identifier. */
+  static final int MAX_IDENTIFIER_BYTES = 63;
+
+  private SchemaEvolver() {}
+
+  /**
+   * The rows as written: configured values, then the evolved columns' values, then the rest.
+   *
+   * @return null when some field has no column yet, or a value that does not fit its column
+   */
+  static List<String[]> rows(TableStatements table, List<MappedRow> rows) {
+    List<EvolvedColumn> evolved = table.evolved();
+    Map<String, Integer> index = table.evolvedIndex();
+    int at = table.evolvedAt();
+    List<String[]> out = new ArrayList<>(rows.size());
+    for (MappedRow row : rows) {
+      String[] values = row.values();
+      String[] full = new String[table.columnCount()];
+      System.arraycopy(values, 0, full, 0, at);
+      System.arraycopy(values, at, full, at + evolved.size(), values.length - at);
+      for (UnmappedField field : row.unmappedFields()) {
+        Integer i = index.get(field.name());
+        if (i == null) {
+          return null;
+        }
+        String converted = converted(field.value(), evolved.get(i));
+        if (converted == null) {
+          return null;
+        }
+        full[at + i] = converted;
+      }
+      out.add(full);
+    }
+    return out;
+  }
+
+  /** The value as its column's input, or null when it does not belong in the column. */
+  private static String converted(Value value, EvolvedColumn column) {
+    if (!EvolvedTypes.fits(value, column.type())) {
+      return null;
+    }
+    try {
+      return ColumnValueConverter.convert(value, column.type(), column.field(), column.column());
+    } catch (ValueRejectedException e) {
+      return null; // out of the type's range, say: jsonb keeps it
+    }
+  }
+
+  /**
+   * What makes every value of the batch fit: the table's evolved columns, widened where a value
+   * does not fit, followed by new columns for new fields, each typed from its first value (jsonb
+   * when the batch's values already disagree).
+   */
+  static Evolution plan(TableStatements table, List<MappedRow> rows) {
+    List<EvolvedColumn> columns = new ArrayList<>(table.evolved());
+    Map<String, Integer> index = table.evolvedIndex();
+    Set<String> taken = new HashSet<>(table.takenColumns());
+    Set<String> added = new HashSet<>();
+    Set<String> widened = new HashSet<>();
+    List<String> reasons = new ArrayList<>();
+    for (MappedRow row : rows) {
+      for (UnmappedField field : row.unmappedFields()) {
+        Integer i = index.get(field.name());
+        if (i == null) {
+          SqlType type = EvolvedTypes.inferred(field.value());
+          EvolvedColumn column =
+              new EvolvedColumn(field.name(), uniqueName(field.name(), taken), type);
+          if (converted(field.value(), column) == null) {
+            column = column.widenedToJsonb();
+          }
+          taken.add(column.column());
+          index.put(field.name(), columns.size());
+          columns.add(column);
+          added.add(field.name());
+          reasons.add(
+              "added column "
+                  + column.column()
+                  + " "
+                  + column.type().ddl()
+                  + " for field "
+                  + field.name()
+                  + " (first seen in document _id "
+                  + row.key().text()
+                  + ", a "
+                  + field.value().typeName()
+                  + ")");
+        } else if (converted(field.value(), columns.get(i)) == null) {
+          EvolvedColumn before = columns.get(i);
+          columns.set(i, before.widenedToJsonb());
+          if (!added.contains(field.name())) {
+            widened.add(field.name());
+          }
+          reasons.add(
+              "widened column "
+                  + before.column()
+                  + " from "
+                  + before.type().ddl()
+                  + " to jsonb: document _id "
+                  + row.key().text()
+                  + " has a "
+                  + field.value().typeName()
+                  + " in field "
+                  + field.name());
+        }
+      }
+    }
+    return new Evolution(
+        columns,
+        columns.stream().filter(c -> added.contains(c.field())).toList(),
+        columns.stream().filter(c -> widened.contains(c.field())).toList(),
+        reasons);
+  }
+
+  /**
+   * A column name for a field: the field's own name when it is free and short enough, otherwise cut
+   * to PostgreSQL's identifier length and numbered ({@code name_2}, {@code name_3}, ...).
+   */
+  static String uniqueName(String field, Set<String> taken) {
+    String base = truncate(field, MAX_IDENTIFIER_BYTES);
+    if (!taken.contains(base)) {
+      return base;
+    }
+    for (int n = 2; ; n++) {
+      String suffix = "_" + n;
+      String candidate = truncate(field, MAX_IDENTIFIER_BYTES - suffix.length()) + suffix;
+      if (!taken.contains(candidate)) {
+        return candidate;
+      }
+    }
+  }
+
+  /** The longest prefix of whole characters that fits in {@code maxBytes} of UTF-8. */
+  private static String truncate(String name, int maxBytes) {
+    if (name.getBytes(StandardCharsets.UTF_8).length <= maxBytes) {
+      return name;
+    }
+    int end = 0;
+    int bytes = 0;
+    while (end < name.length()) {
+      int cp = name.codePointAt(end);
+      int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+      if (bytes + size > maxBytes) {
+        break;
+      }
+      bytes += size;
+      end += Character.charCount(cp);
+    }
+    return name.substring(0, end);
+  }
+
+  /**
+   * The evolved columns after a batch's changes.
+   *
+   * @param columns every evolved column, in order, with its new type
+   * @param added columns to add
+   * @param widened existing columns to widen to jsonb
+   * @param reasons one line per change, for the log
+   */
+  record Evolution(
+      List<EvolvedColumn> columns,
+      List<EvolvedColumn> added,
+      List<EvolvedColumn> widened,
+      List<String> reasons) {}
+}
