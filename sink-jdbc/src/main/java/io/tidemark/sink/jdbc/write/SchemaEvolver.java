@@ -105,7 +105,7 @@ final class SchemaEvolver {
                   + field.name()
                   + " (first seen in document _id "
                   + row.key().text()
-                  + ", a "
+                  + ", of type "
                   + field.value().typeName()
                   + ")");
         } else if (converted(field.value(), columns.get(i)) == null) {
@@ -121,7 +121,7 @@ final class SchemaEvolver {
                   + before.type().ddl()
                   + " to jsonb: document _id "
                   + row.key().text()
-                  + " has a "
+                  + " has a value of type "
                   + field.value().typeName()
                   + " in field "
                   + field.name());
