@@ -6,6 +6,10 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import io.tidemark.app.Daemon;
+import io.tidemark.app.config.YamlConfigLoader;
+import io.tidemark.app.verify.CollectionResult;
+import io.tidemark.app.verify.Verifier;
+import io.tidemark.app.verify.VerifyOptions;
 import io.tidemark.core.pipeline.CollectionPipeline;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.it.support.TestPipeline;
@@ -164,6 +168,22 @@ class ChildTablesIT {
       assertThat(TestPipeline.status(daemon, "strict").state())
           .isEqualTo(CollectionState.STREAMING);
     }
+    CollectionResult clean = verify(yaml, false);
+    assertThat(clean.identical()).as("verify compares child tables too").isTrue();
+    // Break the copy behind Tidemark's back: one child row changed, one gone, one extra.
+    p.query(
+        "WITH a AS (UPDATE order_items SET qty = qty + 100 WHERE _id = 'o6' AND items_index = 1"
+            + " RETURNING 1), b AS (DELETE FROM order_item_options WHERE _id = 'o6'"
+            + " RETURNING 1), c AS (INSERT INTO order_items (_id, items_index, sku, qty)"
+            + " VALUES ('o2', 99, 'ghost', 1) RETURNING 1) SELECT 1");
+    CollectionResult broken = verify(yaml, false);
+    assertThat(broken.different()).isEqualTo(2);
+    assertThat(broken.examples().toString())
+        .contains("o6", "child table order_items", "child table order_item_options", "o2");
+    CollectionResult repaired = verify(yaml, true);
+    assertThat(repaired.clean()).isTrue();
+    awaitChildrenMatch(p, orders, "after verify --repair");
+
     assertThat(p.query("SELECT _id FROM strict ORDER BY _id")).containsExactly("c-ok", "s-ok");
     assertThat(p.query("SELECT _id || ':' || qty FROM strict_lines")).containsExactly("c-ok:1");
     assertThat(
@@ -176,6 +196,19 @@ class ChildTablesIT {
                 + " or set onError: deadletter",
             "strict.lines[1].qty (document _id s-bad): String '\"two\"' cannot be stored in column"
                 + " strict_lines.qty integer: it is not a number; map the field as text or jsonb");
+  }
+
+  private static CollectionResult verify(String yaml, boolean repair) throws InterruptedException {
+    VerifyOptions options =
+        new VerifyOptions(
+            "orders",
+            repair,
+            VerifyOptions.DEFAULT_MAX_EXAMPLES,
+            VerifyOptions.DEFAULT_MAX_KEYS_IN_MEMORY);
+    return new Verifier(new YamlConfigLoader().parse(yaml, "test configuration"), options)
+        .run()
+        .collections()
+        .get(0);
   }
 
   private static void awaitChildrenMatch(

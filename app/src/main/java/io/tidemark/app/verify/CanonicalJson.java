@@ -95,7 +95,7 @@ final class CanonicalJson {
     return value.stripTrailingZeros().toString();
   }
 
-  private static void quote(String s, StringBuilder out) {
+  static void quote(String s, StringBuilder out) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

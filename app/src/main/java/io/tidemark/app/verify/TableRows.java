@@ -28,7 +28,7 @@ final class TableRows {
     this.shape = shape;
     this.table = dialect.qualify(schema, shape.mapping().table());
     this.keyColumn = dialect.quoteIdentifier(shape.mapping().keyColumn());
-    this.select = "SELECT " + shape.selectList(dialect) + " FROM " + table;
+    this.select = "SELECT " + shape.selectList(dialect, schema) + " FROM " + table;
   }
 
   /** The qualified, quoted table name. */
