@@ -14,6 +14,7 @@ import io.tidemark.core.position.HistoryWindow;
 import io.tidemark.core.spi.ChangeSource;
 import io.tidemark.core.spi.CollectionSource;
 import io.tidemark.source.mongo.convert.BsonSourceDocument;
+import io.tidemark.source.mongo.stream.LargeEvents;
 import io.tidemark.source.mongo.stream.MongoPositions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,13 +38,13 @@ public final class MongoChangeSource implements ChangeSource {
   private final MongoClient client;
   private final MongoDatabase database;
   private final SourceConfig config;
-  private final boolean splitLargeEvents;
+  private final LargeEvents largeEvents;
 
   private MongoChangeSource(MongoClient client, SourceConfig config, ServerVersion version) {
     this.client = client;
     this.config = config;
     this.database = client.getDatabase(config.database());
-    this.splitLargeEvents = version.splitsLargeEvents();
+    this.largeEvents = version.largeEvents();
   }
 
   /**
@@ -93,15 +94,22 @@ public final class MongoChangeSource implements ChangeSource {
           e);
     }
     ServerVersion version = readVersion(database);
-    if (version.splitsLargeEvents()) {
-      LOG.info(
-          "MongoDB {}: change events over 16 MB are read in fragments and put back together",
-          version);
-    } else {
-      LOG.warn(
-          "MongoDB {} cannot split change events over 16 MB ($changeStreamSplitLargeEvent needs"
-              + " 6.0.9 or 7.0+): such an event stops its collection with an error",
-          version);
+    switch (version.largeEvents()) {
+      case SPLIT ->
+          LOG.info(
+              "MongoDB {}: change events over 16 MB are read in fragments and put back together",
+              version);
+      case TRIM_AFTER_FAILURE ->
+          LOG.info(
+              "MongoDB {} cannot split change events over 16 MB ($changeStreamSplitLargeEvent needs"
+                  + " 6.0.9 or 7.0+): after such an event the stream is opened again without the"
+                  + " event's document, which is read by _id instead",
+              version);
+      case NONE ->
+          LOG.warn(
+              "MongoDB {} can neither split nor measure change events over 16 MB (MongoDB 4.4+"
+                  + " can): such an event stops its collection with an error",
+              version);
     }
     return new MongoChangeSource(client, config, version);
   }
@@ -198,7 +206,7 @@ public final class MongoChangeSource implements ChangeSource {
 
   @Override
   public CollectionSource collection(String name) {
-    return new MongoCollectionSource(database, name, MAX_AWAIT, splitLargeEvents);
+    return new MongoCollectionSource(database, name, MAX_AWAIT, largeEvents);
   }
 
   @Override

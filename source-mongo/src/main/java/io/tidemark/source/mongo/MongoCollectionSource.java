@@ -1,9 +1,11 @@
 package io.tidemark.source.mongo;
 
 import com.mongodb.client.ChangeStreamIterable;
+import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
@@ -16,6 +18,7 @@ import io.tidemark.source.mongo.convert.BsonValues;
 import io.tidemark.source.mongo.snapshot.KeyRangeFilter;
 import io.tidemark.source.mongo.snapshot.MongoKeySplitter;
 import io.tidemark.source.mongo.snapshot.MongoSnapshotCursor;
+import io.tidemark.source.mongo.stream.LargeEvents;
 import io.tidemark.source.mongo.stream.MongoChangeCursor;
 import io.tidemark.source.mongo.stream.MongoPositions;
 import java.time.Duration;
@@ -34,22 +37,18 @@ final class MongoCollectionSource implements CollectionSource {
   private final MongoCollection<RawBsonDocument> collection;
   private final String name;
   private final Duration maxAwait;
-  private final List<BsonDocument> streamPipeline;
+  private final LargeEvents largeEvents;
 
   /**
-   * @param splitLargeEvents whether the server splits change events over 16 MB into fragments
-   *     ({@code $changeStreamSplitLargeEvent}), which the change cursor puts back together
+   * @param largeEvents how the server's change streams get past an event over 16 MB
    */
   MongoCollectionSource(
-      MongoDatabase database, String name, Duration maxAwait, boolean splitLargeEvents) {
+      MongoDatabase database, String name, Duration maxAwait, LargeEvents largeEvents) {
     this.database = database;
     this.name = name;
     this.collection = database.getCollection(name, RawBsonDocument.class);
     this.maxAwait = maxAwait;
-    this.streamPipeline =
-        splitLargeEvents
-            ? List.of(new BsonDocument("$changeStreamSplitLargeEvent", new BsonDocument()))
-            : List.of();
+    this.largeEvents = largeEvents;
   }
 
   @Override
@@ -123,25 +122,20 @@ final class MongoCollectionSource implements CollectionSource {
 
   @Override
   public ChangeCursor openStream(Position from) {
-    MongoPositions.Parsed parsed = MongoPositions.parse(from);
-    ChangeStreamIterable<RawBsonDocument> stream =
-        collection
-            .watch(streamPipeline)
-            .fullDocument(FullDocument.UPDATE_LOOKUP)
-            .maxAwaitTime(maxAwait.toMillis(), TimeUnit.MILLISECONDS);
-    switch (parsed.mode()) {
-      case START_AT:
-        stream = stream.startAtOperationTime(parsed.startAt());
-        break;
-      case START_AFTER:
-        stream = stream.startAfter(parsed.resumeToken());
-        break;
-      default:
-        stream = stream.resumeAfter(parsed.resumeToken());
-    }
     try {
+      MongoChangeCursor.Reopener trimmed =
+          largeEvents == LargeEvents.TRIM_AFTER_FAILURE
+              ? token ->
+                  watch(
+                      LargeEvents.trimmingPipeline(),
+                      token == null
+                          ? from
+                          : MongoPositions.afterEvent(token, from.clusterTime(), false))
+              : null;
       return new ClassifyingChangeCursor(
-          new MongoChangeCursor(stream.cursor(), collection, from.clusterTime()), name);
+          new MongoChangeCursor(
+              watch(largeEvents.pipeline(), from), collection, from.clusterTime(), trimmed),
+          name);
     } catch (RuntimeException e) {
       long behindSeconds =
           Math.max(0, java.time.Instant.now().getEpochSecond() - from.clusterTime().seconds());
@@ -154,5 +148,27 @@ final class MongoCollectionSource implements CollectionSource {
               + java.time.Duration.ofSeconds(behindSeconds).toString().substring(2).toLowerCase()
               + " behind the source clock,");
     }
+  }
+
+  /** Opens the collection's change stream with these stages, from a position. */
+  private MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> watch(
+      List<BsonDocument> pipeline, Position from) {
+    MongoPositions.Parsed parsed = MongoPositions.parse(from);
+    ChangeStreamIterable<RawBsonDocument> stream =
+        collection
+            .watch(pipeline)
+            .fullDocument(FullDocument.UPDATE_LOOKUP)
+            .maxAwaitTime(maxAwait.toMillis(), TimeUnit.MILLISECONDS);
+    switch (parsed.mode()) {
+      case START_AT:
+        stream = stream.startAtOperationTime(parsed.startAt());
+        break;
+      case START_AFTER:
+        stream = stream.startAfter(parsed.resumeToken());
+        break;
+      default:
+        stream = stream.resumeAfter(parsed.resumeToken());
+    }
+    return stream.cursor();
   }
 }

@@ -77,8 +77,9 @@ final class MongoErrors {
           ErrorCode.SOURCE_FAILED,
           where
               + ": a change event is over MongoDB's 16 MB limit (BSONObjectTooLarge, 10334) and"
-              + " this server cannot split it ($changeStreamSplitLargeEvent needs MongoDB 6.0.9 or"
-              + " 7.0+). Upgrade the server, or shrink the document, then rebuild with 'tidemark"
+              + " this server can neither split it ($changeStreamSplitLargeEvent needs MongoDB 6.0.9"
+              + " or 7.0+) nor measure it to drop its document ($bsonSize needs MongoDB 4.4+)."
+              + " Upgrade the server, or shrink the document, then rebuild with 'tidemark"
               + " resnapshot "
               + collection
               + "'; the collection's position stays before that event.",

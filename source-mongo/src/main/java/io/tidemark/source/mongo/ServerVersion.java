@@ -33,6 +33,21 @@ record ServerVersion(int major, int minor, int patch, String text) {
     return major >= 7 || (major == 6 && minor == 0 && patch >= 9);
   }
 
+  /** Whether aggregation has {@code $bsonSize}: MongoDB 4.4 and later. */
+  boolean measuresDocumentSize() {
+    return major > 4 || (major == 4 && minor >= 4);
+  }
+
+  /** How this server's change streams get past an event over 16 MB. */
+  io.tidemark.source.mongo.stream.LargeEvents largeEvents() {
+    if (splitsLargeEvents()) {
+      return io.tidemark.source.mongo.stream.LargeEvents.SPLIT;
+    }
+    return measuresDocumentSize()
+        ? io.tidemark.source.mongo.stream.LargeEvents.TRIM_AFTER_FAILURE
+        : io.tidemark.source.mongo.stream.LargeEvents.NONE;
+  }
+
   @Override
   public String toString() {
     return text;

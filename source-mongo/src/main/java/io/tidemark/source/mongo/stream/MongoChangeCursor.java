@@ -1,5 +1,6 @@
 package io.tidemark.source.mongo.stream;
 
+import com.mongodb.MongoServerException;
 import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
@@ -20,6 +21,8 @@ import org.bson.BsonInt64;
 import org.bson.BsonTimestamp;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads one collection's change stream with {@code tryNext()}, so that the post-batch resume token
@@ -27,31 +30,60 @@ import org.bson.RawBsonDocument;
  * ChangeEvent}. Not thread-safe: one reader thread.
  */
 public final class MongoChangeCursor implements ChangeCursor {
-  private final MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> cursor;
+  private static final Logger LOG = LoggerFactory.getLogger(MongoChangeCursor.class);
+  private static final int BSON_OBJECT_TOO_LARGE = 10334;
+
   private final MongoCollection<RawBsonDocument> collection;
   private final SplitEventAssembler splitEvents;
+  private final Reopener trimmed;
+  private MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> cursor;
+  private boolean trimming;
   private ClusterTime lastClusterTime;
+
+  /**
+   * Opens the same stream again with {@link LargeEvents#trimmingPipeline()}, for a server that can
+   * neither split nor send an event over 16 MB.
+   */
+  @FunctionalInterface
+  public interface Reopener {
+    /**
+     * @param resumeToken the token of the last event read, or null to start where the stream did
+     */
+    MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> reopen(BsonDocument resumeToken);
+  }
 
   /**
    * @param cursor the opened stream
    * @param collection the same collection, to re-read a document whose update lookup came back
    *     empty
    * @param startTime the cluster time of the position the stream was opened from
+   * @param trimmed opens the stream again without the large parts of an event over 16 MB, or null
+   *     when an event over 16 MB is an error ({@link LargeEvents})
    */
   public MongoChangeCursor(
       MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> cursor,
       MongoCollection<RawBsonDocument> collection,
-      ClusterTime startTime) {
+      ClusterTime startTime,
+      Reopener trimmed) {
     this.cursor = cursor;
     this.collection = collection;
     this.lastClusterTime = startTime;
+    this.trimmed = trimmed;
     this.splitEvents = new SplitEventAssembler(collection.getNamespace().getCollectionName());
+  }
+
+  /** A cursor for a server that splits large events, or where they are an error. */
+  public MongoChangeCursor(
+      MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> cursor,
+      MongoCollection<RawBsonDocument> collection,
+      ClusterTime startTime) {
+    this(cursor, collection, startTime, null);
   }
 
   @Override
   public ChangeEvent tryNext() {
     while (true) {
-      ChangeStreamDocument<RawBsonDocument> change = cursor.tryNext();
+      ChangeStreamDocument<RawBsonDocument> change = next();
       if (change == null) {
         return null;
       }
@@ -64,6 +96,30 @@ public final class MongoChangeCursor implements ChangeCursor {
         return event;
       }
       // An event type Tidemark does not apply (e.g. createIndexes): move on to the next.
+    }
+  }
+
+  /**
+   * The next change, opening the stream again with the trimming stages when the server refuses to
+   * send one over 16 MB (once: the trimmed stream keeps every later event under the limit).
+   */
+  private ChangeStreamDocument<RawBsonDocument> next() {
+    try {
+      return cursor.tryNext();
+    } catch (MongoServerException e) {
+      if (e.getCode() != BSON_OBJECT_TOO_LARGE || trimmed == null || trimming) {
+        throw e;
+      }
+      BsonDocument resumeToken = cursor.getResumeToken();
+      LOG.warn(
+          "{}: the next change event is over MongoDB's 16 MB limit and this server cannot split"
+              + " it; reading on with events too large to send stripped of their document, which"
+              + " is read by _id instead",
+          collection.getNamespace().getCollectionName());
+      cursor.close();
+      cursor = trimmed.reopen(resumeToken);
+      trimming = true;
+      return cursor.tryNext();
     }
   }
 
@@ -92,11 +148,11 @@ public final class MongoChangeCursor implements ChangeCursor {
     DocumentKey key = id == null ? null : DocumentKeys.of(id);
     switch (type == null ? "" : type) {
       case "insert":
-        return new ChangeEvent(Operation.INSERT, key, document(change, id), position, txn, null);
+        return withDocument(Operation.INSERT, change, id, key, position, txn);
       case "replace":
-        return new ChangeEvent(Operation.REPLACE, key, document(change, id), position, txn, null);
+        return withDocument(Operation.REPLACE, change, id, key, position, txn);
       case "update":
-        return updated(change, id, key, position, txn);
+        return withDocument(Operation.UPDATE, change, id, key, position, txn);
       case "delete":
         return new ChangeEvent(Operation.DELETE, key, null, position, txn, null);
       case "drop":
@@ -113,23 +169,16 @@ public final class MongoChangeCursor implements ChangeCursor {
     }
   }
 
-  private static BsonSourceDocument document(
-      ChangeStreamDocument<RawBsonDocument> change, BsonValue id) {
-    RawBsonDocument full = change.getFullDocument();
-    if (full == null) {
-      throw new IllegalStateException(
-          change.getOperationTypeString() + " event without fullDocument for _id " + id);
-    }
-    return new BsonSourceDocument(full);
-  }
-
   /**
-   * An update carries the document as it is now ({@code updateLookup}). When the lookup found
-   * nothing the document was deleted later; it is re-read once more by {@code _id} so nothing is
-   * skipped: found, its current state is applied; still absent, the row is deleted (the delete
-   * event that follows is then a harmless repeat).
+   * An insert, replace or update with the document it carries. An update carries the document as it
+   * is now ({@code updateLookup}); when the lookup found nothing the document was deleted later. An
+   * event trimmed for being over 16 MB carries none. Either way the document is read once more by
+   * {@code _id}, so nothing is skipped: found, its current state is applied (later events for it
+   * follow in the stream); still absent, the row is deleted (the delete event that follows is then
+   * a harmless repeat).
    */
-  private ChangeEvent updated(
+  private ChangeEvent withDocument(
+      Operation operation,
       ChangeStreamDocument<RawBsonDocument> change,
       BsonValue id,
       DocumentKey key,
@@ -137,14 +186,40 @@ public final class MongoChangeCursor implements ChangeCursor {
       TransactionId txn) {
     RawBsonDocument full = change.getFullDocument();
     if (full == null) {
+      if (trimmedFor(change)) {
+        LOG.warn(
+            "{}: {} event for _id {} at {} was {} bytes, over MongoDB's 16 MB limit: its document"
+                + " is read by _id instead (its current state)",
+            collection.getNamespace().getCollectionName(),
+            change.getOperationTypeString(),
+            key,
+            position.clusterTime(),
+            change.getExtraElements().get(LargeEvents.EVENT_BYTES_FIELD));
+      } else if (operation != Operation.UPDATE) {
+        throw new IllegalStateException(
+            change.getOperationTypeString() + " event without fullDocument for _id " + id);
+      }
       full = collection.find(Filters.eq("_id", id)).first();
     }
     if (full == null) {
       return new ChangeEvent(
-          Operation.DELETE, key, null, position, txn, "update of a deleted document");
+          Operation.DELETE,
+          key,
+          null,
+          position,
+          txn,
+          change.getOperationTypeString() + " of a deleted document");
     }
-    return new ChangeEvent(
-        Operation.UPDATE, key, new BsonSourceDocument(full), position, txn, null);
+    return new ChangeEvent(operation, key, new BsonSourceDocument(full), position, txn, null);
+  }
+
+  /** True when the trimming stages dropped this event's document for its size. */
+  private static boolean trimmedFor(ChangeStreamDocument<RawBsonDocument> change) {
+    BsonDocument extra = change.getExtraElements();
+    return extra != null
+        && extra.isNumber(LargeEvents.EVENT_BYTES_FIELD)
+        && extra.getNumber(LargeEvents.EVENT_BYTES_FIELD).longValue()
+            > LargeEvents.TRIM_ABOVE_BYTES;
   }
 
   @Override

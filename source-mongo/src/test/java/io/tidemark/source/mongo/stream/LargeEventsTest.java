@@ -1,0 +1,178 @@
+package io.tidemark.source.mongo.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.MongoCommandException;
+import com.mongodb.MongoNamespace;
+import com.mongodb.ServerAddress;
+import com.mongodb.client.FindIterable;
+import com.mongodb.client.MongoChangeStreamCursor;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.changestream.ChangeStreamDocument;
+import io.tidemark.core.event.ChangeEvent;
+import io.tidemark.core.event.Operation;
+import io.tidemark.core.position.ClusterTime;
+import java.lang.reflect.Proxy;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
+import org.bson.BsonTimestamp;
+import org.bson.RawBsonDocument;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Getting past a change event over 16 MB on a server that cannot split it: the stream is opened
+ * again from the last event read, with stages that drop the large parts of an event too large to
+ * send, and the document is read by {@code _id}.
+ */
+class LargeEventsTest {
+  private static final BsonTimestamp TIME = new BsonTimestamp(1_700_000_000, 3);
+  private static final BsonDocument KEY = new BsonDocument("_id", new BsonInt32(7));
+  private static final RawBsonDocument SMALL = RawBsonDocument.parse("{\"_id\": 7, \"v\": 1}");
+  private static final RawBsonDocument CURRENT =
+      RawBsonDocument.parse("{\"_id\": 7, \"v\": \"current\"}");
+
+  /** One step of a fake cursor: an event, or the server's refusal to send one. */
+  private sealed interface Step permits Event, TooLarge {}
+
+  private record Event(ChangeStreamDocument<RawBsonDocument> change) implements Step {}
+
+  private record TooLarge() implements Step {}
+
+  private static ChangeStreamDocument<RawBsonDocument> change(
+      String type, String token, RawBsonDocument full, BsonDocument extra) {
+    return new ChangeStreamDocument<>(
+        type,
+        new BsonDocument("_data", new BsonString(token)),
+        null,
+        null,
+        null,
+        full,
+        null,
+        KEY,
+        TIME,
+        null,
+        null,
+        null,
+        null,
+        null,
+        extra);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> cursor(
+      Step... steps) {
+    Deque<Step> left = new ArrayDeque<>(List.of(steps));
+    BsonDocument[] token = {null};
+    return (MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>>)
+        Proxy.newProxyInstance(
+            LargeEventsTest.class.getClassLoader(),
+            new Class<?>[] {MongoChangeStreamCursor.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "tryNext" -> {
+                    Step step = left.poll();
+                    if (step instanceof TooLarge) {
+                      throw new MongoCommandException(
+                          BsonDocument.parse(
+                              "{\"ok\": 0, \"code\": 10334, \"codeName\": \"BSONObjectTooLarge\","
+                                  + " \"errmsg\": \"BSONObj size: 17000000 is invalid\"}"),
+                          new ServerAddress());
+                    }
+                    ChangeStreamDocument<RawBsonDocument> next =
+                        step == null ? null : ((Event) step).change();
+                    if (next != null) {
+                      token[0] = next.getResumeToken();
+                    }
+                    yield next;
+                  }
+                  case "getResumeToken" -> token[0];
+                  default -> null;
+                });
+  }
+
+  /** A collection whose find by _id returns {@link #CURRENT}. */
+  @SuppressWarnings("unchecked")
+  private static MongoCollection<RawBsonDocument> collection() {
+    FindIterable<RawBsonDocument> found =
+        (FindIterable<RawBsonDocument>)
+            Proxy.newProxyInstance(
+                LargeEventsTest.class.getClassLoader(),
+                new Class<?>[] {FindIterable.class},
+                (proxy, method, args) -> method.getName().equals("first") ? CURRENT : null);
+    return (MongoCollection<RawBsonDocument>)
+        Proxy.newProxyInstance(
+            LargeEventsTest.class.getClassLoader(),
+            new Class<?>[] {MongoCollection.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "getNamespace" -> new MongoNamespace("shop", "orders");
+                  case "find" -> found;
+                  default -> null;
+                });
+  }
+
+  @Test
+  void anEventTooLargeToSendIsReadByIdFromAStreamOpenedAgainAfterTheLastEvent() {
+    List<BsonDocument> reopenedAfter = new ArrayList<>();
+    BsonDocument measured =
+        new BsonDocument(LargeEvents.EVENT_BYTES_FIELD, new BsonInt64(23_000_000));
+    MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> trimmed =
+        cursor(
+            new Event(change("update", "t2", null, measured)),
+            new Event(change("insert", "t3", SMALL, null)),
+            new TooLarge());
+    MongoChangeCursor changes =
+        new MongoChangeCursor(
+            cursor(new Event(change("insert", "t1", SMALL, null)), new TooLarge()),
+            collection(),
+            new ClusterTime(1, 0),
+            token -> {
+              reopenedAfter.add(token);
+              return trimmed;
+            });
+
+    assertThat(changes.tryNext().position().token()).contains("t1");
+    ChangeEvent large = changes.tryNext();
+
+    assertThat(reopenedAfter).containsExactly(new BsonDocument("_data", new BsonString("t1")));
+    assertThat(large.operation()).isEqualTo(Operation.UPDATE);
+    assertThat(large.document().toJson()).contains("current");
+    assertThat(large.position().token()).contains("t2");
+    assertThat(changes.tryNext().position().token()).contains("t3");
+    assertThatThrownBy(changes::tryNext)
+        .as("a trimmed stream that still fails is not opened again")
+        .isInstanceOf(MongoCommandException.class);
+  }
+
+  @Test
+  void withoutAWayToTrimTheRefusalIsPassedOn() {
+    MongoChangeCursor changes =
+        new MongoChangeCursor(cursor(new TooLarge()), collection(), new ClusterTime(1, 0));
+
+    assertThatThrownBy(changes::tryNext)
+        .isInstanceOfSatisfying(
+            MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(10334));
+  }
+
+  @Test
+  void theTrimmingStagesMeasureTheEventAndDropItsLargePartsOnlyWhenTooLarge() {
+    assertThat(LargeEvents.trimmingPipeline().toString())
+        .isEqualTo(
+            "[{\"$set\": {\"tidemarkEventBytes\": {\"$bsonSize\": \"$$ROOT\"}}}, {\"$set\":"
+                + " {\"fullDocument\": {\"$cond\": [{\"$gt\": [\"$tidemarkEventBytes\", 16711680]},"
+                + " \"$$REMOVE\", \"$fullDocument\"]}, \"updateDescription\": {\"$cond\": [{\"$gt\":"
+                + " [\"$tidemarkEventBytes\", 16711680]}, \"$$REMOVE\", \"$updateDescription\"]},"
+                + " \"fullDocumentBeforeChange\": {\"$cond\": [{\"$gt\": [\"$tidemarkEventBytes\","
+                + " 16711680]}, \"$$REMOVE\", \"$fullDocumentBeforeChange\"]}}}]");
+    assertThat(LargeEvents.SPLIT.pipeline().toString())
+        .isEqualTo("[{\"$changeStreamSplitLargeEvent\": {}}]");
+    assertThat(LargeEvents.TRIM_AFTER_FAILURE.pipeline()).isEmpty();
+  }
+}
