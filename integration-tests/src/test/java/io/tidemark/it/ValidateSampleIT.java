@@ -32,7 +32,12 @@ class ValidateSampleIT {
           "  - name: people",
           "    onError: deadletter",
           "    columns:",
-          "      - { field: name, type: text }");
+          "      - { field: name, type: text }",
+          "    children:",
+          "      - field: pets",
+          "        table: people_pets",
+          "        columns:",
+          "          - { field: name }");
 
   @Test
   void samplesEveryCollectionAndReportsWhatWouldNotFit(@TempDir Path dir) throws Exception {
@@ -48,7 +53,9 @@ class ValidateSampleIT {
     p.collection("people")
         .insertMany(
             List.of(
-                new Document("_id", 1).append("name", "Ann"),
+                new Document("_id", 1)
+                    .append("name", "Ann")
+                    .append("pets", List.of(new Document("name", "Rex"))),
                 new Document("_id", 2).append("name", "Bo"),
                 new Document("_id", 3)));
 
@@ -83,7 +90,10 @@ class ValidateSampleIT {
         .contains("\npeople: 3 document(s) sampled, all fit.\n")
         .contains(
             "  CREATE TABLE IF NOT EXISTS \"public\".\"people\" (\"_id\" text PRIMARY KEY,"
-                + " \"name\" text);\n")
+                + " \"name\" text);\n"
+                + "  CREATE TABLE IF NOT EXISTS \"public\".\"people_pets\" (\"_id\" text NOT NULL,"
+                + " \"pets_index\" integer NOT NULL, \"name\" text, PRIMARY KEY (\"_id\","
+                + " \"pets_index\"));\n")
         .contains("verdict: 3 sampled document(s) would be refused;")
         .doesNotContain("field name ->");
 
