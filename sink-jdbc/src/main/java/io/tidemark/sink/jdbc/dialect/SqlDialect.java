@@ -61,6 +61,12 @@ public interface SqlDialect {
    */
   String selectSingleColumnUniqueKey();
 
+  /**
+   * Query: the columns of a table's primary key, in key order; no rows when it has none.
+   * Parameters: schema, table.
+   */
+  String selectPrimaryKeyColumns();
+
   /** DDL creating the mapping's table (if absent) with the key column as primary key. */
   String createTable(String schema, TableMapping mapping);
 

@@ -91,6 +91,7 @@ public final class TargetTables {
         created.add(child.table());
       } else {
         List<String> problems = checkColumns(child.table(), child.tableColumns(), existing);
+        checkPrimaryKey(connection, child.table(), child.primaryKey(), problems);
         failIfAny(
             problems,
             child.table(),
@@ -122,9 +123,43 @@ public final class TargetTables {
               + key
               + "))");
     }
+    if (mapping.hasCompositeKey()) {
+      checkPrimaryKey(connection, mapping.table(), mapping.primaryKey(), problems);
+    }
     failIfAny(
         problems, mapping.table(), "the mapping of collection '" + mapping.collection() + "'");
     return Outcome.CHECKED;
+  }
+
+  /**
+   * Adds a problem when the table's primary key is not made of the expected columns in that order:
+   * the rows Tidemark writes would be keyed differently from what the table enforces.
+   */
+  private void checkPrimaryKey(
+      Connection connection, String tableName, List<String> expected, List<String> problems)
+      throws SQLException {
+    List<String> found = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement(dialect.selectPrimaryKeyColumns())) {
+      ps.setString(1, schema);
+      ps.setString(2, tableName);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          found.add(rs.getString(1));
+        }
+      }
+    }
+    if (!found.equals(expected)) {
+      String wanted = String.join(", ", expected.stream().map(dialect::quoteIdentifier).toList());
+      problems.add(
+          (found.isEmpty()
+                  ? "it has no primary key"
+                  : "its primary key is ("
+                      + String.join(", ", found.stream().map(dialect::quoteIdentifier).toList())
+                      + ")")
+              + " but the mapping's is ("
+              + wanted
+              + ") (recreate the key over those columns, or change primaryKey)");
+    }
   }
 
   /** Every way the existing columns of a table fail to take the expected ones. */

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.mapping.OnError;
+import io.tidemark.core.mapping.OnHistoryLost;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.sink.jdbc.TestDatabase;
@@ -214,6 +215,33 @@ class JdbcChangeSinkTableTest {
             () ->
                 sink.prepareTable(mapping("orders", "orders", column("name", "text")), Target.LIVE))
         .hasMessageContaining("key column \"_id\" has no primary key or unique index");
+  }
+
+  @Test
+  void anExistingTableKeyedOnOtherColumnsThanPrimaryKeyIsReported() {
+    db.execute("CREATE SCHEMA " + schema);
+    db.execute(
+        "CREATE TABLE "
+            + schema
+            + ".stock (_id text NOT NULL UNIQUE, region text, n bigint, PRIMARY KEY (n, region))");
+    TableMapping byRegion =
+        new TableMapping(
+            "stock",
+            "stock",
+            "_id",
+            List.of(column("region", "text"), column("n", "bigint")),
+            null,
+            null,
+            OnError.FAIL,
+            OnHistoryLost.FAIL,
+            List.of("region", "n"));
+
+    assertThatThrownBy(() -> sink.prepareTable(byRegion, Target.LIVE))
+        .hasMessageContaining(
+            "its primary key is (\"n\", \"region\") but the mapping's is (\"region\", \"n\")");
+    db.execute("ALTER TABLE " + schema + ".stock DROP CONSTRAINT stock_pkey");
+    db.execute("ALTER TABLE " + schema + ".stock ADD PRIMARY KEY (region, n)");
+    sink.prepareTable(byRegion, Target.LIVE);
   }
 
   @Test

@@ -76,6 +76,16 @@ public final class PostgresDialect implements SqlDialect {
   }
 
   @Override
+  public String selectPrimaryKeyColumns() {
+    return "SELECT a.attname FROM pg_catalog.pg_index i"
+        + " JOIN pg_catalog.pg_class c ON c.oid = i.indrelid"
+        + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (i.indkey)"
+        + " WHERE n.nspname = ? AND c.relname = ? AND i.indisprimary"
+        + " ORDER BY array_position(i.indkey, a.attnum)";
+  }
+
+  @Override
   public String createTable(String schema, TableMapping mapping) {
     StringJoiner columns = new StringJoiner(", ", "(", ")");
     for (TableColumn c : mapping.tableColumns()) {
