@@ -141,6 +141,29 @@ final class ValidateCommand implements Callable<Integer> {
     for (String example : s.examples()) {
       out.println("    " + example);
     }
+    if (!s.newColumns().isEmpty()) {
+      out.println(
+          "  schema.evolve: addColumns would add "
+              + s.newColumns().size()
+              + " column(s) for the sampled fields:");
+      for (MappingSample.NewColumn c : s.newColumns()) {
+        out.println(
+            "    field "
+                + c.field()
+                + " -> column "
+                + c.column()
+                + " "
+                + c.type()
+                + " ("
+                + c.documents()
+                + " document(s); "
+                + String.join(", ", c.sourceTypes())
+                + (c.sourceTypes().size() > 1 && c.type().equals("jsonb")
+                    ? ": types disagree, so jsonb"
+                    : "")
+                + ")");
+      }
+    }
   }
 
   private static String onError(OnError onError) {

@@ -16,6 +16,8 @@ import java.util.List;
  * @param refused sampled documents the mapping refuses (any column, or the document as a whole)
  * @param misfits the configured columns with at least one value that does not fit, in table order
  * @param examples the first refusals, each naming collection, {@code _id}, field and column
+ * @param newColumns for a collection with {@code schema.evolve: addColumns}, the columns its
+ *     sampled fields would add, in the order first seen
  */
 public record MappingSample(
     String collection,
@@ -24,11 +26,29 @@ public record MappingSample(
     int sampled,
     int refused,
     List<ColumnMisfit> misfits,
-    List<String> examples) {
+    List<String> examples,
+    List<NewColumn> newColumns) {
 
   public MappingSample {
     misfits = List.copyOf(misfits);
     examples = List.copyOf(examples);
+    newColumns = List.copyOf(newColumns);
+  }
+
+  /**
+   * A column {@code schema.evolve: addColumns} would add for a sampled field.
+   *
+   * @param field the top-level field
+   * @param column the column's name
+   * @param type the column's type as DDL: the one its values share, jsonb when they disagree
+   * @param documents sampled documents with a value for the field
+   * @param sourceTypes the sampled values' types, in the order first seen
+   */
+  public record NewColumn(
+      String field, String column, String type, int documents, List<String> sourceTypes) {
+    public NewColumn {
+      sourceTypes = List.copyOf(sourceTypes);
+    }
   }
 
   /**

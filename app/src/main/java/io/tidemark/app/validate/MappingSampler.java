@@ -3,7 +3,10 @@ package io.tidemark.app.validate;
 import io.tidemark.core.config.TidemarkConfig;
 import io.tidemark.core.event.SourceDocument;
 import io.tidemark.core.mapping.ColumnMapping;
+import io.tidemark.core.mapping.EvolvedTypes;
+import io.tidemark.core.mapping.MappedRow;
 import io.tidemark.core.mapping.RowMapper;
+import io.tidemark.core.mapping.SqlType;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.mapping.ValueRejectedException;
 import io.tidemark.sink.jdbc.dialect.SqlDialect;
@@ -59,10 +62,11 @@ public final class MappingSampler {
     int[] refused = new int[columns.size()];
     int refusedDocuments = 0;
     List<String> examples = new ArrayList<>();
+    NewColumns newColumns = new NewColumns(mapping);
     for (SourceDocument document : documents) {
       String key = document.key().text();
       try {
-        mapper.map(document);
+        newColumns.add(mapper.map(document));
       } catch (ValueRejectedException e) {
         refusedDocuments++;
         if (examples.size() < EXAMPLES) {
@@ -97,6 +101,58 @@ public final class MappingSampler {
         documents.size(),
         refusedDocuments,
         misfits,
-        examples);
+        examples,
+        newColumns.columns());
+  }
+
+  /** The columns a table that evolves would gain from the sampled documents' unmapped fields. */
+  private static final class NewColumns {
+    private final java.util.Set<String> taken = new java.util.HashSet<>();
+    private final java.util.Map<String, String> columnOf = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, java.util.Set<SqlType>> types = new java.util.HashMap<>();
+    private final java.util.Map<String, java.util.Set<String>> sourceTypes =
+        new java.util.HashMap<>();
+    private final java.util.Map<String, Integer> documents = new java.util.HashMap<>();
+
+    NewColumns(TableMapping mapping) {
+      mapping.tableColumns().forEach(c -> taken.add(c.name()));
+    }
+
+    void add(MappedRow row) {
+      for (MappedRow.UnmappedField field : row.unmappedFields()) {
+        String name = field.name();
+        columnOf.computeIfAbsent(
+            name,
+            f -> {
+              String column = EvolvedTypes.columnName(f, taken);
+              taken.add(column);
+              return column;
+            });
+        types
+            .computeIfAbsent(name, f -> new java.util.LinkedHashSet<>())
+            .add(EvolvedTypes.inferred(field.value()));
+        sourceTypes
+            .computeIfAbsent(name, f -> new java.util.LinkedHashSet<>())
+            .add(field.value().typeName());
+        documents.merge(name, 1, Integer::sum);
+      }
+    }
+
+    List<MappingSample.NewColumn> columns() {
+      List<MappingSample.NewColumn> out = new ArrayList<>();
+      columnOf.forEach(
+          (field, column) -> {
+            java.util.Set<SqlType> seen = types.get(field);
+            SqlType type = seen.size() == 1 ? seen.iterator().next() : SqlType.JSONB;
+            out.add(
+                new MappingSample.NewColumn(
+                    field,
+                    column,
+                    type.ddl(),
+                    documents.get(field),
+                    List.copyOf(sourceTypes.get(field))));
+          });
+      return out;
+    }
   }
 }

@@ -41,9 +41,10 @@ final class ChildCells {
           .append("c.")
           .append(dialect.quoteIdentifier(index));
     }
-    return "(SELECT json_agg(json_build_array("
+    // An ARRAY of texts rather than json_build_array, which takes at most 100 arguments.
+    return "(SELECT json_agg(ARRAY["
         + cells
-        + ") ORDER BY "
+        + "]::text[] ORDER BY "
         + order
         + ")::text FROM "
         + dialect.qualify(schema, child.table())

@@ -82,4 +82,36 @@ class MappingSamplerTest {
     assertThat(s.refused()).isEqualTo(bad.length);
     assertThat(s.examples()).hasSize(MappingSampler.EXAMPLES);
   }
+
+  @Test
+  void anEvolvingCollectionListsTheColumnsItsSampledFieldsWouldAdd() {
+    TableMapping readings =
+        new TableMapping(
+            "readings",
+            "readings",
+            "_id",
+            List.of(column("sensor", "sensor", "text")),
+            "doc",
+            null,
+            OnError.FAIL,
+            io.tidemark.core.mapping.OnHistoryLost.FAIL,
+            List.of(),
+            List.of(),
+            io.tidemark.core.mapping.SchemaEvolution.ADDCOLUMNS);
+
+    MappingSample s =
+        MappingSampler.check(
+            readings,
+            "CREATE TABLE x",
+            documents(
+                "{_id: 1, sensor: 's', t: 1, doc: true}",
+                "{_id: 2, t: {$numberLong: '2'}, v: 1}",
+                "{_id: 3, v: 'high', u: null}"));
+
+    assertThat(s.newColumns())
+        .containsExactly(
+            new MappingSample.NewColumn("t", "t", "bigint", 2, List.of("Int32", "Int64")),
+            new MappingSample.NewColumn("doc", "doc_2", "boolean", 1, List.of("Boolean")),
+            new MappingSample.NewColumn("v", "v", "jsonb", 2, List.of("Int32", "String")));
+  }
 }

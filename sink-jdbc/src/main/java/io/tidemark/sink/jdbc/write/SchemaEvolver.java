@@ -7,7 +7,6 @@ import io.tidemark.core.mapping.MappedRow.UnmappedField;
 import io.tidemark.core.mapping.SqlType;
 import io.tidemark.core.mapping.ValueRejectedException;
 import io.tidemark.core.value.Value;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,9 +20,6 @@ import java.util.Set;
  * out. Pure functions; the sink runs the DDL and the writes.
  */
 final class SchemaEvolver {
-
-  /** PostgreSQL keeps the first 63 bytes of an identifier. */
-  static final int MAX_IDENTIFIER_BYTES = 63;
 
   private SchemaEvolver() {}
 
@@ -88,7 +84,7 @@ final class SchemaEvolver {
         if (i == null) {
           SqlType type = EvolvedTypes.inferred(field.value());
           EvolvedColumn column =
-              new EvolvedColumn(field.name(), uniqueName(field.name(), taken), type);
+              new EvolvedColumn(field.name(), EvolvedTypes.columnName(field.name(), taken), type);
           if (converted(field.value(), column) == null) {
             column = column.widenedToJsonb();
           }
@@ -133,43 +129,6 @@ final class SchemaEvolver {
         columns.stream().filter(c -> added.contains(c.field())).toList(),
         columns.stream().filter(c -> widened.contains(c.field())).toList(),
         reasons);
-  }
-
-  /**
-   * A column name for a field: the field's own name when it is free and short enough, otherwise cut
-   * to PostgreSQL's identifier length and numbered ({@code name_2}, {@code name_3}, ...).
-   */
-  static String uniqueName(String field, Set<String> taken) {
-    String base = truncate(field, MAX_IDENTIFIER_BYTES);
-    if (!taken.contains(base)) {
-      return base;
-    }
-    for (int n = 2; ; n++) {
-      String suffix = "_" + n;
-      String candidate = truncate(field, MAX_IDENTIFIER_BYTES - suffix.length()) + suffix;
-      if (!taken.contains(candidate)) {
-        return candidate;
-      }
-    }
-  }
-
-  /** The longest prefix of whole characters that fits in {@code maxBytes} of UTF-8. */
-  private static String truncate(String name, int maxBytes) {
-    if (name.getBytes(StandardCharsets.UTF_8).length <= maxBytes) {
-      return name;
-    }
-    int end = 0;
-    int bytes = 0;
-    while (end < name.length()) {
-      int cp = name.codePointAt(end);
-      int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
-      if (bytes + size > maxBytes) {
-        break;
-      }
-      bytes += size;
-      end += Character.charCount(cp);
-    }
-    return name.substring(0, end);
   }
 
   /**
