@@ -186,7 +186,8 @@ public final class MongoChangeCursor implements ChangeCursor {
       TransactionId txn) {
     RawBsonDocument full = change.getFullDocument();
     if (full == null) {
-      if (trimmedFor(change)) {
+      long eventBytes = trimmedEventBytes(change);
+      if (eventBytes > 0) {
         LOG.warn(
             "{}: {} event for _id {} at {} was {} bytes, over MongoDB's 16 MB limit: its document"
                 + " is read by _id instead (its current state)",
@@ -194,7 +195,7 @@ public final class MongoChangeCursor implements ChangeCursor {
             change.getOperationTypeString(),
             key,
             position.clusterTime(),
-            change.getExtraElements().get(LargeEvents.EVENT_BYTES_FIELD));
+            eventBytes);
       } else if (operation != Operation.UPDATE) {
         throw new IllegalStateException(
             change.getOperationTypeString() + " event without fullDocument for _id " + id);
@@ -213,13 +214,14 @@ public final class MongoChangeCursor implements ChangeCursor {
     return new ChangeEvent(operation, key, new BsonSourceDocument(full), position, txn, null);
   }
 
-  /** True when the trimming stages dropped this event's document for its size. */
-  private static boolean trimmedFor(ChangeStreamDocument<RawBsonDocument> change) {
+  /** The event's size when the trimming stages dropped its document for being too large, else 0. */
+  private static long trimmedEventBytes(ChangeStreamDocument<RawBsonDocument> change) {
     BsonDocument extra = change.getExtraElements();
-    return extra != null
-        && extra.isNumber(LargeEvents.EVENT_BYTES_FIELD)
-        && extra.getNumber(LargeEvents.EVENT_BYTES_FIELD).longValue()
-            > LargeEvents.TRIM_ABOVE_BYTES;
+    if (extra == null || !extra.isNumber(LargeEvents.EVENT_BYTES_FIELD)) {
+      return 0;
+    }
+    long bytes = extra.getNumber(LargeEvents.EVENT_BYTES_FIELD).longValue();
+    return bytes > LargeEvents.TRIM_ABOVE_BYTES ? bytes : 0;
   }
 
   @Override
