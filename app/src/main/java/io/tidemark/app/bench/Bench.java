@@ -135,6 +135,41 @@ public final class Bench {
                   say("Tidemark stream %s done", phase.label());
                 }
               });
+      TableMapping children = config.collections().get(2);
+      String variant = " + child table";
+      db.checkpoint();
+      say("Tidemark snapshot%s starts", variant);
+      PathResult childSnapshot = tidemark.snapshot(children, variant);
+      check("Tidemark snapshot" + variant, db.fingerprint(children.table()), copyPrint);
+      String childRows =
+          db.childRowsCheck(children.table(), BenchConfig.childTable(children.table()));
+      say(
+          "Tidemark snapshot%s: %,.0f rows/s; %s",
+          variant, childSnapshot.rowsPerSecond(), childRows);
+      TableMapping childrenStreamed = config.collections().get(3);
+      db.checkpoint();
+      PathResult childStream =
+          tidemark.stream(
+                  childrenStreamed,
+                  List.of(Kind.INSERT_ONLY),
+                  new TidemarkPaths.PhaseHooks() {
+                    @Override
+                    public void before(Kind phase) {
+                      say("Tidemark stream %s%s starts", phase.label(), variant);
+                    }
+                  },
+                  variant)
+              .get(0);
+      check(
+          "Tidemark stream insert-only" + variant,
+          db.fingerprint(childrenStreamed.table()),
+          copyPrint);
+      say(
+          "Tidemark stream insert-only%s: %,.0f rows/s; %s",
+          variant,
+          childStream.rowsPerSecond(),
+          db.childRowsCheck(
+              childrenStreamed.table(), BenchConfig.childTable(childrenStreamed.table())));
       check("plain upsert", db.fingerprint("plain_upsert"), copyPrint);
       check("plain COPY, chunked", db.fingerprint("plain_copy_chunked"), copyPrint);
       check("Tidemark snapshot", db.fingerprint(config.collections().get(0).table()), copyPrint);
@@ -156,6 +191,7 @@ public final class Bench {
               streamed.get(1),
               streamed.get(2));
       report.table(paths);
+      report.childTables(paths, childSnapshot, childStream, childRows);
       out.printf(
           Locale.ROOT,
           "%nheap high-water mark of the %,d-row run: %.0f MB used, %.0f MB live after GC"

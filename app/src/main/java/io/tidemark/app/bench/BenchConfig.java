@@ -9,6 +9,7 @@ import io.tidemark.core.error.TidemarkException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +23,42 @@ final class BenchConfig {
   static final String SNAPSHOT_COLLECTION = "snapshot";
 
   static final String STREAM_COLLECTION = "stream";
+
+  /** Copied again with each document's line items in a child table. */
+  static final String CHILDREN_COLLECTION = "children";
+
+  /** Streamed again with each document's line items in a child table. */
+  static final String CHILDREN_STREAM_COLLECTION = "children_stream";
+
+  /** The child table of a collection's table. */
+  static String childTable(String table) {
+    return table + "_items";
+  }
+
+  /** A collection written to {@code tm_<name>} with its line items in a child table. */
+  private static Map<String, Object> withChildTable(String name) {
+    String table = "tm_" + name;
+    return Map.of(
+        "name",
+        name,
+        "table",
+        table,
+        "documentColumn",
+        "doc",
+        "children",
+        List.of(
+            Map.of(
+                "field",
+                "items",
+                "table",
+                childTable(table),
+                "columns",
+                List.of(
+                    Map.of("field", "sku"),
+                    Map.of("field", "qty", "type", "integer"),
+                    Map.of(
+                        "field", "unitPrice", "column", "unit_price", "type", "numeric(12,2)")))));
+  }
 
   private BenchConfig() {}
 
@@ -43,7 +80,9 @@ final class BenchConfig {
         "collections",
         new Object[] {
           Map.of("name", SNAPSHOT_COLLECTION, "table", "tm_snapshot"),
-          Map.of("name", STREAM_COLLECTION, "table", "tm_stream")
+          Map.of("name", STREAM_COLLECTION, "table", "tm_stream"),
+          withChildTable(CHILDREN_COLLECTION),
+          withChildTable(CHILDREN_STREAM_COLLECTION)
         });
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     String origin = "the benchmark's configuration";

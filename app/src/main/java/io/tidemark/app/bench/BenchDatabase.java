@@ -111,6 +111,31 @@ final class BenchDatabase implements AutoCloseable {
     execute("VACUUM (ANALYZE) " + qualified(table));
   }
 
+  /**
+   * Whether the child table holds exactly one row per line item of the parent's documents (and how
+   * many), read back from the documents' own {@code items} arrays.
+   */
+  String childRowsCheck(String parent, String child) throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT (SELECT count(*) FROM "
+                    + qualified(child)
+                    + "), (SELECT coalesce(sum(jsonb_array_length(doc->'items')), 0) FROM "
+                    + qualified(parent)
+                    + ")")) {
+      rs.next();
+      long rows = rs.getLong(1);
+      long items = rs.getLong(2);
+      if (rows != items) {
+        throw new IllegalStateException(
+            "child table " + child + " has " + rows + " rows for " + items + " line items");
+      }
+      return rows + " child rows, one per line item";
+    }
+  }
+
   /** Row count and an order-independent hash of every row's key and document. */
   String fingerprint(String table) throws SQLException {
     try (Connection c = connect();

@@ -118,6 +118,17 @@ final class BenchReport {
     }
   }
 
+  /**
+   * The cost of a child table: the same documents copied and streamed with their line items (1 to 4
+   * per document) written to a child table too, against the same paths without it.
+   */
+  void childTables(Paths p, PathResult snapshot, PathResult insertOnly, String childRows) {
+    out.println();
+    out.println("with a child table (" + childRows + "):");
+    row(snapshot, ratio(snapshot, p.snapshot()) + " x snapshot without");
+    row(insertOnly, ratio(insertOnly, p.insertOnly()) + " x insert-only without");
+  }
+
   private void row(PathResult r, String ratio) {
     out.printf(
         Locale.ROOT,

@@ -55,6 +55,14 @@ final class TidemarkPaths {
   }
 
   PathResult snapshot(TableMapping mapping) throws Exception {
+    return snapshot(mapping, "");
+  }
+
+  /**
+   * @param variant what sets this run apart, appended to the path's name (e.g. its child table);
+   *     the settings the name gives otherwise are the same as the path without it
+   */
+  PathResult snapshot(TableMapping mapping, String variant) throws Exception {
     GeneratedSource source = new GeneratedSource();
     source.add(
         new GeneratedCollection(
@@ -67,11 +75,13 @@ final class TidemarkPaths {
       PathResult r =
           m.stopAt(
               run.progress.copyFinishedNanos,
-              "Tidemark snapshot ("
-                  + config.snapshot().parallelism()
-                  + " ranges at a time, chunks of "
-                  + config.snapshot().chunkSize()
-                  + ")",
+              variant.isEmpty()
+                  ? "Tidemark snapshot ("
+                      + config.snapshot().parallelism()
+                      + " ranges at a time, chunks of "
+                      + config.snapshot().chunkSize()
+                      + ")"
+                  : "Tidemark snapshot" + variant,
               c.rows(),
               "");
       db.vacuum(mapping.table());
@@ -80,6 +90,14 @@ final class TidemarkPaths {
   }
 
   List<PathResult> stream(TableMapping mapping, List<Kind> phases, PhaseHooks hooks)
+      throws Exception {
+    return stream(mapping, phases, hooks, "");
+  }
+
+  /**
+   * @param variant what sets this run apart, appended to each path's name
+   */
+  List<PathResult> stream(TableMapping mapping, List<Kind> phases, PhaseHooks hooks, String variant)
       throws Exception {
     GeneratedSource source = new GeneratedSource();
     GeneratedCollection collection =
@@ -98,7 +116,8 @@ final class TidemarkPaths {
         collection.releaseNextPhase();
         long end = run.awaitEvents(target);
         CountingSink.Counts c = run.sink.counts().minus(before);
-        PathResult r = m.stopAt(end, "Tidemark stream " + phase.label(), workload.events(), "");
+        PathResult r =
+            m.stopAt(end, "Tidemark stream " + phase.label() + variant, workload.events(), "");
         results.add(withCounts(r, c));
         db.vacuum(mapping.table());
         hooks.after(phase);
