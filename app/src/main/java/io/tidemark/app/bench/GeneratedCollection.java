@@ -131,7 +131,8 @@ public final class GeneratedCollection implements CollectionSource {
   }
 
   @Override
-  public SnapshotCursor openSnapshot(String resumeAfterKey, String upToKey) {
+  public SnapshotCursor openSnapshot(
+      ClusterTime readAtOrAfter, String resumeAfterKey, String upToKey) {
     long from = resumeAfterKey == null ? 0 : Long.parseLong(resumeAfterKey) + 1;
     long end = upToKey == null ? snapshotRows : Long.parseLong(upToKey) + 1;
     return new GeneratedSnapshotCursor(documents, from, end);

@@ -23,13 +23,13 @@ class GeneratedCollectionTest {
     GeneratedCollection c = new GeneratedCollection("c", documents, workload, 10, List.of());
     List<String> keys = new ArrayList<>();
     String mark;
-    try (SnapshotCursor cursor = c.openSnapshot(null)) {
+    try (SnapshotCursor cursor = c.openSnapshot(null, null, null)) {
       for (int i = 0; i < 4; i++) {
         keys.add(cursor.next().key().text());
       }
       mark = cursor.markAfterLast();
     }
-    try (SnapshotCursor cursor = c.openSnapshot(mark)) {
+    try (SnapshotCursor cursor = c.openSnapshot(null, mark, null)) {
       SourceDocument doc;
       while ((doc = cursor.next()) != null) {
         keys.add(doc.key().text());
@@ -47,7 +47,7 @@ class GeneratedCollectionTest {
     for (int i = 0; i <= splits.size(); i++) {
       String after = i == 0 ? null : splits.get(i - 1);
       String upTo = i == splits.size() ? null : splits.get(i);
-      try (SnapshotCursor cursor = c.openSnapshot(after, upTo)) {
+      try (SnapshotCursor cursor = c.openSnapshot(null, after, upTo)) {
         SourceDocument doc;
         while ((doc = cursor.next()) != null) {
           keys.add(doc.key().text());

@@ -49,11 +49,15 @@ final class SnapshotCopier {
 
   /** The copy's shared state while it runs: rows committed, and the first failure of any worker. */
   private static final class Run {
+    /** The copy's start time (T0): every range reads data that includes the writes up to it. */
+    final ClusterTime startTime;
+
     final AtomicLong copied;
     final AtomicReference<Throwable> failure = new AtomicReference<>();
     final Queue<RangeProgress> pending;
 
-    Run(long copiedBefore, List<RangeProgress> unfinished) {
+    Run(ClusterTime startTime, long copiedBefore, List<RangeProgress> unfinished) {
+      this.startTime = startTime;
       this.copied = new AtomicLong(copiedBefore);
       this.pending = new ConcurrentLinkedQueue<>(unfinished);
     }
@@ -105,7 +109,7 @@ final class SnapshotCopier {
     ctx.status().copyStarted(progress.snapshotRowsCopied(), estimated);
 
     List<RangeProgress> unfinished = ranges.stream().filter(r -> !r.done()).toList();
-    Run run = new Run(progress.snapshotRowsCopied(), unfinished);
+    Run run = new Run(startTime, progress.snapshotRowsCopied(), unfinished);
     long started = System.nanoTime();
     runWorkers(run, Math.min(ctx.config().snapshot().parallelism(), unfinished.size()));
     rethrow(run.failure.get());
@@ -180,7 +184,8 @@ final class SnapshotCopier {
     HandoffQueue<Chunk> chunks = new HandoffQueue<>(CHUNKS_IN_FLIGHT, Long.MAX_VALUE, c -> 1);
     Thread reader =
         ctx.startReader(
-            "copy-read-" + range.range(), () -> readChunks(range, chunks, () -> halted(run)));
+            "copy-read-" + range.range(),
+            () -> readChunks(run.startTime, range, chunks, () -> halted(run)));
     try {
       while (!halted(run)) {
         Chunk chunk = chunks.poll(200, TimeUnit.MILLISECONDS);
@@ -216,9 +221,14 @@ final class SnapshotCopier {
    * Reads one range and hands it over in chunks; the last chunk (possibly empty) says the range is
    * complete and carries the mark of the range's last document.
    */
-  private void readChunks(RangeProgress range, HandoffQueue<Chunk> chunks, BooleanSupplier halted) {
+  private void readChunks(
+      ClusterTime startTime,
+      RangeProgress range,
+      HandoffQueue<Chunk> chunks,
+      BooleanSupplier halted) {
     int chunkSize = ctx.config().snapshot().chunkSize();
-    try (SnapshotCursor cursor = ctx.source().openSnapshot(range.resumeAfter(), range.upTo())) {
+    try (SnapshotCursor cursor =
+        ctx.source().openSnapshot(startTime, range.resumeAfter(), range.upTo())) {
       List<RowChange> rows = new ArrayList<>(chunkSize);
       int deadLetters = 0;
       String mark = range.resumeAfter();

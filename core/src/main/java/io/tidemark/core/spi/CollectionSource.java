@@ -25,9 +25,9 @@ public interface CollectionSource {
 
   /**
    * Up to {@code ranges - 1} keys that split the collection into about {@code ranges} ranges of
-   * similar size, in key order, as marks {@link #openSnapshot(String, String)} accepts. May return
-   * fewer (a small collection, or a source that cannot split cheaply): the copy then runs in fewer
-   * ranges.
+   * similar size, in key order, as marks {@link #openSnapshot(ClusterTime, String, String)}
+   * accepts. May return fewer (a small collection, or a source that cannot split cheaply): the copy
+   * then runs in fewer ranges.
    */
   default List<String> splitKeys(int ranges) {
     return List.of();
@@ -37,13 +37,12 @@ public interface CollectionSource {
    * Opens a cursor over the documents in key order that come after {@code resumeAfterKey} (a mark
    * an earlier {@link SnapshotCursor#markAfterLast()} or {@link #splitKeys(int)} returned; null for
    * the start of the collection) up to and including {@code upToKey} (null for the end).
+   *
+   * @param readAtOrAfter the copy's start time (T0): the cursor reads durable (majority-committed)
+   *     data that includes every write up to this time, whichever server member answers, so that
+   *     the copy and a stream started at T0 together miss nothing
    */
-  SnapshotCursor openSnapshot(String resumeAfterKey, String upToKey);
-
-  /** A cursor from after {@code resumeAfterKey} to the end of the collection. */
-  default SnapshotCursor openSnapshot(String resumeAfterKey) {
-    return openSnapshot(resumeAfterKey, null);
-  }
+  SnapshotCursor openSnapshot(ClusterTime readAtOrAfter, String resumeAfterKey, String upToKey);
 
   /** The stream position that starts at {@code time}, inclusive (the hand-off after a copy). */
   Position positionAt(ClusterTime time);

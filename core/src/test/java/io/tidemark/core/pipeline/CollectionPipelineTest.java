@@ -242,6 +242,8 @@ class CollectionPipelineTest {
         .filteredOn(l -> l.startsWith("finishSnapshot"))
         .containsExactly("finishSnapshot from at:300.1 consistent after 300.9");
     assertThat(source.snapshotOpens).containsExactlyInAnyOrder(null, "k04", "k09", "k14");
+    // Every range reads data that includes the writes up to the copy's start time.
+    assertThat(source.snapshotReadTimes).hasSize(4).containsOnly(t0);
     // Each range was read by one cursor, in key order, and only its own keys.
     assertThat(source.snapshotReads)
         .containsExactlyInAnyOrder(
@@ -272,6 +274,8 @@ class CollectionPipelineTest {
     sink.await(
         "copy finished", s -> s.log().stream().anyMatch(l -> l.startsWith("finishSnapshot")), WAIT);
     assertThat(source.snapshotOpens).contains("k11"); // range 2 resumed after its committed mark
+    // The resumed range reads at the copy's stored start time, not at a new one.
+    assertThat(source.snapshotReadTimes).containsOnly(t0);
     assertThat(sink.log()).filteredOn(l -> l.startsWith("beginSnapshot")).hasSize(1);
     assertThat(sink.table()).hasSize(20);
     // Every row was committed exactly once across both attempts: the ranges' counts add up to 20.

@@ -30,6 +30,10 @@ final class FakeSource implements ChangeSource, CollectionSource {
   final NavigableMap<String, SourceDocument> documents = new ConcurrentSkipListMap<>();
   final List<ChangeEvent> events = new CopyOnWriteArrayList<>();
   final List<String> snapshotOpens = Collections.synchronizedList(new ArrayList<>());
+
+  /** The time each snapshot cursor was asked to read at or after (the copy's T0). */
+  final List<ClusterTime> snapshotReadTimes = Collections.synchronizedList(new ArrayList<>());
+
   final List<Position> streamOpens = Collections.synchronizedList(new ArrayList<>());
   private final Deque<ClusterTime> operationTimes = new ArrayDeque<>();
   private ClusterTime lastOperationTime = new ClusterTime(1, 0);
@@ -121,9 +125,11 @@ final class FakeSource implements ChangeSource, CollectionSource {
   }
 
   @Override
-  public SnapshotCursor openSnapshot(String resumeAfterKey, String upToKey) {
+  public SnapshotCursor openSnapshot(
+      ClusterTime readAtOrAfter, String resumeAfterKey, String upToKey) {
     boolean first = snapshotOpens.isEmpty();
     snapshotOpens.add(resumeAfterKey);
+    snapshotReadTimes.add(readAtOrAfter);
     NavigableMap<String, SourceDocument> view =
         resumeAfterKey == null ? documents : documents.tailMap(resumeAfterKey, false);
     if (upToKey != null) {

@@ -96,7 +96,8 @@ final class MongoCollectionSource implements CollectionSource {
   }
 
   @Override
-  public SnapshotCursor openSnapshot(String resumeAfterKey, String upToKey) {
+  public SnapshotCursor openSnapshot(
+      ClusterTime readAtOrAfter, String resumeAfterKey, String upToKey) {
     BsonDocument filter =
         KeyRangeFilter.between(
             resumeAfterKey == null ? null : BsonValues.parseCanonical(resumeAfterKey),
