@@ -179,8 +179,8 @@ public interface SqlDialect {
   String selectSnapshotRanges(String metadataSchema);
 
   /**
-   * Marks a running copy DONE; updates no row when the copy is not RUNNING. Parameters:
-   * consistent_after (packed), pipeline, collection.
+   * Marks a running copy DONE; updates no row when the copy is not RUNNING or any of its ranges is
+   * not done. Parameters: consistent_after (packed), pipeline, collection.
    */
   String updateSnapshotDone(String metadataSchema);
 

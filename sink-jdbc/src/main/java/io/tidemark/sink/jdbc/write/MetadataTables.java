@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 /**
  * Reads and writes one pipeline's rows in the metadata tables (checkpoint, snapshot, dead_letter).
@@ -142,9 +143,10 @@ final class MetadataTables {
   }
 
   /**
-   * Marks the running copy DONE.
+   * Marks the running copy DONE, but only when every one of its ranges is done.
    *
-   * @throws TidemarkException {@link ErrorCode#INTERNAL} when the collection has no running copy
+   * @throws TidemarkException {@link ErrorCode#INTERNAL} when the collection has no running copy,
+   *     or naming the ranges that are not done
    */
   void finishSnapshot(Connection c, String collection, ClusterTime consistentAfter)
       throws SQLException {
@@ -152,10 +154,16 @@ final class MetadataTables {
       ps.setLong(1, consistentAfter.packed());
       ps.setString(2, pipeline);
       ps.setString(3, collection);
-      if (ps.executeUpdate() == 0) {
-        throw noRunningCopy(collection, "finish the copy");
+      if (ps.executeUpdate() == 1) {
+        return;
       }
     }
+    List<RangeProgress> ranges = readRanges(c, collection);
+    List<RangeProgress> unfinished = ranges.stream().filter(r -> !r.done()).toList();
+    if (unfinished.isEmpty()) {
+      throw noRunningCopy(collection, "finish the copy");
+    }
+    throw rangesNotDone(collection, ranges.size(), unfinished);
   }
 
   /** Records the batch's dead letters, if any, in one statement. */
@@ -272,6 +280,40 @@ final class MetadataTables {
   private static ClusterTime packedTime(ResultSet rs, int column) throws SQLException {
     long packed = rs.getLong(column);
     return rs.wasNull() ? null : ClusterTime.ofPacked(packed);
+  }
+
+  private TidemarkException rangesNotDone(
+      String collection, int rangeCount, List<RangeProgress> unfinished) {
+    StringJoiner described = new StringJoiner("; ");
+    for (RangeProgress r : unfinished) {
+      described.add(
+          "range "
+              + r.range()
+              + " ("
+              + "resume after "
+              + (r.resumeAfter() == null ? "the start" : r.resumeAfter())
+              + ", up to "
+              + (r.upTo() == null ? "the end" : r.upTo())
+              + ", "
+              + r.rowsCopied()
+              + " rows copied)");
+    }
+    return new TidemarkException(
+        ErrorCode.INTERNAL,
+        "Cannot finish the copy of collection '"
+            + collection
+            + "' in pipeline '"
+            + pipeline
+            + "': "
+            + unfinished.size()
+            + " of its "
+            + rangeCount
+            + " ranges are not done in "
+            + schema()
+            + ".snapshot_range: "
+            + described
+            + ". The copy stays RUNNING and resumes those ranges from their marks on the next"
+            + " attempt; the engine must not finish a copy before every range is done.");
   }
 
   private TidemarkException noRunningCopy(String collection, String what) {

@@ -270,8 +270,13 @@ public final class PostgresDialect implements SqlDialect {
   public String updateSnapshotDone(String metadataSchema) {
     return "UPDATE "
         + qualify(metadataSchema, "snapshot")
-        + " SET state = 'DONE', consistent_after = ?, finished_at = now(), updated_at = now()"
-        + " WHERE pipeline = ? AND collection = ? AND state = 'RUNNING'";
+        + " s SET state = 'DONE', consistent_after = ?, finished_at = now(), updated_at = now()"
+        + " WHERE s.pipeline = ? AND s.collection = ? AND s.state = 'RUNNING'"
+        // Complete means complete (DESIGN.md invariant 8): checked where DONE is recorded, so no
+        // engine bug can mark a copy done with a range never copied.
+        + " AND NOT EXISTS (SELECT 1 FROM "
+        + qualify(metadataSchema, "snapshot_range")
+        + " r WHERE r.pipeline = s.pipeline AND r.collection = s.collection AND NOT r.done)";
   }
 
   @Override
