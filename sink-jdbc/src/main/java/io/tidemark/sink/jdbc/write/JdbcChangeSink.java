@@ -16,6 +16,7 @@ import io.tidemark.sink.jdbc.dialect.SqlDialect;
 import io.tidemark.sink.jdbc.dialect.postgres.PostgresDialect;
 import io.tidemark.sink.jdbc.schema.MetadataSchema;
 import io.tidemark.sink.jdbc.schema.TargetTables;
+import io.tidemark.sink.jdbc.write.SinkTransactions.Operation;
 import io.tidemark.sink.jdbc.write.TableStatements.ChildStatements;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -64,6 +65,7 @@ public final class JdbcChangeSink implements ChangeSink {
   private final TargetTables targetTables;
   private final MetadataTables meta;
   private final SinkErrors errors;
+  private final SinkTransactions transactions;
 
   /** Statements per metadata key: the collection for its live table, {@link #key} for a shadow. */
   private final ConcurrentMap<String, TableStatements> tables = new ConcurrentHashMap<>();
@@ -86,7 +88,12 @@ public final class JdbcChangeSink implements ChangeSink {
    *     the migration, {@link ErrorCode#CONFIG_INVALID} for an unsupported JDBC URL
    */
   public JdbcChangeSink(SinkConfig config, String pipeline) {
-    this(config, pipeline, dialectFor(config.jdbcUrl()), null);
+    this(config, pipeline, dialectFor(config.jdbcUrl()), null, DdlLockPolicy.DEFAULT);
+  }
+
+  /** With another policy for the DDL's lock waits; for tests. */
+  JdbcChangeSink(SinkConfig config, String pipeline, DdlLockPolicy ddlLocks) {
+    this(config, pipeline, dialectFor(config.jdbcUrl()), null, ddlLocks);
   }
 
   /**
@@ -94,11 +101,20 @@ public final class JdbcChangeSink implements ChangeSink {
    * in auto-commit mode: the sink switches them for its transaction and switches them back.
    */
   public JdbcChangeSink(SinkConfig config, String pipeline, DataSource dataSource) {
-    this(config, pipeline, dialectFor(config.jdbcUrl()), Objects.requireNonNull(dataSource));
+    this(
+        config,
+        pipeline,
+        dialectFor(config.jdbcUrl()),
+        Objects.requireNonNull(dataSource),
+        DdlLockPolicy.DEFAULT);
   }
 
   private JdbcChangeSink(
-      SinkConfig config, String pipeline, SqlDialect dialect, DataSource external) {
+      SinkConfig config,
+      String pipeline,
+      SqlDialect dialect,
+      DataSource external,
+      DdlLockPolicy ddlLocks) {
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     this.config = config;
     this.dialect = dialect;
@@ -108,6 +124,7 @@ public final class JdbcChangeSink implements ChangeSink {
     this.meta = new MetadataTables(dialect, metadataSchema, pipeline);
     this.ownedPool = external == null ? SinkPool.open(config, pipeline, dialect, errors) : null;
     this.dataSource = external == null ? ownedPool : external;
+    this.transactions = new SinkTransactions(dataSource, dialect, errors, ddlLocks, pipeline);
     MetadataSchema.MigrationResult migration;
     try {
       migration = MetadataSchema.migrate(dataSource, dialect, metadataSchema);
@@ -182,7 +199,7 @@ public final class JdbcChangeSink implements ChangeSink {
     String key = key(mapping.collection(), target);
     String described = dialect.qualify(targetTables.schema(), table.table());
     PreparedTable loaded =
-        inTransaction(
+        transactions.runDdl(
             c -> new PreparedTable(targetTables.prepare(c, table), meta.readEvolvedColumns(c, key)),
             () -> "prepare table " + described + " for collection '" + mapping.collection() + "'");
     TargetTables.Prepared prepared = loaded.prepared();
@@ -244,7 +261,7 @@ public final class JdbcChangeSink implements ChangeSink {
 
   @Override
   public CollectionProgress loadProgress(String collection, Target target) {
-    return inTransaction(
+    return transactions.run(
         c -> meta.readProgress(c, key(collection, target)),
         () ->
             "read the committed progress of collection '"
@@ -260,7 +277,8 @@ public final class JdbcChangeSink implements ChangeSink {
       ClusterTime startTime,
       long estimatedRows,
       List<String> splitKeys) {
-    inTransaction(
+    // A rebuild's copy empties the shadow's tables first: DDL.
+    transactions.runDdl(
         c -> {
           fence(c);
           if (target == Target.SHADOW) {
@@ -327,7 +345,7 @@ public final class JdbcChangeSink implements ChangeSink {
   @Override
   public void finishSnapshot(
       String collection, Target target, Position streamStart, ClusterTime copyEndTime) {
-    inTransaction(
+    transactions.run(
         c -> {
           fence(c);
           meta.finishSnapshot(c, key(collection, target), copyEndTime);
@@ -375,9 +393,10 @@ public final class JdbcChangeSink implements ChangeSink {
   @Override
   public void swapShadow(TableMapping mapping) {
     String collection = mapping.collection();
-    inTransaction(
+    transactions.runDdl(
         c -> {
           fence(c);
+          lockForSwap(c, mapping);
           for (String sql :
               dialect.swapTables(targetTables.schema(), mapping.table(), mapping.shadowTable())) {
             execute(c, sql);
@@ -428,7 +447,7 @@ public final class JdbcChangeSink implements ChangeSink {
   @Override
   public void discardShadow(TableMapping mapping) {
     String collection = mapping.collection();
-    inTransaction(
+    transactions.runDdl(
         c -> {
           fence(c);
           execute(c, dialect.dropTableIfExists(targetTables.schema(), mapping.shadowTable()));
@@ -465,7 +484,7 @@ public final class JdbcChangeSink implements ChangeSink {
 
   /** A page of a collection's dead letters, oldest first, after {@code afterId}. */
   public List<DeadLetterEntry> readDeadLetters(String collection, long afterId, int limit) {
-    return inTransaction(
+    return transactions.run(
         c -> {
           List<DeadLetterEntry> page = new java.util.ArrayList<>();
           try (PreparedStatement ps =
@@ -541,7 +560,7 @@ public final class JdbcChangeSink implements ChangeSink {
     String key = key(collection, target);
     TableStatements statements = statementsFor(collection, target);
     if (!statements.mapping().evolvesColumns() && statements.evolved().isEmpty()) {
-      inTransaction(
+      transactions.run(
           c -> {
             fence(c);
             work.run(c, statements, values(batch.upserts));
@@ -556,7 +575,7 @@ public final class JdbcChangeSink implements ChangeSink {
       TableStatements current = statementsFor(collection, target);
       List<String[]> rows = SchemaEvolver.rows(current, batch.upserts);
       if (rows != null) {
-        inTransaction(
+        transactions.run(
             c -> {
               fence(c);
               work.run(c, current, rows);
@@ -575,7 +594,7 @@ public final class JdbcChangeSink implements ChangeSink {
       TableStatements next =
           current.withEvolved(dialect, targetTables.schema(), evolution.columns());
       List<String[]> rows = SchemaEvolver.rows(next, batch.upserts);
-      inTransaction(
+      transactions.runDdl(
           c -> {
             fence(c);
             evolve(c, key, next, evolution);
@@ -610,6 +629,37 @@ public final class JdbcChangeSink implements ChangeSink {
       if (evolution.added().contains(column) || evolution.widened().contains(column)) {
         meta.recordEvolvedColumn(c, key, column, i);
       }
+    }
+  }
+
+  /**
+   * Takes every lock the swap needs in one statement, in one fixed order: the live table, its
+   * children, then the shadow's. Dropping and renaming one table after another would take them as
+   * it goes, parent first then each child, and deadlock with a reader that holds a child and then
+   * reads the parent. Live tables come first in parent-to-child order, the order of a reader's
+   * {@code FROM parent JOIN child}, so such a reader never deadlocks with the swap; one that takes
+   * them the other way round meets the lock timeout and the swap tries again.
+   */
+  private void lockForSwap(Connection c, TableMapping mapping) throws SQLException {
+    List<String> wanted = new ArrayList<>();
+    wanted.add(mapping.table());
+    mapping.childTables().forEach(child -> wanted.add(child.table()));
+    TableMapping shadow = mapping.asShadow();
+    wanted.add(shadow.table());
+    shadow.childTables().forEach(child -> wanted.add(child.table()));
+    java.util.Set<String> existing = new java.util.HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(dialect.selectExistingTables())) {
+      ps.setString(1, targetTables.schema());
+      dialect.bindTextArray(ps, 2, wanted.toArray(String[]::new));
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          existing.add(rs.getString(1));
+        }
+      }
+    }
+    wanted.retainAll(existing);
+    if (!wanted.isEmpty()) {
+      execute(c, dialect.lockTablesExclusively(targetTables.schema(), wanted));
     }
   }
 
@@ -761,67 +811,6 @@ public final class JdbcChangeSink implements ChangeSink {
               + ").");
     }
     return table;
-  }
-
-  /** Work that runs inside one transaction. */
-  @FunctionalInterface
-  private interface TransactionWork<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  /** Describes the operation for an error message; only called on failure. */
-  @FunctionalInterface
-  private interface Operation {
-    String describe();
-  }
-
-  /**
-   * Runs the work in one transaction on a pooled connection: commit on success, rollback on any
-   * failure. A commit whose outcome is unknown (connection lost while committing) surfaces as
-   * unavailable: stream batches and checkpoints may simply be applied again, while a snapshot chunk
-   * must not be copied twice, so the engine reloads the progress before retrying one.
-   */
-  private <T> T inTransaction(TransactionWork<T> work, Operation operation) {
-    try (Connection c = dataSource.getConnection()) {
-      boolean wasAutoCommit = c.getAutoCommit();
-      if (wasAutoCommit) {
-        c.setAutoCommit(false);
-      }
-      T result;
-      try {
-        result = work.run(c);
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        rollback(c, e);
-        if (wasAutoCommit) {
-          restoreAutoCommit(c, e);
-        }
-        throw e;
-      }
-      if (wasAutoCommit) {
-        c.setAutoCommit(true);
-      }
-      return result;
-    } catch (SQLException e) {
-      throw errors.translate(e, operation.describe());
-    }
-  }
-
-  private static void restoreAutoCommit(Connection c, Exception failure) {
-    try {
-      c.setAutoCommit(true);
-    } catch (SQLException restoreFailure) {
-      failure.addSuppressed(restoreFailure);
-    }
-  }
-
-  private static void rollback(Connection c, Exception failure) {
-    try {
-      c.rollback();
-    } catch (SQLException rollbackFailure) {
-      // The first failure says what went wrong; a broken connection is discarded by the pool.
-      failure.addSuppressed(rollbackFailure);
-    }
   }
 
   private TidemarkException migrationFailure(FlywayException e, SinkConfig config) {

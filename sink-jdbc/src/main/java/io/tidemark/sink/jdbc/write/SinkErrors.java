@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * Turns a database failure into a {@link TidemarkException} whose message says what the sink was
  * doing, where, what the database said (with its SQLSTATE) and what to do. Connection problems
- * become {@link ErrorCode#SINK_UNAVAILABLE}, which the engine retries; everything else is {@link
+ * become {@link ErrorCode#SINK_UNAVAILABLE}, lock conflicts and cancelled statements {@link
+ * ErrorCode#SINK_CONFLICT}, both of which the engine retries; everything else is {@link
  * ErrorCode#SINK_FAILED}.
  */
 final class SinkErrors {
@@ -77,11 +78,17 @@ final class SinkErrors {
       message.append(" (SQLSTATE ").append(state).append(')');
     }
     message.append(". ").append(advice(e, state, unavailable));
-    return new TidemarkException(
-        unavailable ? ErrorCode.SINK_UNAVAILABLE : ErrorCode.SINK_FAILED,
-        message.toString(),
-        state,
-        e);
+    return new TidemarkException(code(e, unavailable), message.toString(), state, e);
+  }
+
+  private ErrorCode code(SQLException e, boolean unavailable) {
+    if (unavailable) {
+      return ErrorCode.SINK_UNAVAILABLE;
+    }
+    if (dialect.isLockConflict(e) || dialect.isCancelled(e)) {
+      return ErrorCode.SINK_CONFLICT;
+    }
+    return ErrorCode.SINK_FAILED;
   }
 
   private String advice(SQLException e, String state, boolean unavailable) {

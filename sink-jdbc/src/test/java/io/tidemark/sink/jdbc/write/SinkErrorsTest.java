@@ -24,6 +24,36 @@ class SinkErrorsTest {
   }
 
   @Test
+  void lockConflictsAndCancelledStatementsAreRetriableWithTheirStateAndTheFix() {
+    String[][] cases = {
+      {"40P01", "deadlock detected", "Deadlock"},
+      {"40001", "could not serialize access", "serialization failure"},
+      {"55P03", "canceling statement due to lock timeout", "pg_stat_activity"},
+      {"57014", "canceling statement due to statement timeout", "statement_timeout"},
+    };
+    for (String[] c : cases) {
+      TidemarkException e =
+          errors.translate(
+              new SQLException("ERROR: " + c[1], c[0]),
+              "swap the rebuilt table orders__tidemark_rebuild in for orders");
+      assertThat(e.retriable()).as(c[0]).isTrue();
+      assertThat(e.code()).as(c[0]).isEqualTo(ErrorCode.SINK_CONFLICT);
+      assertThat(e.databaseCode()).isEqualTo(c[0]);
+      assertThat(e.getMessage())
+          .as(c[0])
+          .startsWith(
+              "Could not swap the rebuilt table orders__tidemark_rebuild in for orders in pipeline"
+                  + " 'pipe': ERROR: "
+                  + c[1]
+                  + " (SQLSTATE "
+                  + c[0]
+                  + "). ")
+          .contains(c[2])
+          .contains("Tidemark retries on its own");
+    }
+  }
+
+  @Test
   void aPoolTimeoutIsUnavailableAndSaysWhatToRaise() {
     TidemarkException e =
         errors.translate(

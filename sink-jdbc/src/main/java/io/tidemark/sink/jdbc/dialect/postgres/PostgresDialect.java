@@ -368,11 +368,48 @@ public final class PostgresDialect implements SqlDialect {
   }
 
   @Override
+  public boolean isLockConflict(SQLException e) {
+    // 40P01 deadlock_detected, 40001 serialization_failure, 55P03 lock_not_available (also what
+    // lock_timeout raises): PostgreSQL rolls the transaction back whole, so it may be run again.
+    // https://www.postgresql.org/docs/current/errcodes-appendix.html,
+    // https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT
+    String state = e.getSQLState();
+    return "40P01".equals(state) || "40001".equals(state) || "55P03".equals(state);
+  }
+
+  @Override
+  public boolean isCancelled(SQLException e) {
+    // 57014 query_canceled: statement_timeout, pg_cancel_backend, or the driver's Statement.cancel.
+    return "57014".equals(e.getSQLState());
+  }
+
+  @Override
   public String advice(String sqlState) {
     return PostgresAdvice.forSqlState(sqlState);
   }
 
   // ---- rebuilds ------------------------------------------------------------------------------
+
+  @Override
+  public String setLockTimeout(long millis) {
+    return "SET LOCAL lock_timeout = '" + millis + "ms'";
+  }
+
+  @Override
+  public String selectExistingTables() {
+    return "SELECT c.relname FROM pg_catalog.pg_class c"
+        + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        + " WHERE n.nspname = ? AND c.relname = ANY (?::text[]) AND c.relkind IN ('r', 'p')";
+  }
+
+  @Override
+  public String lockTablesExclusively(String schema, List<String> tables) {
+    StringJoiner names = new StringJoiner(", ");
+    tables.forEach(t -> names.add(qualify(schema, t)));
+    // LOCK TABLE takes the locks in the order listed.
+    // https://www.postgresql.org/docs/current/sql-lock.html
+    return "LOCK TABLE " + names + " IN ACCESS EXCLUSIVE MODE";
+  }
 
   @Override
   public String truncateTable(String schema, String table) {
