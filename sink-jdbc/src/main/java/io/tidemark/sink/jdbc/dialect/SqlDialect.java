@@ -295,6 +295,18 @@ public interface SqlDialect {
   String tryAdvisoryLock();
 
   /**
+   * Whether this session holds the lock of {@link #tryAdvisoryLock} on a key; one boolean column.
+   * Parameter: the key.
+   */
+  String selectAdvisoryLockHeld();
+
+  /**
+   * The session holding the lock of {@link #tryAdvisoryLock} on a key: pid, application name,
+   * client address, connection start; no row when nobody holds it. Parameter: the key.
+   */
+  String selectAdvisoryLockHolder();
+
+  /**
    * Takes over the pipeline's lease: epoch + 1 and the holder's identity; returns the new epoch.
    * Parameters: pipeline, holder, host, pid.
    */

@@ -13,14 +13,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
 
 /**
- * Reads and writes one pipeline's rows in the metadata tables (checkpoint, snapshot, dead_letter).
- * Every method runs in the caller's transaction, so the marks commit with the rows they describe.
- * Statements are built once. Thread-safe.
+ * Reads and writes one pipeline's rows in the metadata tables (checkpoint, snapshot, ranges, dead
+ * letters, evolved columns). Every method runs in the caller's transaction, so the marks commit
+ * with the rows they describe. Statements are built once. Thread-safe.
  */
 final class MetadataTables {
 
@@ -39,6 +40,10 @@ final class MetadataTables {
   private final String selectProgress;
   private final String selectEvolvedColumns;
   private final String upsertEvolvedColumn;
+  private final List<String> deleteProgressRows;
+  private final List<String> renameMetadataRows;
+  private final String selectDeadLetters;
+  private final String deleteDeadLetters;
 
   MetadataTables(SqlDialect dialect, String schema, String pipeline) {
     this.pipeline = pipeline;
@@ -56,6 +61,10 @@ final class MetadataTables {
     this.selectProgress = dialect.selectProgress(schema);
     this.selectEvolvedColumns = dialect.selectEvolvedColumns(schema);
     this.upsertEvolvedColumn = dialect.upsertEvolvedColumn(schema);
+    this.deleteProgressRows = dialect.deleteProgressRows(schema);
+    this.renameMetadataRows = dialect.renameMetadataRows(schema);
+    this.selectDeadLetters = dialect.selectDeadLetters(schema);
+    this.deleteDeadLetters = dialect.deleteDeadLetters(schema);
   }
 
   /** The quoted schema name, for messages. */
@@ -273,6 +282,63 @@ final class MetadataTables {
       ps.setString(4, column.column());
       ps.setString(5, column.type().ddl());
       ps.setInt(6, position);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Deletes a key's snapshot, range, checkpoint and evolved-column rows. */
+  void deleteProgress(Connection c, String key) throws SQLException {
+    for (String sql : deleteProgressRows) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, pipeline);
+        ps.setString(2, key);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  /**
+   * Moves every metadata row of one key to another (a rebuild's progress becoming the live one).
+   */
+  void moveRows(Connection c, String fromKey, String toKey) throws SQLException {
+    for (String sql : renameMetadataRows) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, toKey);
+        ps.setString(2, pipeline);
+        ps.setString(3, fromKey);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  /** Receives one dead letter. */
+  @FunctionalInterface
+  interface DeadLetterReader {
+    void read(long id, String documentKey, String document, String reason);
+  }
+
+  /** A page of a collection's dead letters, oldest first, after {@code afterId}. */
+  void readDeadLetters(
+      Connection c, String collection, long afterId, int limit, DeadLetterReader reader)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(selectDeadLetters)) {
+      ps.setString(1, pipeline);
+      ps.setString(2, collection);
+      ps.setLong(3, afterId);
+      ps.setInt(4, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          reader.read(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4));
+        }
+      }
+    }
+  }
+
+  /** Forgets dead letters by id. */
+  void deleteDeadLetters(Connection c, long[] ids) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(deleteDeadLetters)) {
+      ps.setString(1, pipeline);
+      ps.setObject(2, Arrays.stream(ids).boxed().toArray(Long[]::new));
       ps.executeUpdate();
     }
   }

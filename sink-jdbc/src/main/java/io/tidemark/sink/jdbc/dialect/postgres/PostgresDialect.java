@@ -483,6 +483,32 @@ public final class PostgresDialect implements SqlDialect {
     return "SELECT pg_try_advisory_lock(hashtextextended(?, 0))";
   }
 
+  /**
+   * pg_locks shows a lock on one bigint key with its high half in classid, its low half in objid
+   * and objsubid 1 (https://www.postgresql.org/docs/current/view-pg-locks.html).
+   */
+  private static final String ADVISORY_LOCK_OF_KEY =
+      "l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+          + " AND l.database = (SELECT oid FROM pg_catalog.pg_database"
+          + " WHERE datname = current_database())"
+          + " AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(?, 0)";
+
+  @Override
+  public String selectAdvisoryLockHeld() {
+    return "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE l.pid = pg_backend_pid()"
+        + " AND "
+        + ADVISORY_LOCK_OF_KEY
+        + ")";
+  }
+
+  @Override
+  public String selectAdvisoryLockHolder() {
+    return "SELECT a.pid, a.application_name, coalesce(host(a.client_addr), 'local socket'),"
+        + " a.backend_start FROM pg_catalog.pg_locks l"
+        + " JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid WHERE "
+        + ADVISORY_LOCK_OF_KEY;
+  }
+
   @Override
   public String claimWriterLease(String metadataSchema) {
     return "INSERT INTO "
