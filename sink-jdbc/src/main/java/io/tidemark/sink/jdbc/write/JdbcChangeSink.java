@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tidemark.core.config.ConnectionStrings;
 import io.tidemark.core.config.SinkConfig;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
@@ -188,7 +189,7 @@ public final class JdbcChangeSink implements ChangeSink {
             + " ({} migrations applied)",
         pipeline,
         dialect.name(),
-        SinkErrors.maskUrl(config.jdbcUrl()),
+        ConnectionStrings.mask(config.jdbcUrl()),
         targetTables.schema(),
         metadataSchema,
         migration.version(),
@@ -732,7 +733,7 @@ public final class JdbcChangeSink implements ChangeSink {
         "bring the metadata schema "
             + dialect.quoteIdentifier(metadataSchema)
             + " up to date at "
-            + SinkErrors.maskUrl(config.jdbcUrl());
+            + ConnectionStrings.mask(config.jdbcUrl());
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException) {
         return errors.translate((SQLException) t, where);
@@ -769,7 +770,7 @@ public final class JdbcChangeSink implements ChangeSink {
     throw new TidemarkException(
         ErrorCode.CONFIG_INVALID,
         "sink.jdbcUrl: '"
-            + SinkErrors.maskUrl(jdbcUrl)
+            + ConnectionStrings.mask(jdbcUrl)
             + "' is not a database Tidemark can write to; supported: PostgreSQL"
             + " (jdbc:postgresql://host:port/database).");
   }

@@ -1,5 +1,6 @@
 package io.tidemark.sink.jdbc.write;
 
+import io.tidemark.core.config.ConnectionStrings;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.sink.jdbc.dialect.SqlDialect;
@@ -17,7 +18,6 @@ import java.util.regex.Pattern;
 final class SinkErrors {
 
   private static final Pattern LINE_BREAKS = Pattern.compile("\\s*\\R\\s*");
-  private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
 
   private final SqlDialect dialect;
   private final String pipeline;
@@ -57,10 +57,9 @@ final class SinkErrors {
         new StringBuilder("Could not ")
             .append(unavailable ? "reach" : "connect to")
             .append(" the sink database at ")
-            .append(maskUrl(jdbcUrl))
-            .append(" as user '")
-            .append(username)
-            .append("' for pipeline '")
+            .append(ConnectionStrings.mask(jdbcUrl))
+            .append(username == null ? " (no user given)" : " as user '" + username + "'")
+            .append(" for pipeline '")
             .append(pipeline)
             .append('\'');
     if (unavailable) {
@@ -116,10 +115,5 @@ final class SinkErrors {
     }
     String line = LINE_BREAKS.matcher(m.strip()).replaceAll(" ");
     return line.endsWith(".") ? line.substring(0, line.length() - 1) : line;
-  }
-
-  /** The JDBC URL without any password parameter, for messages and logs. */
-  static String maskUrl(String jdbcUrl) {
-    return jdbcUrl == null ? null : URL_PASSWORD.matcher(jdbcUrl).replaceAll("$1***");
   }
 }

@@ -3,6 +3,7 @@ package io.tidemark.sink.jdbc.write;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.tidemark.core.config.ConnectionStrings;
 import io.tidemark.core.config.SinkConfig;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
@@ -81,7 +82,7 @@ final class SinkPool {
       throw new TidemarkException(
           ErrorCode.SINK_FAILED,
           "Could not open the connection pool to the sink database at "
-              + SinkErrors.maskUrl(config.jdbcUrl())
+              + ConnectionStrings.mask(config.jdbcUrl())
               + " for pipeline '"
               + pipeline
               + "': "
@@ -94,7 +95,7 @@ final class SinkPool {
           "sink: "
               + SinkErrors.databaseMessage(e)
               + " (sink.jdbcUrl is "
-              + SinkErrors.maskUrl(config.jdbcUrl())
+              + ConnectionStrings.mask(config.jdbcUrl())
               + "). Fix the sink section of the configuration.",
           e);
     }

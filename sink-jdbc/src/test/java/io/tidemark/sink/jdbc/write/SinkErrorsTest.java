@@ -101,11 +101,19 @@ class SinkErrorsTest {
   }
 
   @Test
-  void passwordsInUrlsAreMasked() {
-    assertThat(SinkErrors.maskUrl("jdbc:postgresql://h:5432/db?user=u&password=s3cret&ssl=true"))
-        .isEqualTo("jdbc:postgresql://h:5432/db?user=u&password=***&ssl=true");
-    assertThat(SinkErrors.maskUrl("jdbc:postgresql://h/db?PASSWORD=x"))
-        .isEqualTo("jdbc:postgresql://h/db?PASSWORD=***");
-    assertThat(SinkErrors.maskUrl("jdbc:postgresql://h/db")).isEqualTo("jdbc:postgresql://h/db");
+  void anUnreachableSinkWithoutAUserSaysSoAndPrintsNoPassword() {
+    TidemarkException e =
+        errors.connectFailure(
+            new SQLException("Connection refused", "08001"),
+            "jdbc:postgresql://h:5432/db?password=s3cret&ssl=true",
+            null,
+            3000);
+
+    assertThat(e.getMessage())
+        .startsWith(
+            "Could not reach the sink database at jdbc:postgresql://h:5432/db?password=***&ssl=true"
+                + " (no user given) for pipeline 'pipe' within 3000 ms: Connection refused")
+        .doesNotContain("s3cret")
+        .doesNotContain("null");
   }
 }
