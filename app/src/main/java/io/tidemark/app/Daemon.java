@@ -64,10 +64,10 @@ public final class Daemon implements AutoCloseable {
   public static Daemon start(
       TidemarkConfig config, MeterRegistry registry, PhaseListener listener) {
     log.info("starting pipeline '{}' with {}", config.pipeline(), config);
-    JdbcChangeSink sink = new JdbcChangeSink(config.sink(), config.pipeline());
+    JdbcChangeSink sink = JdbcChangeSink.openWriter(config.sink(), config.pipeline());
     MongoChangeSource source;
     try {
-      sink.acquireWriterLock();
+      sink.bindMetrics(registry);
       source = MongoChangeSource.open(config.source(), CONNECT_TIMEOUT);
       source.checkCollectionsExist(
           config.collections().stream().map(TableMapping::collection).toList());

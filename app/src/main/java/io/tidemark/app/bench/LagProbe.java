@@ -79,8 +79,7 @@ final class LagProbe {
           MongoChangeSource.open(
               new SourceConfig(mongo.connectionString(), "bench"), Duration.ofSeconds(10));
       JdbcChangeSink sink =
-          new JdbcChangeSink(db.sinkConfig(config.sink().poolSize()), "bench-lag");
-      sink.acquireWriterLock();
+          JdbcChangeSink.openWriter(db.sinkConfig(config.sink().poolSize()), "bench-lag");
       CollectionPipeline pipeline =
           new CollectionPipeline(
               TableMapping.defaultFor(COLLECTION, table),

@@ -147,9 +147,8 @@ final class TidemarkPaths {
     final Thread thread;
 
     Run(TableMapping mapping, GeneratedSource source) {
-      this.jdbc = new JdbcChangeSink(db.sinkConfig(config.sink().poolSize()), "bench");
       // As the daemon does: every transaction is then fenced by the lock's epoch, a real cost.
-      jdbc.acquireWriterLock();
+      this.jdbc = JdbcChangeSink.openWriter(db.sinkConfig(config.sink().poolSize()), "bench");
       CountingSink.Counted counted = CountingSink.wrap(jdbc);
       this.sink = counted.counter();
       this.pipeline =

@@ -42,8 +42,7 @@ public final class DeadLetterReplay {
 
   public static List<Outcome> run(TidemarkConfig config, String onlyCollection) {
     List<Outcome> outcomes = new ArrayList<>();
-    try (JdbcChangeSink sink = new JdbcChangeSink(config.sink(), config.pipeline())) {
-      sink.acquireWriterLock();
+    try (JdbcChangeSink sink = JdbcChangeSink.openWriter(config.sink(), config.pipeline())) {
       try (MongoChangeSource source =
           MongoChangeSource.open(config.source(), Duration.ofSeconds(10))) {
         for (TableMapping mapping : config.collections()) {

@@ -175,14 +175,7 @@ public final class Verifier {
    * @throws TidemarkException {@link ErrorCode#LOCK_HELD} when a daemon writes the pipeline
    */
   private JdbcChangeSink writer() {
-    JdbcChangeSink sink = new JdbcChangeSink(config.sink(), config.pipeline());
-    try {
-      sink.acquireWriterLock();
-    } catch (RuntimeException e) {
-      sink.close();
-      throw e;
-    }
-    return sink;
+    return JdbcChangeSink.openWriter(config.sink(), config.pipeline());
   }
 
   private CollectionResult problem(TableMapping mapping, String table, String problem) {

@@ -284,8 +284,7 @@ class VerifyEndToEndTest {
   @Test
   @Order(3)
   void repairRefusesWhileADaemonHoldsTheWriterLock() throws Exception {
-    try (JdbcChangeSink daemonSink = new JdbcChangeSink(config.sink(), config.pipeline())) {
-      daemonSink.acquireWriterLock();
+    try (JdbcChangeSink daemonSink = JdbcChangeSink.openWriter(config.sink(), config.pipeline())) {
       assertThatThrownBy(() -> verify(true, 100_000))
           .isInstanceOf(TidemarkException.class)
           .hasMessageStartingWith("Pipeline 'vt' is already being written by tidemark ")

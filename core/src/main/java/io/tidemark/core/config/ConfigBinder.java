@@ -67,7 +67,7 @@ public final class ConfigBinder {
       sink.problem(
           "jdbcUrl",
           "'"
-              + sinkConfig.jdbcUrl()
+              + ConnectionStrings.mask(sinkConfig.jdbcUrl())
               + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db)");
     }
 

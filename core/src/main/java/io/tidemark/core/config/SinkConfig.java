@@ -19,13 +19,16 @@ public record SinkConfig(
     String metadataSchema,
     int poolSize) {
 
+  /** Without secrets: the URL masked, the password hidden. */
   @Override
   public String toString() {
     return "SinkConfig[jdbcUrl="
-        + jdbcUrl
+        + ConnectionStrings.mask(jdbcUrl)
         + ", username="
         + username
-        + ", password=***, schema="
+        + ", password="
+        + ConnectionStrings.secret(password)
+        + ", schema="
         + schema
         + ", metadataSchema="
         + metadataSchema

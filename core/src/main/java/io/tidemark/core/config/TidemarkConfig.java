@@ -65,7 +65,7 @@ public record TidemarkConfig(
           + ", bind="
           + bind
           + ", token="
-          + (token == null ? "none" : "***")
+          + ConnectionStrings.secret(token)
           + "]";
     }
   }

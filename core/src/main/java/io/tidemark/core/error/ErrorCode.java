@@ -18,6 +18,12 @@ public enum ErrorCode {
   COLLECTION_INVALIDATED(false),
   /** The sink database cannot be reached right now. */
   SINK_UNAVAILABLE(true),
+  /**
+   * The sink database ended a statement because of other sessions' locks (deadlock, serialization
+   * failure, lock timeout) or cancelled it (statement_timeout, an administrator); retrying after a
+   * backoff succeeds once the other session is done.
+   */
+  SINK_CONFLICT(true),
   /** The sink refused a statement (constraint, permission, schema mismatch). */
   SINK_FAILED(false),
   /** A document value cannot be stored in its column and onError is fail. */

@@ -179,8 +179,8 @@ public interface SqlDialect {
   String selectSnapshotRanges(String metadataSchema);
 
   /**
-   * Marks a running copy DONE; updates no row when the copy is not RUNNING. Parameters:
-   * consistent_after (packed), pipeline, collection.
+   * Marks a running copy DONE; updates no row when the copy is not RUNNING or any of its ranges is
+   * not done. Parameters: consistent_after (packed), pipeline, collection.
    */
   String updateSnapshotDone(String metadataSchema);
 
@@ -227,10 +227,42 @@ public interface SqlDialect {
    */
   boolean isConnectionFailure(SQLException e);
 
+  /**
+   * True when another session's locks or writes ended the transaction (deadlock, serialization
+   * failure, lock wait timeout): it was rolled back whole and running it again as it was is safe
+   * and may succeed once the other session is done.
+   */
+  boolean isLockConflict(SQLException e);
+
+  /**
+   * True when the statement was cancelled (a statement timeout, an administrator, or the sink's own
+   * caller); retrying later may succeed, but not at once and not without the caller deciding.
+   */
+  boolean isCancelled(SQLException e);
+
   /** What an operator should do about a failure with this SQLSTATE, or null when unknown. */
   String advice(String sqlState);
 
   // ---- rebuilds ------------------------------------------------------------------------------
+
+  /**
+   * Bounds how long each statement of the current transaction waits for a lock; a statement that
+   * waits longer fails with an error {@link #isLockConflict} recognises.
+   */
+  String setLockTimeout(long millis);
+
+  /**
+   * Query: which of the named tables exist in the schema, one name per row. Parameters: schema,
+   * array of table names.
+   */
+  String selectExistingTables();
+
+  /**
+   * Takes exclusive locks on the tables in the order given, in one statement, before a transaction
+   * changes them: a transaction that takes its locks one by one as it goes can deadlock with a
+   * reader that takes the same tables in another order.
+   */
+  String lockTablesExclusively(String schema, List<String> tables);
 
   /** Empties a table (a rebuild starting its copy again). */
   String truncateTable(String schema, String table);
@@ -261,6 +293,18 @@ public interface SqlDialect {
 
   /** Tries a session-level lock on a text key; one boolean column. Parameter: the key. */
   String tryAdvisoryLock();
+
+  /**
+   * Whether this session holds the lock of {@link #tryAdvisoryLock} on a key; one boolean column.
+   * Parameter: the key.
+   */
+  String selectAdvisoryLockHeld();
+
+  /**
+   * The session holding the lock of {@link #tryAdvisoryLock} on a key: pid, application name,
+   * client address, connection start; no row when nobody holds it. Parameter: the key.
+   */
+  String selectAdvisoryLockHolder();
 
   /**
    * Takes over the pipeline's lease: epoch + 1 and the holder's identity; returns the new epoch.

@@ -1,11 +1,14 @@
 package io.tidemark.sink.jdbc.write;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tidemark.core.config.ConnectionStrings;
 import io.tidemark.core.config.SinkConfig;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.mapping.ChildTable;
-import io.tidemark.core.mapping.MappedRow;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
@@ -16,13 +19,12 @@ import io.tidemark.sink.jdbc.dialect.SqlDialect;
 import io.tidemark.sink.jdbc.dialect.postgres.PostgresDialect;
 import io.tidemark.sink.jdbc.schema.MetadataSchema;
 import io.tidemark.sink.jdbc.schema.TargetTables;
+import io.tidemark.sink.jdbc.write.SinkTransactions.Operation;
 import io.tidemark.sink.jdbc.write.TableStatements.ChildStatements;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,11 +49,13 @@ public final class JdbcChangeSink implements ChangeSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcChangeSink.class);
 
-  /**
-   * Rows per multi-row statement. Larger batches become several statements in the same transaction,
-   * which bounds the size of one request without costing round trips that matter.
-   */
-  static final int ROWS_PER_STATEMENT = 10_000;
+  /** Rows per multi-row statement; see {@link RowWrites#ROWS_PER_STATEMENT}. */
+  static final int ROWS_PER_STATEMENT = RowWrites.ROWS_PER_STATEMENT;
+
+  /** Meter names, documented in docs/operations.md. */
+  public static final String WRITER_LOCK_HELD = "tidemark.writer.lock.held";
+
+  public static final String WRITER_LOCK_LOST = "tidemark.writer.lock.lost";
 
   static final String DEFAULT_SCHEMA = "public";
   static final String DEFAULT_METADATA_SCHEMA = "tidemark";
@@ -64,6 +68,8 @@ public final class JdbcChangeSink implements ChangeSink {
   private final TargetTables targetTables;
   private final MetadataTables meta;
   private final SinkErrors errors;
+  private final SinkTransactions transactions;
+  private final RowWrites rowWrites;
 
   /** Statements per metadata key: the collection for its live table, {@link #key} for a shadow. */
   private final ConcurrentMap<String, TableStatements> tables = new ConcurrentHashMap<>();
@@ -75,18 +81,27 @@ public final class JdbcChangeSink implements ChangeSink {
   private final ConcurrentMap<String, ReadWriteLock> evolutionLocks = new ConcurrentHashMap<>();
 
   private final SinkConfig config;
-  private volatile WriterLock writerLock;
+
+  /** Null when the sink takes no writer lock. */
+  private final WriterLock writerLock;
 
   /**
    * Opens a HikariCP pool named {@code tidemark-sink} on the configured database and migrates the
-   * metadata schema.
+   * metadata schema. The sink holds no writer lock: for tests and tools that write nothing a daemon
+   * could write at the same time. A process that writes a pipeline opens its sink with {@link
+   * #openWriter}.
    *
    * @throws TidemarkException {@link ErrorCode#SINK_UNAVAILABLE} when the database cannot be
    *     reached within a few seconds, {@link ErrorCode#SINK_FAILED} when it refuses the login or
    *     the migration, {@link ErrorCode#CONFIG_INVALID} for an unsupported JDBC URL
    */
   public JdbcChangeSink(SinkConfig config, String pipeline) {
-    this(config, pipeline, dialectFor(config.jdbcUrl()), null);
+    this(config, pipeline, null, DdlLockPolicy.DEFAULT, null);
+  }
+
+  /** With another policy for the DDL's lock waits; for tests. */
+  JdbcChangeSink(SinkConfig config, String pipeline, DdlLockPolicy ddlLocks) {
+    this(config, pipeline, null, ddlLocks, null);
   }
 
   /**
@@ -94,37 +109,119 @@ public final class JdbcChangeSink implements ChangeSink {
    * in auto-commit mode: the sink switches them for its transaction and switches them back.
    */
   public JdbcChangeSink(SinkConfig config, String pipeline, DataSource dataSource) {
-    this(config, pipeline, dialectFor(config.jdbcUrl()), Objects.requireNonNull(dataSource));
+    this(config, pipeline, Objects.requireNonNull(dataSource), DdlLockPolicy.DEFAULT, null);
   }
 
+  /**
+   * Opens the sink as the pipeline's only writer, until {@link #close()}: opens the pool, takes the
+   * pipeline's lock on a connection of its own, and only then migrates the metadata schema and
+   * records this process in the lease with a new epoch that fences every later transaction. A
+   * process refused the lock has migrated and created nothing. The lock is checked every few
+   * seconds ({@link WriterLockPolicy#DEFAULT}); while it is lost every write fails (retriable)
+   * until it is taken back.
+   *
+   * @throws TidemarkException {@link ErrorCode#LOCK_HELD} naming the holder when another process
+   *     writes this pipeline, or as the constructor does
+   */
+  public static JdbcChangeSink openWriter(SinkConfig config, String pipeline) {
+    return openWriter(config, pipeline, WriterLockPolicy.DEFAULT);
+  }
+
+  /** With another watch over the writer lock; for tests. */
+  static JdbcChangeSink openWriter(SinkConfig config, String pipeline, WriterLockPolicy watch) {
+    return new JdbcChangeSink(config, pipeline, null, DdlLockPolicy.DEFAULT, watch);
+  }
+
+  /**
+   * @param external a data source the caller owns, or null to open a pool
+   * @param writerLock how to watch the writer lock, or null to take none
+   */
   private JdbcChangeSink(
-      SinkConfig config, String pipeline, SqlDialect dialect, DataSource external) {
+      SinkConfig config,
+      String pipeline,
+      DataSource external,
+      DdlLockPolicy ddlLocks,
+      WriterLockPolicy writerLock) {
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     this.config = config;
-    this.dialect = dialect;
+    this.dialect = dialectFor(config.jdbcUrl());
     this.errors = new SinkErrors(dialect, pipeline);
     this.metadataSchema = orDefault(config.metadataSchema(), DEFAULT_METADATA_SCHEMA);
     this.targetTables = TargetTables.in(orDefault(config.schema(), DEFAULT_SCHEMA), dialect);
     this.meta = new MetadataTables(dialect, metadataSchema, pipeline);
     this.ownedPool = external == null ? SinkPool.open(config, pipeline, dialect, errors) : null;
     this.dataSource = external == null ? ownedPool : external;
+    this.transactions = new SinkTransactions(dataSource, dialect, errors, ddlLocks, pipeline);
+    this.rowWrites = new RowWrites(dialect);
+    WriterLock lock = null;
     MetadataSchema.MigrationResult migration;
     try {
+      // The lock first: a process that is refused must not migrate or create anything. The lease
+      // row lives in the metadata schema, so it is claimed after the migration.
+      if (writerLock != null) {
+        lock =
+            WriterLock.take(
+                dialect,
+                metadataSchema,
+                pipeline,
+                external == null
+                    ? SinkPool.lockConnections(config, pipeline, dialect)
+                    : external::getConnection,
+                writerLock);
+      }
       migration = MetadataSchema.migrate(dataSource, dialect, metadataSchema);
+      if (lock != null) {
+        lock.claimLease();
+      }
     } catch (FlywayException e) {
-      closePool();
+      closeAfterFailure(lock);
       throw migrationFailure(e, config);
+    } catch (SQLException e) {
+      closeAfterFailure(lock);
+      throw errors.translate(e, "take the writer lock of pipeline '" + pipeline + "'");
+    } catch (RuntimeException e) {
+      closeAfterFailure(lock);
+      throw e;
     }
+    this.writerLock = lock;
     LOG.info(
         "[{}] sink ready: {} at {}, target schema {}, metadata schema {} at version {}"
             + " ({} migrations applied)",
         pipeline,
         dialect.name(),
-        SinkErrors.maskUrl(config.jdbcUrl()),
+        ConnectionStrings.mask(config.jdbcUrl()),
         targetTables.schema(),
         metadataSchema,
         migration.version(),
         migration.migrationsApplied());
+    if (lock != null) {
+      LOG.info("[{}] writer lock taken (lease epoch {})", pipeline, lock.epoch());
+    }
+  }
+
+  private void closeAfterFailure(WriterLock lock) {
+    if (lock != null) {
+      lock.close();
+    }
+    closePool();
+  }
+
+  /**
+   * Registers the writer lock's meters: {@code tidemark.writer.lock.held} (1 while held, 0 while
+   * lost) and {@code tidemark.writer.lock.lost} (times it was lost). Nothing for a sink that holds
+   * no lock.
+   */
+  public void bindMetrics(MeterRegistry registry) {
+    WriterLock lock = writerLock;
+    if (lock == null) {
+      return;
+    }
+    Gauge.builder(WRITER_LOCK_HELD, lock, l -> l.held() ? 1 : 0)
+        .description("1 while this process holds the pipeline's writer lock, 0 while it is lost")
+        .register(registry);
+    FunctionCounter.builder(WRITER_LOCK_LOST, lock, WriterLock::losses)
+        .description("Times this process lost the pipeline's writer lock")
+        .register(registry);
   }
 
   /** The pipeline whose rows and positions this sink writes. */
@@ -144,45 +241,13 @@ public final class JdbcChangeSink implements ChangeSink {
     return target == Target.SHADOW ? mapping.asShadow() : mapping;
   }
 
-  /**
-   * Makes this process the pipeline's only writer, until {@link #close()}: takes the pipeline's
-   * lock on a dedicated connection and fences every later transaction with its epoch.
-   *
-   * @throws TidemarkException {@link ErrorCode#LOCK_HELD} naming the holder when another process
-   *     writes this pipeline
-   */
-  public void acquireWriterLock() {
-    Connection c = null;
-    try {
-      c = dataSource.getConnection();
-      writerLock = WriterLock.acquire(dialect, metadataSchema, pipeline, c);
-      LOG.info("[{}] writer lock taken (lease epoch {})", pipeline, writerLock.epoch());
-    } catch (SQLException e) {
-      closeQuietly(c);
-      throw errors.translate(e, "take the writer lock of pipeline '" + pipeline + "'");
-    } catch (RuntimeException e) {
-      closeQuietly(c);
-      throw e;
-    }
-  }
-
-  private static void closeQuietly(Connection c) {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // Nothing held on it yet.
-      }
-    }
-  }
-
   @Override
   public void prepareTable(TableMapping mapping, Target target) {
     TableMapping table = tableOf(mapping, target);
     String key = key(mapping.collection(), target);
     String described = dialect.qualify(targetTables.schema(), table.table());
     PreparedTable loaded =
-        inTransaction(
+        transactions.runDdl(
             c -> new PreparedTable(targetTables.prepare(c, table), meta.readEvolvedColumns(c, key)),
             () -> "prepare table " + described + " for collection '" + mapping.collection() + "'");
     TargetTables.Prepared prepared = loaded.prepared();
@@ -244,7 +309,7 @@ public final class JdbcChangeSink implements ChangeSink {
 
   @Override
   public CollectionProgress loadProgress(String collection, Target target) {
-    return inTransaction(
+    return transactions.run(
         c -> meta.readProgress(c, key(collection, target)),
         () ->
             "read the committed progress of collection '"
@@ -260,7 +325,8 @@ public final class JdbcChangeSink implements ChangeSink {
       ClusterTime startTime,
       long estimatedRows,
       List<String> splitKeys) {
-    inTransaction(
+    // A rebuild's copy empties the shadow's tables first: DDL.
+    transactions.runDdl(
         c -> {
           fence(c);
           if (target == Target.SHADOW) {
@@ -296,13 +362,13 @@ public final class JdbcChangeSink implements ChangeSink {
             // A copied document has no child rows yet: its row was not there either.
             for (int i = 0; i < table.children().size(); i++) {
               ChildStatements child = table.children().get(i);
-              List<String[]> childRows = childRows(batch.upserts, i);
+              List<String[]> childRows = RowWrites.childRows(batch.upserts, i);
               if (!childRows.isEmpty()) {
                 dialect.bulkLoad(c, child.bulkLoad(), childRows, child.columnCount());
               }
             }
           }
-          deleteKeys(c, table, batch.deleteKeys);
+          rowWrites.deleteKeys(c, table, batch.deleteKeys);
           meta.insertDeadLetters(c, key(collection, target), null, batch);
           meta.markSnapshot(
               c, key(collection, target), range, markAfterLast, rows.size(), rangeDone);
@@ -327,7 +393,7 @@ public final class JdbcChangeSink implements ChangeSink {
   @Override
   public void finishSnapshot(
       String collection, Target target, Position streamStart, ClusterTime copyEndTime) {
-    inTransaction(
+    transactions.run(
         c -> {
           fence(c);
           meta.finishSnapshot(c, key(collection, target), copyEndTime);
@@ -354,8 +420,8 @@ public final class JdbcChangeSink implements ChangeSink {
         target,
         batch,
         (c, table, upsertRows) -> {
-          deleteKeys(c, table, batch.deleteKeys);
-          upsert(c, table, batch.upserts, upsertRows);
+          rowWrites.deleteKeys(c, table, batch.deleteKeys);
+          rowWrites.upsert(c, table, batch.upserts, upsertRows);
           meta.insertDeadLetters(c, key(collection, target), position.token(), batch);
           meta.moveCheckpoint(c, key(collection, target), position);
         },
@@ -375,9 +441,10 @@ public final class JdbcChangeSink implements ChangeSink {
   @Override
   public void swapShadow(TableMapping mapping) {
     String collection = mapping.collection();
-    inTransaction(
+    transactions.runDdl(
         c -> {
           fence(c);
+          lockForSwap(c, mapping);
           for (String sql :
               dialect.swapTables(targetTables.schema(), mapping.table(), mapping.shadowTable())) {
             execute(c, sql);
@@ -393,14 +460,8 @@ public final class JdbcChangeSink implements ChangeSink {
               execute(c, sql);
             }
           }
-          for (String sql : dialect.deleteProgressRows(metadataSchema)) {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-              ps.setString(1, pipeline);
-              ps.setString(2, collection);
-              ps.executeUpdate();
-            }
-          }
-          moveMetadataRows(c, key(collection, Target.SHADOW), collection);
+          meta.deleteProgress(c, collection);
+          meta.moveRows(c, key(collection, Target.SHADOW), collection);
           return null;
         },
         () ->
@@ -428,20 +489,14 @@ public final class JdbcChangeSink implements ChangeSink {
   @Override
   public void discardShadow(TableMapping mapping) {
     String collection = mapping.collection();
-    inTransaction(
+    transactions.runDdl(
         c -> {
           fence(c);
           execute(c, dialect.dropTableIfExists(targetTables.schema(), mapping.shadowTable()));
           for (ChildTable child : mapping.asShadow().childTables()) {
             execute(c, dialect.dropTableIfExists(targetTables.schema(), child.table()));
           }
-          for (String sql : dialect.deleteProgressRows(metadataSchema)) {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-              ps.setString(1, pipeline);
-              ps.setString(2, key(collection, Target.SHADOW));
-              ps.executeUpdate();
-            }
-          }
+          meta.deleteProgress(c, key(collection, Target.SHADOW));
           return null;
         },
         () ->
@@ -465,23 +520,16 @@ public final class JdbcChangeSink implements ChangeSink {
 
   /** A page of a collection's dead letters, oldest first, after {@code afterId}. */
   public List<DeadLetterEntry> readDeadLetters(String collection, long afterId, int limit) {
-    return inTransaction(
+    return transactions.run(
         c -> {
-          List<DeadLetterEntry> page = new java.util.ArrayList<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(dialect.selectDeadLetters(metadataSchema))) {
-            ps.setString(1, pipeline);
-            ps.setString(2, collection);
-            ps.setLong(3, afterId);
-            ps.setInt(4, limit);
-            try (java.sql.ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                page.add(
-                    new DeadLetterEntry(
-                        rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-              }
-            }
-          }
+          List<DeadLetterEntry> page = new ArrayList<>();
+          meta.readDeadLetters(
+              c,
+              collection,
+              afterId,
+              limit,
+              (id, key, document, reason) ->
+                  page.add(new DeadLetterEntry(id, key, document, reason)));
           return page;
         },
         () -> "read the dead letters of collection '" + collection + "'");
@@ -499,14 +547,9 @@ public final class JdbcChangeSink implements ChangeSink {
         Target.LIVE,
         batch,
         (c, table, upsertRows) -> {
-          deleteKeys(c, table, batch.deleteKeys);
-          upsert(c, table, batch.upserts, upsertRows);
-          try (PreparedStatement ps =
-              c.prepareStatement(dialect.deleteDeadLetters(metadataSchema))) {
-            ps.setString(1, pipeline);
-            ps.setObject(2, java.util.Arrays.stream(replayedIds).boxed().toArray(Long[]::new));
-            ps.executeUpdate();
-          }
+          rowWrites.deleteKeys(c, table, batch.deleteKeys);
+          rowWrites.upsert(c, table, batch.upserts, upsertRows);
+          meta.deleteDeadLetters(c, replayedIds);
         },
         () ->
             "replay "
@@ -541,10 +584,10 @@ public final class JdbcChangeSink implements ChangeSink {
     String key = key(collection, target);
     TableStatements statements = statementsFor(collection, target);
     if (!statements.mapping().evolvesColumns() && statements.evolved().isEmpty()) {
-      inTransaction(
+      transactions.run(
           c -> {
             fence(c);
-            work.run(c, statements, values(batch.upserts));
+            work.run(c, statements, RowWrites.values(batch.upserts));
             return null;
           },
           operation);
@@ -556,7 +599,7 @@ public final class JdbcChangeSink implements ChangeSink {
       TableStatements current = statementsFor(collection, target);
       List<String[]> rows = SchemaEvolver.rows(current, batch.upserts);
       if (rows != null) {
-        inTransaction(
+        transactions.run(
             c -> {
               fence(c);
               work.run(c, current, rows);
@@ -575,7 +618,7 @@ public final class JdbcChangeSink implements ChangeSink {
       TableStatements next =
           current.withEvolved(dialect, targetTables.schema(), evolution.columns());
       List<String[]> rows = SchemaEvolver.rows(next, batch.upserts);
-      inTransaction(
+      transactions.runDdl(
           c -> {
             fence(c);
             evolve(c, key, next, evolution);
@@ -613,14 +656,34 @@ public final class JdbcChangeSink implements ChangeSink {
     }
   }
 
-  private void moveMetadataRows(Connection c, String fromKey, String toKey) throws SQLException {
-    for (String sql : dialect.renameMetadataRows(metadataSchema)) {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        ps.setString(1, toKey);
-        ps.setString(2, pipeline);
-        ps.setString(3, fromKey);
-        ps.executeUpdate();
+  /**
+   * Takes every lock the swap needs in one statement, in one fixed order: the live table, its
+   * children, then the shadow's. Dropping and renaming one table after another would take them as
+   * it goes, parent first then each child, and deadlock with a reader that holds a child and then
+   * reads the parent. Live tables come first in parent-to-child order, the order of a reader's
+   * {@code FROM parent JOIN child}, so such a reader never deadlocks with the swap; one that takes
+   * them the other way round meets the lock timeout and the swap tries again.
+   */
+  private void lockForSwap(Connection c, TableMapping mapping) throws SQLException {
+    List<String> wanted = new ArrayList<>();
+    wanted.add(mapping.table());
+    mapping.childTables().forEach(child -> wanted.add(child.table()));
+    TableMapping shadow = mapping.asShadow();
+    wanted.add(shadow.table());
+    shadow.childTables().forEach(child -> wanted.add(child.table()));
+    java.util.Set<String> existing = new java.util.HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(dialect.selectExistingTables())) {
+      ps.setString(1, targetTables.schema());
+      dialect.bindTextArray(ps, 2, wanted.toArray(String[]::new));
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          existing.add(rs.getString(1));
+        }
       }
+    }
+    wanted.retainAll(existing);
+    if (!wanted.isEmpty()) {
+      execute(c, dialect.lockTablesExclusively(targetTables.schema(), wanted));
     }
   }
 
@@ -647,104 +710,6 @@ public final class JdbcChangeSink implements ChangeSink {
     closePool();
   }
 
-  // ---- statements ----------------------------------------------------------------------------
-
-  /**
-   * Writes the rows, replacing rows with the same keys, and replaces the child rows of those
-   * documents: their old child rows are deleted and the new ones inserted.
-   */
-  private void upsert(
-      Connection c, TableStatements table, List<MappedRow> rows, List<String[]> writtenRows)
-      throws SQLException {
-    if (rows.isEmpty()) {
-      return;
-    }
-    writeRows(c, table.upsert(), writtenRows, table.columnCount());
-    if (table.children().isEmpty()) {
-      return;
-    }
-    String[] keys = new String[rows.size()];
-    for (int i = 0; i < keys.length; i++) {
-      keys[i] = rows.get(i).key().text();
-    }
-    for (int i = 0; i < table.children().size(); i++) {
-      ChildStatements child = table.children().get(i);
-      deleteByKeys(c, child.deleteByKeys(), keys);
-      writeRows(c, child.insert(), childRows(rows, i), child.columnCount());
-    }
-  }
-
-  /** Multi-row statements of at most {@link #ROWS_PER_STATEMENT} rows, one array per column. */
-  private void writeRows(Connection c, String sql, List<String[]> rows, int columns)
-      throws SQLException {
-    if (rows.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
-        int n = Math.min(ROWS_PER_STATEMENT, rows.size() - from);
-        // Column-major: the statement takes one array per column.
-        String[][] values = new String[columns][n];
-        for (int r = 0; r < n; r++) {
-          String[] row = rows.get(from + r);
-          for (int col = 0; col < columns; col++) {
-            values[col][r] = row[col];
-          }
-        }
-        for (int col = 0; col < columns; col++) {
-          dialect.bindTextArray(ps, col + 1, values[col]);
-        }
-        ps.executeUpdate();
-      }
-    }
-  }
-
-  /** Deletes the documents' rows and their child rows. */
-  private void deleteKeys(Connection c, TableStatements table, String[] keys) throws SQLException {
-    deleteByKeys(c, table.deleteByKeys(), keys);
-    for (ChildStatements child : table.children()) {
-      deleteByKeys(c, child.deleteByKeys(), keys);
-    }
-  }
-
-  private void deleteByKeys(Connection c, String sql, String[] keys) throws SQLException {
-    if (keys.length == 0) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int from = 0; from < keys.length; from += ROWS_PER_STATEMENT) {
-        int to = Math.min(keys.length, from + ROWS_PER_STATEMENT);
-        String[] chunk = from == 0 && to == keys.length ? keys : Arrays.copyOfRange(keys, from, to);
-        dialect.bindTextArray(ps, 1, chunk);
-        ps.executeUpdate();
-      }
-    }
-  }
-
-  /** The rows' values, as a view. */
-  private static List<String[]> values(List<MappedRow> rows) {
-    return new AbstractList<>() {
-      @Override
-      public String[] get(int index) {
-        return rows.get(index).values();
-      }
-
-      @Override
-      public int size() {
-        return rows.size();
-      }
-    };
-  }
-
-  /** The rows of child table {@code child} of every document, in document order. */
-  private static List<String[]> childRows(List<MappedRow> rows, int child) {
-    List<String[]> all = new ArrayList<>();
-    for (MappedRow row : rows) {
-      all.addAll(row.childRows().get(child));
-    }
-    return all;
-  }
-
   // ---- plumbing ------------------------------------------------------------------------------
 
   private TableStatements statementsFor(String collection, Target target) {
@@ -763,73 +728,12 @@ public final class JdbcChangeSink implements ChangeSink {
     return table;
   }
 
-  /** Work that runs inside one transaction. */
-  @FunctionalInterface
-  private interface TransactionWork<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  /** Describes the operation for an error message; only called on failure. */
-  @FunctionalInterface
-  private interface Operation {
-    String describe();
-  }
-
-  /**
-   * Runs the work in one transaction on a pooled connection: commit on success, rollback on any
-   * failure. A commit whose outcome is unknown (connection lost while committing) surfaces as
-   * unavailable: stream batches and checkpoints may simply be applied again, while a snapshot chunk
-   * must not be copied twice, so the engine reloads the progress before retrying one.
-   */
-  private <T> T inTransaction(TransactionWork<T> work, Operation operation) {
-    try (Connection c = dataSource.getConnection()) {
-      boolean wasAutoCommit = c.getAutoCommit();
-      if (wasAutoCommit) {
-        c.setAutoCommit(false);
-      }
-      T result;
-      try {
-        result = work.run(c);
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        rollback(c, e);
-        if (wasAutoCommit) {
-          restoreAutoCommit(c, e);
-        }
-        throw e;
-      }
-      if (wasAutoCommit) {
-        c.setAutoCommit(true);
-      }
-      return result;
-    } catch (SQLException e) {
-      throw errors.translate(e, operation.describe());
-    }
-  }
-
-  private static void restoreAutoCommit(Connection c, Exception failure) {
-    try {
-      c.setAutoCommit(true);
-    } catch (SQLException restoreFailure) {
-      failure.addSuppressed(restoreFailure);
-    }
-  }
-
-  private static void rollback(Connection c, Exception failure) {
-    try {
-      c.rollback();
-    } catch (SQLException rollbackFailure) {
-      // The first failure says what went wrong; a broken connection is discarded by the pool.
-      failure.addSuppressed(rollbackFailure);
-    }
-  }
-
   private TidemarkException migrationFailure(FlywayException e, SinkConfig config) {
     String where =
         "bring the metadata schema "
             + dialect.quoteIdentifier(metadataSchema)
             + " up to date at "
-            + SinkErrors.maskUrl(config.jdbcUrl());
+            + ConnectionStrings.mask(config.jdbcUrl());
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException) {
         return errors.translate((SQLException) t, where);
@@ -866,7 +770,7 @@ public final class JdbcChangeSink implements ChangeSink {
     throw new TidemarkException(
         ErrorCode.CONFIG_INVALID,
         "sink.jdbcUrl: '"
-            + SinkErrors.maskUrl(jdbcUrl)
+            + ConnectionStrings.mask(jdbcUrl)
             + "' is not a database Tidemark can write to; supported: PostgreSQL"
             + " (jdbc:postgresql://host:port/database).");
   }

@@ -13,13 +13,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 /**
- * Reads and writes one pipeline's rows in the metadata tables (checkpoint, snapshot, dead_letter).
- * Every method runs in the caller's transaction, so the marks commit with the rows they describe.
- * Statements are built once. Thread-safe.
+ * Reads and writes one pipeline's rows in the metadata tables (checkpoint, snapshot, ranges, dead
+ * letters, evolved columns). Every method runs in the caller's transaction, so the marks commit
+ * with the rows they describe. Statements are built once. Thread-safe.
  */
 final class MetadataTables {
 
@@ -38,6 +40,10 @@ final class MetadataTables {
   private final String selectProgress;
   private final String selectEvolvedColumns;
   private final String upsertEvolvedColumn;
+  private final List<String> deleteProgressRows;
+  private final List<String> renameMetadataRows;
+  private final String selectDeadLetters;
+  private final String deleteDeadLetters;
 
   MetadataTables(SqlDialect dialect, String schema, String pipeline) {
     this.pipeline = pipeline;
@@ -55,6 +61,10 @@ final class MetadataTables {
     this.selectProgress = dialect.selectProgress(schema);
     this.selectEvolvedColumns = dialect.selectEvolvedColumns(schema);
     this.upsertEvolvedColumn = dialect.upsertEvolvedColumn(schema);
+    this.deleteProgressRows = dialect.deleteProgressRows(schema);
+    this.renameMetadataRows = dialect.renameMetadataRows(schema);
+    this.selectDeadLetters = dialect.selectDeadLetters(schema);
+    this.deleteDeadLetters = dialect.deleteDeadLetters(schema);
   }
 
   /** The quoted schema name, for messages. */
@@ -142,9 +152,10 @@ final class MetadataTables {
   }
 
   /**
-   * Marks the running copy DONE.
+   * Marks the running copy DONE, but only when every one of its ranges is done.
    *
-   * @throws TidemarkException {@link ErrorCode#INTERNAL} when the collection has no running copy
+   * @throws TidemarkException {@link ErrorCode#INTERNAL} when the collection has no running copy,
+   *     or naming the ranges that are not done
    */
   void finishSnapshot(Connection c, String collection, ClusterTime consistentAfter)
       throws SQLException {
@@ -152,10 +163,16 @@ final class MetadataTables {
       ps.setLong(1, consistentAfter.packed());
       ps.setString(2, pipeline);
       ps.setString(3, collection);
-      if (ps.executeUpdate() == 0) {
-        throw noRunningCopy(collection, "finish the copy");
+      if (ps.executeUpdate() == 1) {
+        return;
       }
     }
+    List<RangeProgress> ranges = readRanges(c, collection);
+    List<RangeProgress> unfinished = ranges.stream().filter(r -> !r.done()).toList();
+    if (unfinished.isEmpty()) {
+      throw noRunningCopy(collection, "finish the copy");
+    }
+    throw rangesNotDone(collection, ranges.size(), unfinished);
   }
 
   /** Records the batch's dead letters, if any, in one statement. */
@@ -269,9 +286,100 @@ final class MetadataTables {
     }
   }
 
+  /** Deletes a key's snapshot, range, checkpoint and evolved-column rows. */
+  void deleteProgress(Connection c, String key) throws SQLException {
+    for (String sql : deleteProgressRows) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, pipeline);
+        ps.setString(2, key);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  /**
+   * Moves every metadata row of one key to another (a rebuild's progress becoming the live one).
+   */
+  void moveRows(Connection c, String fromKey, String toKey) throws SQLException {
+    for (String sql : renameMetadataRows) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, toKey);
+        ps.setString(2, pipeline);
+        ps.setString(3, fromKey);
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  /** Receives one dead letter. */
+  @FunctionalInterface
+  interface DeadLetterReader {
+    void read(long id, String documentKey, String document, String reason);
+  }
+
+  /** A page of a collection's dead letters, oldest first, after {@code afterId}. */
+  void readDeadLetters(
+      Connection c, String collection, long afterId, int limit, DeadLetterReader reader)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(selectDeadLetters)) {
+      ps.setString(1, pipeline);
+      ps.setString(2, collection);
+      ps.setLong(3, afterId);
+      ps.setInt(4, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          reader.read(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4));
+        }
+      }
+    }
+  }
+
+  /** Forgets dead letters by id. */
+  void deleteDeadLetters(Connection c, long[] ids) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(deleteDeadLetters)) {
+      ps.setString(1, pipeline);
+      ps.setObject(2, Arrays.stream(ids).boxed().toArray(Long[]::new));
+      ps.executeUpdate();
+    }
+  }
+
   private static ClusterTime packedTime(ResultSet rs, int column) throws SQLException {
     long packed = rs.getLong(column);
     return rs.wasNull() ? null : ClusterTime.ofPacked(packed);
+  }
+
+  private TidemarkException rangesNotDone(
+      String collection, int rangeCount, List<RangeProgress> unfinished) {
+    StringJoiner described = new StringJoiner("; ");
+    for (RangeProgress r : unfinished) {
+      described.add(
+          "range "
+              + r.range()
+              + " ("
+              + "resume after "
+              + (r.resumeAfter() == null ? "the start" : r.resumeAfter())
+              + ", up to "
+              + (r.upTo() == null ? "the end" : r.upTo())
+              + ", "
+              + r.rowsCopied()
+              + " rows copied)");
+    }
+    return new TidemarkException(
+        ErrorCode.INTERNAL,
+        "Cannot finish the copy of collection '"
+            + collection
+            + "' in pipeline '"
+            + pipeline
+            + "': "
+            + unfinished.size()
+            + " of its "
+            + rangeCount
+            + " ranges are not done in "
+            + schema()
+            + ".snapshot_range: "
+            + described
+            + ". The copy stays RUNNING and resumes those ranges from their marks on the next"
+            + " attempt; the engine must not finish a copy before every range is done.");
   }
 
   private TidemarkException noRunningCopy(String collection, String what) {

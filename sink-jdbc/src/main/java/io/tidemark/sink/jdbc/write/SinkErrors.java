@@ -1,5 +1,6 @@
 package io.tidemark.sink.jdbc.write;
 
+import io.tidemark.core.config.ConnectionStrings;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.sink.jdbc.dialect.SqlDialect;
@@ -10,13 +11,13 @@ import java.util.regex.Pattern;
 /**
  * Turns a database failure into a {@link TidemarkException} whose message says what the sink was
  * doing, where, what the database said (with its SQLSTATE) and what to do. Connection problems
- * become {@link ErrorCode#SINK_UNAVAILABLE}, which the engine retries; everything else is {@link
+ * become {@link ErrorCode#SINK_UNAVAILABLE}, lock conflicts and cancelled statements {@link
+ * ErrorCode#SINK_CONFLICT}, both of which the engine retries; everything else is {@link
  * ErrorCode#SINK_FAILED}.
  */
 final class SinkErrors {
 
   private static final Pattern LINE_BREAKS = Pattern.compile("\\s*\\R\\s*");
-  private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
 
   private final SqlDialect dialect;
   private final String pipeline;
@@ -56,10 +57,9 @@ final class SinkErrors {
         new StringBuilder("Could not ")
             .append(unavailable ? "reach" : "connect to")
             .append(" the sink database at ")
-            .append(maskUrl(jdbcUrl))
-            .append(" as user '")
-            .append(username)
-            .append("' for pipeline '")
+            .append(ConnectionStrings.mask(jdbcUrl))
+            .append(username == null ? " (no user given)" : " as user '" + username + "'")
+            .append(" for pipeline '")
             .append(pipeline)
             .append('\'');
     if (unavailable) {
@@ -77,11 +77,17 @@ final class SinkErrors {
       message.append(" (SQLSTATE ").append(state).append(')');
     }
     message.append(". ").append(advice(e, state, unavailable));
-    return new TidemarkException(
-        unavailable ? ErrorCode.SINK_UNAVAILABLE : ErrorCode.SINK_FAILED,
-        message.toString(),
-        state,
-        e);
+    return new TidemarkException(code(e, unavailable), message.toString(), state, e);
+  }
+
+  private ErrorCode code(SQLException e, boolean unavailable) {
+    if (unavailable) {
+      return ErrorCode.SINK_UNAVAILABLE;
+    }
+    if (dialect.isLockConflict(e) || dialect.isCancelled(e)) {
+      return ErrorCode.SINK_CONFLICT;
+    }
+    return ErrorCode.SINK_FAILED;
   }
 
   private String advice(SQLException e, String state, boolean unavailable) {
@@ -109,10 +115,5 @@ final class SinkErrors {
     }
     String line = LINE_BREAKS.matcher(m.strip()).replaceAll(" ");
     return line.endsWith(".") ? line.substring(0, line.length() - 1) : line;
-  }
-
-  /** The JDBC URL without any password parameter, for messages and logs. */
-  static String maskUrl(String jdbcUrl) {
-    return jdbcUrl == null ? null : URL_PASSWORD.matcher(jdbcUrl).replaceAll("$1***");
   }
 }

@@ -3,11 +3,14 @@ package io.tidemark.sink.jdbc.write;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.tidemark.core.config.ConnectionStrings;
 import io.tidemark.core.config.SinkConfig;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.sink.jdbc.dialect.SqlDialect;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Properties;
 
 /** Opens the sink's HikariCP pool, failing within seconds when the database cannot be used. */
 final class SinkPool {
@@ -30,6 +33,25 @@ final class SinkPool {
   static final int DEFAULT_POOL_SIZE = 4;
 
   private SinkPool() {}
+
+  /**
+   * Opens connections outside the pool for the writer lock, which holds one for the process's life:
+   * the pool would count it as busy for good, and may retire it ({@code maxLifetime}).
+   */
+  static WriterLock.LockConnections lockConnections(
+      SinkConfig config, String pipeline, SqlDialect dialect) {
+    Properties properties = new Properties();
+    dialect
+        .connectionProperties("tidemark " + pipeline + " writer lock", CONNECT_TIMEOUT_SECONDS)
+        .forEach(properties::setProperty);
+    if (config.username() != null) {
+      properties.setProperty("user", config.username());
+    }
+    if (config.password() != null) {
+      properties.setProperty("password", config.password());
+    }
+    return () -> DriverManager.getConnection(config.jdbcUrl(), properties);
+  }
 
   static HikariDataSource open(
       SinkConfig config, String pipeline, SqlDialect dialect, SinkErrors errors) {
@@ -60,7 +82,7 @@ final class SinkPool {
       throw new TidemarkException(
           ErrorCode.SINK_FAILED,
           "Could not open the connection pool to the sink database at "
-              + SinkErrors.maskUrl(config.jdbcUrl())
+              + ConnectionStrings.mask(config.jdbcUrl())
               + " for pipeline '"
               + pipeline
               + "': "
@@ -73,7 +95,7 @@ final class SinkPool {
           "sink: "
               + SinkErrors.databaseMessage(e)
               + " (sink.jdbcUrl is "
-              + SinkErrors.maskUrl(config.jdbcUrl())
+              + ConnectionStrings.mask(config.jdbcUrl())
               + "). Fix the sink section of the configuration.",
           e);
     }

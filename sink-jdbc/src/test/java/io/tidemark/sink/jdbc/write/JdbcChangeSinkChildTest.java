@@ -1,25 +1,20 @@
 package io.tidemark.sink.jdbc.write;
 
-import static io.tidemark.sink.jdbc.write.TestRows.column;
 import static io.tidemark.sink.jdbc.write.TestRows.deadLetter;
 import static io.tidemark.sink.jdbc.write.TestRows.delete;
+import static io.tidemark.sink.jdbc.write.TestRows.order;
 import static io.tidemark.sink.jdbc.write.TestRows.position;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.event.DocumentKey;
-import io.tidemark.core.mapping.ChildMapping;
 import io.tidemark.core.mapping.MappedRow;
-import io.tidemark.core.mapping.OnError;
-import io.tidemark.core.mapping.OnHistoryLost;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.spi.RowChange;
-import io.tidemark.core.value.FieldPath;
 import io.tidemark.sink.jdbc.TestDatabase;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,33 +27,7 @@ import org.junit.jupiter.api.Test;
 class JdbcChangeSinkChildTest {
   private static final TestDatabase db = TestDatabase.shared();
 
-  /** orders(_id, status) -> order_items(_id, items_index, qty) -> options(_id, i, o, name). */
-  private static final TableMapping ORDERS =
-      new TableMapping(
-          "orders",
-          "orders",
-          "_id",
-          List.of(column("status", "text")),
-          null,
-          null,
-          OnError.FAIL,
-          OnHistoryLost.FAIL,
-          List.of(),
-          List.of(
-              new ChildMapping(
-                  FieldPath.parse("items"),
-                  "order_items",
-                  "items_index",
-                  List.of(column("qty", "integer")),
-                  null,
-                  List.of(
-                      new ChildMapping(
-                          FieldPath.parse("options"),
-                          "item_options",
-                          "options_index",
-                          List.of(column("name", "text")),
-                          null,
-                          List.of())))));
+  private static final TableMapping ORDERS = TestRows.ORDERS_WITH_ITEMS;
 
   private String schema;
   private JdbcChangeSink sink;
@@ -73,21 +42,6 @@ class JdbcChangeSinkChildTest {
   @AfterEach
   void closeSink() {
     sink.close();
-  }
-
-  /** An order whose items have the given quantities; item i has i options named "o{i}.{j}". */
-  private static RowChange order(String key, String status, int... quantities) {
-    List<String[]> items = new ArrayList<>();
-    List<String[]> options = new ArrayList<>();
-    for (int i = 0; i < quantities.length; i++) {
-      items.add(new String[] {key, Integer.toString(i), Integer.toString(quantities[i])});
-      for (int j = 0; j < i; j++) {
-        options.add(
-            new String[] {key, Integer.toString(i), Integer.toString(j), "o" + i + "." + j});
-      }
-    }
-    return new RowChange.Upsert(
-        new MappedRow(new DocumentKey(key), new String[] {key, status}, List.of(items, options)));
   }
 
   private List<List<String>> items(String table) {

@@ -1,6 +1,5 @@
 package io.tidemark.sink.jdbc.write;
 
-import static io.tidemark.sink.jdbc.write.TestRows.column;
 import static io.tidemark.sink.jdbc.write.TestRows.position;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,9 +8,6 @@ import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.event.DocumentKey;
 import io.tidemark.core.mapping.MappedRow;
 import io.tidemark.core.mapping.MappedRow.UnmappedField;
-import io.tidemark.core.mapping.OnError;
-import io.tidemark.core.mapping.OnHistoryLost;
-import io.tidemark.core.mapping.SchemaEvolution;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.spi.ChangeSink.Target;
@@ -33,20 +29,7 @@ import org.junit.jupiter.api.Test;
 class JdbcChangeSinkEvolveTest {
   private static final TestDatabase db = TestDatabase.shared();
 
-  /** events(_id, kind, doc) evolving. */
-  private static final TableMapping EVENTS =
-      new TableMapping(
-          "events",
-          "events",
-          "_id",
-          List.of(column("kind", "text")),
-          "doc",
-          null,
-          OnError.FAIL,
-          OnHistoryLost.FAIL,
-          List.of(),
-          List.of(),
-          SchemaEvolution.ADDCOLUMNS);
+  private static final TableMapping EVENTS = TestRows.EVOLVING_EVENTS;
 
   private String schema;
   private String metadataSchema;
@@ -71,15 +54,8 @@ class JdbcChangeSinkEvolveTest {
     sink.close();
   }
 
-  /** A row with key, kind, doc and the given unmapped fields (name, value pairs). */
   private static RowChange row(String key, Object... namesAndValues) {
-    List<UnmappedField> fields = new ArrayList<>();
-    for (int i = 0; i < namesAndValues.length; i += 2) {
-      fields.add(new UnmappedField((String) namesAndValues[i], (Value) namesAndValues[i + 1]));
-    }
-    return new RowChange.Upsert(
-        new MappedRow(
-            new DocumentKey(key), new String[] {key, "k", "{}"}, List.of(), List.copyOf(fields)));
+    return TestRows.event(key, namesAndValues);
   }
 
   private void apply(RowChange... rows) {

@@ -63,7 +63,7 @@ class JdbcChangeSinkRebuildTest {
     sink.prepareTable(ORDERS, Target.SHADOW);
     sink.beginSnapshot("orders", Target.SHADOW, new ClusterTime(20, 0), 1);
     sink.writeSnapshotChunk(
-        "orders", Target.SHADOW, 0, List.of(upsert("a", "fresh")), "\"a\"", false);
+        "orders", Target.SHADOW, 0, List.of(upsert("a", "fresh")), "\"a\"", true);
     sink.finishSnapshot(
         "orders", Target.SHADOW, position("start20", 20, 0), new ClusterTime(21, 0));
     sink.applyBatch("orders", Target.SHADOW, List.of(upsert("b", "new")), position("p22", 22, 0));

@@ -204,7 +204,7 @@ class JdbcChangeSinkSnapshotTest {
   void finishSnapshotSetsDoneAndTheCheckpoint() {
     sink.beginSnapshot("orders", Target.LIVE, T0, 1);
     sink.writeSnapshotChunk(
-        "orders", Target.LIVE, 0, List.of(upsert("a", "Ann", "1")), "mark-a", false);
+        "orders", Target.LIVE, 0, List.of(upsert("a", "Ann", "1")), "mark-a", true);
     ClusterTime copyEnd = new ClusterTime(1_700_000_100, 1);
 
     sink.finishSnapshot(
@@ -219,13 +219,41 @@ class JdbcChangeSinkSnapshotTest {
                 1,
                 copyEnd,
                 Optional.of(position("start-at-T0", T0.seconds(), T0.increment())),
-                List.of(new RangeProgress(0, "mark-a", null, 1, false))));
+                List.of(new RangeProgress(0, "mark-a", null, 1, true))));
     assertThat(
             db.queryValue(
                 "SELECT finished_at IS NOT NULL AND started_at <= finished_at FROM "
                     + metadataSchema
                     + ".snapshot"))
         .isEqualTo("t");
+  }
+
+  @Test
+  void finishWithRangesNotDoneIsRefusedAndNamesThem() {
+    sink.beginSnapshot("orders", Target.LIVE, T0, 4, List.of("\"b\"", "\"c\""));
+    sink.writeSnapshotChunk(
+        "orders", Target.LIVE, 0, List.of(upsert("a", "Ann", "1")), "\"a\"", false);
+    sink.writeSnapshotChunk(
+        "orders", Target.LIVE, 2, List.of(upsert("d", "Dee", "4")), "\"d\"", true);
+
+    assertThatThrownBy(
+            () ->
+                sink.finishSnapshot(
+                    "orders", Target.LIVE, position("x", 1, 1), new ClusterTime(2, 0)))
+        .isInstanceOfSatisfying(
+            TidemarkException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
+              assertThat(e.getMessage())
+                  .contains("collection 'orders'")
+                  .contains("2 of its 3 ranges are not done")
+                  .contains("range 0 (resume after \"a\", up to \"b\", 1 rows copied)")
+                  .contains("range 1 (resume after \"b\", up to \"c\", 0 rows copied)")
+                  .doesNotContain("range 2");
+            });
+    CollectionProgress progress = sink.loadProgress("orders", Target.LIVE);
+    assertThat(progress.snapshotState()).isEqualTo(SnapshotState.RUNNING);
+    assertThat(progress.position()).isEmpty();
   }
 
   @Test

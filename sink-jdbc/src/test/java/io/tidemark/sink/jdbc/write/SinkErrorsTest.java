@@ -24,6 +24,36 @@ class SinkErrorsTest {
   }
 
   @Test
+  void lockConflictsAndCancelledStatementsAreRetriableWithTheirStateAndTheFix() {
+    String[][] cases = {
+      {"40P01", "deadlock detected", "Deadlock"},
+      {"40001", "could not serialize access", "serialization failure"},
+      {"55P03", "canceling statement due to lock timeout", "pg_stat_activity"},
+      {"57014", "canceling statement due to statement timeout", "statement_timeout"},
+    };
+    for (String[] c : cases) {
+      TidemarkException e =
+          errors.translate(
+              new SQLException("ERROR: " + c[1], c[0]),
+              "swap the rebuilt table orders__tidemark_rebuild in for orders");
+      assertThat(e.retriable()).as(c[0]).isTrue();
+      assertThat(e.code()).as(c[0]).isEqualTo(ErrorCode.SINK_CONFLICT);
+      assertThat(e.databaseCode()).isEqualTo(c[0]);
+      assertThat(e.getMessage())
+          .as(c[0])
+          .startsWith(
+              "Could not swap the rebuilt table orders__tidemark_rebuild in for orders in pipeline"
+                  + " 'pipe': ERROR: "
+                  + c[1]
+                  + " (SQLSTATE "
+                  + c[0]
+                  + "). ")
+          .contains(c[2])
+          .contains("Tidemark retries on its own");
+    }
+  }
+
+  @Test
   void aPoolTimeoutIsUnavailableAndSaysWhatToRaise() {
     TidemarkException e =
         errors.translate(
@@ -71,11 +101,19 @@ class SinkErrorsTest {
   }
 
   @Test
-  void passwordsInUrlsAreMasked() {
-    assertThat(SinkErrors.maskUrl("jdbc:postgresql://h:5432/db?user=u&password=s3cret&ssl=true"))
-        .isEqualTo("jdbc:postgresql://h:5432/db?user=u&password=***&ssl=true");
-    assertThat(SinkErrors.maskUrl("jdbc:postgresql://h/db?PASSWORD=x"))
-        .isEqualTo("jdbc:postgresql://h/db?PASSWORD=***");
-    assertThat(SinkErrors.maskUrl("jdbc:postgresql://h/db")).isEqualTo("jdbc:postgresql://h/db");
+  void anUnreachableSinkWithoutAUserSaysSoAndPrintsNoPassword() {
+    TidemarkException e =
+        errors.connectFailure(
+            new SQLException("Connection refused", "08001"),
+            "jdbc:postgresql://h:5432/db?password=s3cret&ssl=true",
+            null,
+            3000);
+
+    assertThat(e.getMessage())
+        .startsWith(
+            "Could not reach the sink database at jdbc:postgresql://h:5432/db?password=***&ssl=true"
+                + " (no user given) for pipeline 'pipe' within 3000 ms: Connection refused")
+        .doesNotContain("s3cret")
+        .doesNotContain("null");
   }
 }

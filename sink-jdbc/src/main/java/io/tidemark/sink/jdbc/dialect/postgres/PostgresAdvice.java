@@ -43,12 +43,20 @@ final class PostgresAdvice {
         return "sink.jdbcUrl points at a read-only server (a standby?): point it at the primary,"
             + " e.g. with targetServerType=primary.";
       case "57014":
-        return "The statement was cancelled (statement_timeout or an administrator): raise"
-            + " statement_timeout for the sink user.";
-      case "40001":
+        return "The statement was cancelled (statement_timeout, or an administrator); Tidemark"
+            + " retries on its own. If it repeats, raise statement_timeout for the sink user.";
       case "40P01":
-        return "Another transaction wrote the same rows at the same time: make sure only one"
-            + " Tidemark pipeline writes to this table.";
+        return "Deadlock with another session (a reader joining these tables while Tidemark"
+            + " changes them, or a second writer of the same rows); Tidemark retries on its own."
+            + " If it repeats, make sure only one Tidemark pipeline writes to these tables.";
+      case "40001":
+        return "A serialization failure with another transaction; Tidemark retries on its own."
+            + " If it repeats, make sure only one Tidemark pipeline writes to these tables.";
+      case "55P03":
+        return "Another session holds a lock on the table (a long query, or a transaction left"
+            + " 'idle in transaction'), and Tidemark waits only briefly so that readers are not"
+            + " queued behind it; Tidemark retries on its own. If it repeats, find that session"
+            + " in pg_stat_activity (oldest xact_start) and end it.";
       case "22P04":
         return "The bulk-load data Tidemark sent was malformed: this is a Tidemark bug; report it"
             + " with this message.";

@@ -270,8 +270,13 @@ public final class PostgresDialect implements SqlDialect {
   public String updateSnapshotDone(String metadataSchema) {
     return "UPDATE "
         + qualify(metadataSchema, "snapshot")
-        + " SET state = 'DONE', consistent_after = ?, finished_at = now(), updated_at = now()"
-        + " WHERE pipeline = ? AND collection = ? AND state = 'RUNNING'";
+        + " s SET state = 'DONE', consistent_after = ?, finished_at = now(), updated_at = now()"
+        + " WHERE s.pipeline = ? AND s.collection = ? AND s.state = 'RUNNING'"
+        // Complete means complete (DESIGN.md invariant 8): checked where DONE is recorded, so no
+        // engine bug can mark a copy done with a range never copied.
+        + " AND NOT EXISTS (SELECT 1 FROM "
+        + qualify(metadataSchema, "snapshot_range")
+        + " r WHERE r.pipeline = s.pipeline AND r.collection = s.collection AND NOT r.done)";
   }
 
   @Override
@@ -363,11 +368,48 @@ public final class PostgresDialect implements SqlDialect {
   }
 
   @Override
+  public boolean isLockConflict(SQLException e) {
+    // 40P01 deadlock_detected, 40001 serialization_failure, 55P03 lock_not_available (also what
+    // lock_timeout raises): PostgreSQL rolls the transaction back whole, so it may be run again.
+    // https://www.postgresql.org/docs/current/errcodes-appendix.html,
+    // https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT
+    String state = e.getSQLState();
+    return "40P01".equals(state) || "40001".equals(state) || "55P03".equals(state);
+  }
+
+  @Override
+  public boolean isCancelled(SQLException e) {
+    // 57014 query_canceled: statement_timeout, pg_cancel_backend, or the driver's Statement.cancel.
+    return "57014".equals(e.getSQLState());
+  }
+
+  @Override
   public String advice(String sqlState) {
     return PostgresAdvice.forSqlState(sqlState);
   }
 
   // ---- rebuilds ------------------------------------------------------------------------------
+
+  @Override
+  public String setLockTimeout(long millis) {
+    return "SET LOCAL lock_timeout = '" + millis + "ms'";
+  }
+
+  @Override
+  public String selectExistingTables() {
+    return "SELECT c.relname FROM pg_catalog.pg_class c"
+        + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        + " WHERE n.nspname = ? AND c.relname = ANY (?::text[]) AND c.relkind IN ('r', 'p')";
+  }
+
+  @Override
+  public String lockTablesExclusively(String schema, List<String> tables) {
+    StringJoiner names = new StringJoiner(", ");
+    tables.forEach(t -> names.add(qualify(schema, t)));
+    // LOCK TABLE takes the locks in the order listed.
+    // https://www.postgresql.org/docs/current/sql-lock.html
+    return "LOCK TABLE " + names + " IN ACCESS EXCLUSIVE MODE";
+  }
 
   @Override
   public String truncateTable(String schema, String table) {
@@ -439,6 +481,32 @@ public final class PostgresDialect implements SqlDialect {
   @Override
   public String tryAdvisoryLock() {
     return "SELECT pg_try_advisory_lock(hashtextextended(?, 0))";
+  }
+
+  /**
+   * pg_locks shows a lock on one bigint key with its high half in classid, its low half in objid
+   * and objsubid 1 (https://www.postgresql.org/docs/current/view-pg-locks.html).
+   */
+  private static final String ADVISORY_LOCK_OF_KEY =
+      "l.locktype = 'advisory' AND l.granted AND l.objsubid = 1"
+          + " AND l.database = (SELECT oid FROM pg_catalog.pg_database"
+          + " WHERE datname = current_database())"
+          + " AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(?, 0)";
+
+  @Override
+  public String selectAdvisoryLockHeld() {
+    return "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_locks l WHERE l.pid = pg_backend_pid()"
+        + " AND "
+        + ADVISORY_LOCK_OF_KEY
+        + ")";
+  }
+
+  @Override
+  public String selectAdvisoryLockHolder() {
+    return "SELECT a.pid, a.application_name, coalesce(host(a.client_addr), 'local socket'),"
+        + " a.backend_start FROM pg_catalog.pg_locks l"
+        + " JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid WHERE "
+        + ADVISORY_LOCK_OF_KEY;
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.tidemark.core.mapping.OnError;
 import io.tidemark.core.mapping.SqlType;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.value.FieldPath;
+import java.sql.SQLException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -94,5 +95,25 @@ class PostgresDialectTest {
     assertThat(dialect.upsertCheckpoint("tidemark"))
         .contains("ON CONFLICT (pipeline, collection) DO UPDATE")
         .endsWith("WHERE c.cluster_time <= EXCLUDED.cluster_time");
+  }
+
+  @Test
+  void theSwapLocksEveryTableInOneStatementInTheOrderGiven() {
+    assertThat(dialect.lockTablesExclusively("s", List.of("orders", "order_items", "o\"x")))
+        .isEqualTo(
+            "LOCK TABLE \"s\".\"orders\", \"s\".\"order_items\", \"s\".\"o\"\"x\""
+                + " IN ACCESS EXCLUSIVE MODE");
+    assertThat(dialect.setLockTimeout(1000)).isEqualTo("SET LOCAL lock_timeout = '1000ms'");
+  }
+
+  @Test
+  void lockConflictsCanBeRunAgainButACancelIsOnlyACancel() {
+    for (String state : new String[] {"40P01", "40001", "55P03"}) {
+      assertThat(dialect.isLockConflict(new SQLException("x", state))).as(state).isTrue();
+      assertThat(dialect.isCancelled(new SQLException("x", state))).as(state).isFalse();
+    }
+    assertThat(dialect.isLockConflict(new SQLException("x", "57014"))).isFalse();
+    assertThat(dialect.isCancelled(new SQLException("x", "57014"))).isTrue();
+    assertThat(dialect.isLockConflict(new SQLException("x", "23505"))).isFalse();
   }
 }
