@@ -251,9 +251,8 @@ public final class CollectionPipeline implements Runnable {
     live.sink().prepareTable(live.mapping(), Target.LIVE);
     CollectionProgress progress = live.sink().loadProgress(collection(), Target.LIVE);
     if (progress.snapshotState() != SnapshotState.DONE) {
-      new SnapshotCopier(live).copy(progress);
-      if (liveShouldYield()) {
-        return;
+      if (!new SnapshotCopier(live).copy(progress)) {
+        return; // stopped early: the loop decides what comes next (pause, stop, a swap)
       }
       progress = live.sink().loadProgress(collection(), Target.LIVE);
     }

@@ -138,9 +138,8 @@ final class Rebuild {
                   : shadow.sink().loadProgress(collection, Target.SHADOW);
           begin = false;
           if (progress.snapshotState() != SnapshotState.DONE) {
-            new SnapshotCopier(shadow).copy(progress);
-            if (shouldStop()) {
-              return;
+            if (!new SnapshotCopier(shadow).copy(progress)) {
+              continue; // stopped early: the loop ends, or resumes the copy
             }
             progress = shadow.sink().loadProgress(collection, Target.SHADOW);
           }

@@ -1,5 +1,7 @@
 package io.tidemark.core.pipeline;
 
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
@@ -139,6 +141,22 @@ final class FakeSink implements ChangeSink {
   @Override
   public synchronized void finishSnapshot(
       String collection, Target target, Position streamStart, ClusterTime copyEndTime) {
+    Store s = stores.get(target);
+    // As the JDBC sink's SQL does: a copy is complete only when every one of its ranges is.
+    List<Integer> notDone =
+        s.ranges.values().stream().filter(r -> !r.done()).map(RangeProgress::range).toList();
+    if (s.state != SnapshotState.RUNNING || !notDone.isEmpty()) {
+      throw new TidemarkException(
+          ErrorCode.INTERNAL,
+          collection
+              + ": the copy cannot be marked done: it is "
+              + s.state
+              + " and range(s) "
+              + notDone
+              + " of "
+              + s.ranges.size()
+              + " are not done");
+    }
     log.add(
         (target == Target.SHADOW ? "shadow " : "")
             + "finishSnapshot from "
@@ -147,7 +165,6 @@ final class FakeSink implements ChangeSink {
             + copyEndTime.seconds()
             + "."
             + copyEndTime.increment());
-    Store s = stores.get(target);
     s.state = SnapshotState.DONE;
     s.position = streamStart;
     s.consistentAfter = copyEndTime;

@@ -64,6 +64,9 @@ final class FakeSource implements ChangeSource, CollectionSource {
    */
   volatile Error copyError;
 
+  /** Called with each document's key as a snapshot cursor returns it (on the reader's thread). */
+  volatile java.util.function.Consumer<String> onSnapshotRead = key -> {};
+
   /** What {@link #splitKeys(int)} returns. */
   volatile List<String> splitKeys = List.of();
 
@@ -161,6 +164,7 @@ final class FakeSource implements ChangeSource, CollectionSource {
               ErrorCode.SOURCE_UNAVAILABLE, name + ": connection reset at " + failCopyAtKey);
         }
         read.add(doc.key().text());
+        onSnapshotRead.accept(doc.key().text());
         returned++;
         last = doc.key().text();
         return doc;
