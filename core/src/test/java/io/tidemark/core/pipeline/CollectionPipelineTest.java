@@ -139,6 +139,22 @@ class CollectionPipelineTest {
     }
   }
 
+  /**
+   * Waits until the batch that reaches {@code position} is committed and counted: the sink stores
+   * the position before the committer thread updates the status and the metrics.
+   */
+  private static void awaitCommitted(CollectionPipeline pipeline, FakeSink sink, Position position)
+      throws InterruptedException {
+    sink.awaitPosition(position);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!position.equals(pipeline.status().position())) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("status never reached " + position + ": " + pipeline.status());
+      }
+      Thread.sleep(5);
+    }
+  }
+
   private static List<String> row(String key, Integer v) {
     return Arrays.asList(key, v == null ? null : v.toString());
   }
@@ -387,7 +403,7 @@ class CollectionPipelineTest {
     CollectionPipeline pipeline = pipeline(WITH_V, source, sink, config(WITH_V));
     start(pipeline);
 
-    sink.awaitPosition(last.position());
+    awaitCommitted(pipeline, sink, last.position());
     assertThat(sink.batches())
         .singleElement()
         .satisfies(
@@ -572,7 +588,7 @@ class CollectionPipelineTest {
     CollectionPipeline pipeline = pipeline(mapping, source, sink, config(mapping));
     start(pipeline);
 
-    sink.awaitPosition(last.position());
+    awaitCommitted(pipeline, sink, last.position());
     assertThat(sink.batches())
         .singleElement()
         .satisfies(
