@@ -59,15 +59,15 @@ final class SnapshotCopier {
     final Queue<RangeProgress> pending;
 
     /**
-     * Set by the first thread of this attempt that sees a stop request, and never cleared: a pause
-     * withdrawn by a quick resume must not leave one thread stopping and another carrying on (a
-     * reader ending a range early, a worker waiting for chunks that never come, or the copy
-     * declared finished with ranges unread). The next attempt starts afresh.
+     * The stop request, decided once for the attempt: a pause withdrawn by a quick resume must not
+     * leave one thread stopping and another carrying on (a reader ending a range early, a worker
+     * waiting for chunks that never come, or the copy declared finished with ranges unread).
      */
-    volatile boolean stopped;
+    final StopLatch stop;
 
-    Run(ClusterTime startTime, long copiedBefore, List<RangeProgress> unfinished) {
+    Run(ClusterTime startTime, long copiedBefore, List<RangeProgress> unfinished, StopLatch stop) {
       this.startTime = startTime;
+      this.stop = stop;
       this.copied = new AtomicLong(copiedBefore);
       this.pending = new ConcurrentLinkedQueue<>(unfinished);
     }
@@ -121,12 +121,13 @@ final class SnapshotCopier {
     ctx.status().copyStarted(progress.snapshotRowsCopied(), estimated);
 
     List<RangeProgress> unfinished = ranges.stream().filter(r -> !r.done()).toList();
-    Run run = new Run(startTime, progress.snapshotRowsCopied(), unfinished);
+    Run run =
+        new Run(startTime, progress.snapshotRowsCopied(), unfinished, new StopLatch(ctx::stopping));
     long started = System.nanoTime();
     runWorkers(run, Math.min(ctx.config().snapshot().parallelism(), unfinished.size()));
     rethrow(run.failure.get());
     long copied = run.copied.get();
-    if (run.stopped) {
+    if (run.stop.getAsBoolean()) {
       log.info("{}: copy stopped at {} rows; the next attempt resumes there", collection, copied);
       return false;
     }
@@ -211,16 +212,9 @@ final class SnapshotCopier {
     }
   }
 
-  /** Whether this attempt is over: a worker failed or a stop was seen (decided once, see Run). */
+  /** Whether this attempt is over: a worker failed or a stop was seen. */
   private boolean halted(Run run) {
-    if (run.stopped || run.failure.get() != null) {
-      return true;
-    }
-    if (ctx.stopping()) {
-      run.stopped = true;
-      return true;
-    }
-    return false;
+    return run.failure.get() != null || run.stop.getAsBoolean();
   }
 
   /** Copies one range to its end; false when it stopped early (a stop, or another's failure). */

@@ -49,8 +49,10 @@ final class StreamApplier {
   }
 
   /**
-   * Streams until a stop is requested (returns normally) or a failure (throws). Everything read
-   * before a stop is committed before returning.
+   * Streams until a stop is requested or the reader ends (returns normally), or a failure (throws).
+   * Everything read before a stop is committed before returning. The stop is decided once for the
+   * attempt ({@link StopLatch}): a pause the reader saw ends the writer too, even when a resume
+   * withdrew it before the writer looked.
    */
   void stream(Position start, ClusterTime consistentAfter) throws InterruptedException {
     String collection = ctx.collection();
@@ -68,14 +70,21 @@ final class StreamApplier {
             settings.queueCapacity(),
             settings.queueMaxBytes(),
             item -> item instanceof ChangeEvent e ? e.sizeInBytes() : 64);
-    Thread reader = ctx.startReader("stream", () -> readChanges(start, queue));
+    StopLatch stop = new StopLatch(ctx::stopping);
+    Thread reader = ctx.startReader("stream", () -> readChanges(start, queue, stop));
     Committer committer = new Committer(consistentAfter);
     TransactionBuffer buffer = new TransactionBuffer(start);
     Position committed = start;
     long lastCommitNanos = System.nanoTime();
     try {
-      while (!ctx.stopping()) {
+      while (!stop.getAsBoolean()) {
         StreamItem item = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        if (item == null && queue.isDrained()) {
+          // Nothing reads any more: end the attempt rather than wait on a finished queue, so
+          // the collection's thread reopens the stream (or pauses) and says what it does.
+          log.warn("{}: the change stream's reader ended; ending this attempt", collection);
+          break;
+        }
         long now = System.nanoTime();
         if (item instanceof ChangeEvent event && event.operation().endsStream()) {
           buffer.heartbeat(event.position(), now);
@@ -248,11 +257,11 @@ final class StreamApplier {
             + "', or remove it from the configuration.");
   }
 
-  private void readChanges(Position start, HandoffQueue<StreamItem> queue) {
+  private void readChanges(Position start, HandoffQueue<StreamItem> queue, StopLatch stop) {
     try (ChangeCursor cursor = ctx.source().openStream(start)) {
       Position lastHeartbeat = start;
       // The writer closes the queue when it fails; an idle cursor would not notice otherwise.
-      while (!ctx.stopping() && !queue.isClosed()) {
+      while (!stop.getAsBoolean() && !queue.isClosed()) {
         ChangeEvent event = cursor.tryNext();
         if (event != null) {
           if (!queue.put(event)) {
