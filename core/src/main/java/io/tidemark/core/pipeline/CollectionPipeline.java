@@ -6,6 +6,7 @@ import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.mapping.OnHistoryLost;
 import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeSink;
 import io.tidemark.core.spi.ChangeSink.CollectionProgress;
 import io.tidemark.core.spi.ChangeSink.SnapshotState;
@@ -194,9 +195,10 @@ public final class CollectionPipeline implements Runnable {
         }
       }
       boolean liveDown = failed || pauseRequested;
-      if (r != null && !r.failed() && !r.hasLiveYielded() && (liveDown || r.swapRequested())) {
-        // The live stream is not running (or has just yielded): the shadow may take over from
-        // its last committed position.
+      if (r != null && !r.failed() && !r.hasLiveYielded() && r.swapRequested()) {
+        // The live stream has stopped for the swap and stays stopped until it: the shadow must
+        // reach this position. Only a swap request makes the live stream yield; a pause does
+        // not, since a resume would move the live table on past the position the shadow aims at.
         r.liveYielded(live.status().position());
       }
       if (liveDown || (r != null && r.swapRequested() && !r.failed())) {
@@ -274,6 +276,9 @@ public final class CollectionPipeline implements Runnable {
   /** The shadow has caught up and stopped; the live stream has yielded: swap the tables. */
   private void swapIn(Rebuild r) throws InterruptedException {
     r.awaitStopped();
+    if (!shadowCaughtUp()) {
+      return;
+    }
     try {
       live.sink().swapShadow(live.mapping());
     } catch (TidemarkException e) {
@@ -304,9 +309,40 @@ public final class CollectionPipeline implements Runnable {
         live.mapping().table());
   }
 
+  /**
+   * Checks, against what the sink has committed, that the shadow is at or past the live table's
+   * position: a shadow behind it would move the table back in time. One that is behind streams on
+   * (a new rebuild resumes it) and asks for the swap again once it has caught up.
+   */
+  private boolean shadowCaughtUp() {
+    Position liveAt = live.sink().loadProgress(collection(), Target.LIVE).position().orElse(null);
+    Position shadowAt =
+        live.sink().loadProgress(collection(), Target.SHADOW).position().orElse(null);
+    if (shadowAt != null && !(liveAt != null && liveAt.isAfter(shadowAt))) {
+      return true;
+    }
+    log.warn(
+        "{}: the rebuilt table {} is at {}, behind the live table's {}; not swapping it in yet,"
+            + " the rebuild streams on until it has caught up",
+        collection(),
+        live.mapping().shadowTable(),
+        shadowAt == null ? "no position" : shadowAt.clusterTime(),
+        liveAt == null ? "none" : liveAt.clusterTime());
+    synchronized (monitor) {
+      startRebuild(false, "behind the live table at the swap");
+    }
+    return false;
+  }
+
   /** A rebuild interrupted by a stop or crash has its progress in the sink: carry on with it. */
   private void resumeInterruptedRebuild() {
     try {
+      // The rebuild compares its progress with the live table's position: make that known
+      // before the live stream has started, or a rebuild behind it would ask for the swap.
+      live.sink()
+          .loadProgress(collection(), Target.LIVE)
+          .position()
+          .ifPresent(live.status()::positionCommitted);
       CollectionProgress shadow = live.sink().loadProgress(collection(), Target.SHADOW);
       if (shadow.snapshotState() != SnapshotState.NONE) {
         startRebuild(false, "interrupted by a restart");

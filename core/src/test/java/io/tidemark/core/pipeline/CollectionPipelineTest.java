@@ -40,12 +40,12 @@ class CollectionPipelineTest {
   private static final Position START = new Position("start", new ClusterTime(50, 0));
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final List<Runnable> cleanups = new ArrayList<>();
+  private final PipelineRunner runner = new PipelineRunner();
   private int sequence;
 
   @AfterEach
   void stopPipelines() {
-    cleanups.forEach(Runnable::run);
+    runner.close();
   }
 
   // ---- helpers ----
@@ -54,13 +54,7 @@ class CollectionPipelineTest {
   private static void awaitState(
       CollectionPipeline pipeline, CollectionState state, Duration timeout)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (pipeline.status().state() != state) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("state " + state + " not reached: " + pipeline.status());
-      }
-      Thread.sleep(5);
-    }
+    PipelineRunner.awaitState(pipeline, state, timeout);
   }
 
   private static TidemarkConfig config(
@@ -112,31 +106,12 @@ class CollectionPipelineTest {
 
   /** Runs the pipeline on its own thread; the test's cleanup stops it and checks that it ended. */
   private Thread start(CollectionPipeline pipeline) {
-    Thread thread = new Thread(pipeline, "test-pipeline");
-    thread.setDaemon(true);
-    thread.start();
-    cleanups.add(
-        () -> {
-          pipeline.stop();
-          try {
-            thread.join(WAIT.toMillis());
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          assertThat(thread.isAlive()).as("pipeline thread ended after stop").isFalse();
-        });
-    return thread;
+    return runner.start(pipeline);
   }
 
   private static void awaitState(CollectionPipeline pipeline, CollectionState state)
       throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (pipeline.status().state() != state) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("expected " + state + " but status is " + pipeline.status());
-      }
-      Thread.sleep(5);
-    }
+    PipelineRunner.awaitState(pipeline, state);
   }
 
   /**

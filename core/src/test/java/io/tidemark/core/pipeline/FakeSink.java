@@ -14,7 +14,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -36,6 +41,27 @@ final class FakeSink implements ChangeSink {
     Position position;
   }
 
+  /** A call a test holds or fails on purpose: the method's name and the target it writes. */
+  private record Call(String method, Target target) {}
+
+  /** Holds every call of one method and target until released, so a test acts while they wait. */
+  static final class Gate {
+    private final CountDownLatch entered = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    void awaitEntered() throws InterruptedException {
+      if (!entered.await(5, TimeUnit.SECONDS)) {
+        throw new AssertionError("no call reached the gate within 5 s");
+      }
+    }
+
+    void release() {
+      released.countDown();
+    }
+  }
+
+  private final Map<Call, Gate> gates = new ConcurrentHashMap<>();
+  private final Map<Call, Queue<RuntimeException>> failures = new ConcurrentHashMap<>();
   private final Map<Target, Store> stores = new java.util.EnumMap<>(Target.class);
   private final List<RowChange.DeadLetter> deadLetters = new ArrayList<>();
   private final List<Batch> batches = new ArrayList<>();
@@ -44,6 +70,40 @@ final class FakeSink implements ChangeSink {
   FakeSink() {
     stores.put(Target.LIVE, new Store());
     stores.put(Target.SHADOW, new Store());
+  }
+
+  /** Holds calls of {@code method} for {@code target} (swapShadow: SHADOW) until released. */
+  Gate hold(String method, Target target) {
+    Gate gate = new Gate();
+    gates.put(new Call(method, target), gate);
+    return gate;
+  }
+
+  /** The next call of {@code method} for {@code target} throws {@code failure}, once. */
+  void failNext(String method, Target target, RuntimeException failure) {
+    failures
+        .computeIfAbsent(new Call(method, target), c -> new ConcurrentLinkedQueue<>())
+        .add(failure);
+  }
+
+  /** Runs before a call, outside the sink's lock: waits at its gate, throws its failure. */
+  private void before(String method, Target target) {
+    Call call = new Call(method, target);
+    Gate gate = gates.get(call);
+    if (gate != null) {
+      gate.entered.countDown();
+      try {
+        gate.released.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted at the gate of " + call, e);
+      }
+    }
+    Queue<RuntimeException> queued = failures.get(call);
+    RuntimeException failure = queued == null ? null : queued.poll();
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   private Store live() {
@@ -76,7 +136,19 @@ final class FakeSink implements ChangeSink {
   }
 
   @Override
-  public synchronized void beginSnapshot(
+  public void beginSnapshot(
+      String collection,
+      Target target,
+      ClusterTime startTime,
+      long estimatedRows,
+      List<String> splitKeys) {
+    before("beginSnapshot", target);
+    synchronized (this) {
+      begin(collection, target, startTime, estimatedRows, splitKeys);
+    }
+  }
+
+  private void begin(
       String collection,
       Target target,
       ClusterTime startTime,
@@ -171,8 +243,15 @@ final class FakeSink implements ChangeSink {
   }
 
   @Override
-  public synchronized void applyBatch(
+  public void applyBatch(
       String collection, Target target, List<RowChange> changes, Position newPosition) {
+    before("applyBatch", target);
+    synchronized (this) {
+      commitBatch(target, changes, newPosition);
+    }
+  }
+
+  private void commitBatch(Target target, List<RowChange> changes, Position newPosition) {
     java.util.Set<String> keys = new java.util.HashSet<>();
     for (RowChange c : changes) {
       if (!keys.add(c.key().text())) {
@@ -190,7 +269,14 @@ final class FakeSink implements ChangeSink {
   }
 
   @Override
-  public synchronized void swapShadow(TableMapping mapping) {
+  public void swapShadow(TableMapping mapping) {
+    before("swapShadow", Target.SHADOW);
+    synchronized (this) {
+      swap(mapping);
+    }
+  }
+
+  private void swap(TableMapping mapping) {
     log.add("swap " + mapping.shadowTable() + " -> " + mapping.table());
     stores.put(Target.LIVE, stores.get(Target.SHADOW));
     stores.put(Target.SHADOW, new Store());

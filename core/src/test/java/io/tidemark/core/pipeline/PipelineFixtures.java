@@ -3,12 +3,19 @@ package io.tidemark.core.pipeline;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tidemark.core.config.SinkConfig;
 import io.tidemark.core.config.TidemarkConfig;
+import io.tidemark.core.event.ChangeEvent;
+import io.tidemark.core.event.DocumentKey;
+import io.tidemark.core.event.Operation;
 import io.tidemark.core.mapping.ColumnMapping;
 import io.tidemark.core.mapping.OnError;
 import io.tidemark.core.mapping.SqlType;
 import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.position.ClusterTime;
+import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeSink.Target;
+import io.tidemark.core.testing.FakeDocument;
 import io.tidemark.core.value.FieldPath;
+import io.tidemark.core.value.Value;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -29,6 +36,22 @@ final class PipelineFixtures {
           OnError.FAIL);
 
   private PipelineFixtures() {}
+
+  /** An insert, update or replace of {@code key} to {@code v}, at source time {@code seconds}. */
+  static ChangeEvent upsert(Operation op, String key, long seconds, int v) {
+    return new ChangeEvent(
+        op,
+        new DocumentKey(key),
+        FakeDocument.of(key, "v", new Value.Int32(v)),
+        new Position(op + " " + key + "@" + seconds, new ClusterTime(seconds, 0)),
+        null,
+        null);
+  }
+
+  /** The row {@link #WITH_V} maps {@code key} with {@code v} to. */
+  static List<String> row(String key, int v) {
+    return List.of(key, Integer.toString(v));
+  }
 
   static TidemarkConfig config(
       TableMapping mapping,

@@ -6,13 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidemark.core.event.ChangeEvent;
-import io.tidemark.core.event.DocumentKey;
 import io.tidemark.core.event.Operation;
 import io.tidemark.core.pipeline.ScriptedStop.Seen;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
-import io.tidemark.core.testing.FakeDocument;
-import io.tidemark.core.value.Value;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -26,16 +23,6 @@ class StreamApplierTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final FakeSink sink = new FakeSink().streamingFrom(START);
   private final FakeSource source = new FakeSource(COLLECTION);
-
-  private static ChangeEvent insert(String key, long seconds, int v) {
-    return new ChangeEvent(
-        Operation.INSERT,
-        new DocumentKey(key),
-        FakeDocument.of(key, "v", new Value.Int32(v)),
-        new Position(key + "@" + seconds, new ClusterTime(seconds, 0)),
-        null,
-        null);
-  }
 
   private StreamApplier applier(ScriptedStop stop, PhaseListener listener) {
     var config = PipelineFixtures.config(WITH_V, 2, 100, Duration.ofSeconds(10), 1);
@@ -70,7 +57,7 @@ class StreamApplierTest {
   @Test
   void aPauseSeenOnlyByTheReaderEndsTheAttemptInsteadOfLeavingTheWriterWithoutReader()
       throws Exception {
-    ChangeEvent first = insert("a", 60, 1);
+    ChangeEvent first = PipelineFixtures.upsert(Operation.INSERT, "a", 60, 1);
     source.events.add(first);
     ScriptedStop stop = new ScriptedStop(Seen.ONCE, Seen.NEVER);
     PhaseListener pauseOnceCommitted =
