@@ -79,6 +79,7 @@ final class StreamApplier {
     try {
       while (!stop.getAsBoolean()) {
         StreamItem item = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        committer.throwIfFailed();
         if (item == null && queue.isDrained()) {
           // Nothing reads any more: end the attempt rather than wait on a finished queue, so
           // the collection's thread reopens the stream (or pauses) and says what it does.
@@ -127,7 +128,8 @@ final class StreamApplier {
   /**
    * Commits batches in order on its own thread, one at a time, so that the collection's thread can
    * map the next batch while the sink commits this one. A failed commit is thrown to the
-   * collection's thread by the next {@link #submit} or {@link #awaitInFlight}.
+   * collection's thread as soon as it looks ({@link #throwIfFailed}, at every poll of the queue),
+   * or by the next {@link #submit} or {@link #awaitInFlight}.
    */
   private final class Committer implements AutoCloseable {
     private final ClusterTime consistentAfter;
@@ -158,6 +160,16 @@ final class StreamApplier {
       awaitInFlight();
       inFlight = thread.submit(() -> apply(ready, changes, position));
       return position;
+    }
+
+    /**
+     * Throws the failure of the batch in flight if it has failed already, without waiting: a quiet
+     * stream submits no next batch that would surface it.
+     */
+    void throwIfFailed() throws InterruptedException {
+      if (inFlight != null && inFlight.isDone()) {
+        awaitInFlight();
+      }
     }
 
     /** Waits until the batch in flight, if any, is committed; throws its failure. */

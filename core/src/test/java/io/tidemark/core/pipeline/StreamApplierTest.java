@@ -3,13 +3,17 @@ package io.tidemark.core.pipeline;
 import static io.tidemark.core.pipeline.PipelineFixtures.COLLECTION;
 import static io.tidemark.core.pipeline.PipelineFixtures.WITH_V;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.event.ChangeEvent;
 import io.tidemark.core.event.Operation;
 import io.tidemark.core.pipeline.ScriptedStop.Seen;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
+import io.tidemark.core.spi.ChangeSink.Target;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -72,5 +76,20 @@ class StreamApplierTest {
 
     assertThat(sink.position()).isEqualTo(first.position());
     assertThat(sink.table()).containsOnlyKeys("a");
+  }
+
+  @Test
+  void aFailedCommitEndsTheAttemptEvenWhenTheStreamThenGoesQuiet() {
+    source.events.add(PipelineFixtures.upsert(Operation.INSERT, "a", 60, 1));
+    sink.failNext(
+        "applyBatch",
+        Target.LIVE,
+        new TidemarkException(ErrorCode.SINK_FAILED, "permission denied for table (test)"));
+    StreamApplier applier = applier(new ScriptedStop(Seen.NEVER, Seen.NEVER), PhaseListener.NONE);
+
+    assertThatThrownBy(() -> streamReturning(applier))
+        .isInstanceOf(TidemarkException.class)
+        .hasMessage("permission denied for table (test)");
+    assertThat(sink.position()).isEqualTo(START);
   }
 }
