@@ -117,7 +117,7 @@ public final class CollectionPipeline implements Runnable {
    */
   public boolean requestResnapshot() {
     synchronized (monitor) {
-      if (rebuild != null && !rebuild.failed()) {
+      if (rebuild != null && !rebuild.ended()) {
         return false;
       }
       startRebuild(true, "requested by an operator");
@@ -127,7 +127,7 @@ public final class CollectionPipeline implements Runnable {
 
   private boolean liveShouldYield() {
     Rebuild r = rebuild;
-    return stopRequested || pauseRequested || (r != null && r.swapRequested());
+    return stopRequested || pauseRequested || (r != null && r.holdsLive());
   }
 
   private void startRebuild(boolean fresh, String why) {
@@ -181,27 +181,25 @@ public final class CollectionPipeline implements Runnable {
 
   private void loop() throws InterruptedException {
     int attempt = 0;
+    int swapAttempt = 0;
     while (!stopRequested) {
       Rebuild r = rebuild;
       if (r != null && r.readyToSwap()) {
-        swapIn(r);
+        swapAttempt = swapIn(r, swapAttempt + 1) ? 0 : swapAttempt + 1;
         attempt = 0;
         continue;
       }
-      if (r != null && r.failed() && r.hasLiveYielded() && !failed) {
-        // A failed rebuild hands the live stream back.
-        synchronized (monitor) {
-          rebuild = null;
-        }
-      }
-      boolean liveDown = failed || pauseRequested;
-      if (r != null && !r.failed() && !r.hasLiveYielded() && r.swapRequested()) {
+      swapAttempt = 0;
+      // A rebuild that ended without becoming ready (failed, interrupted) no longer holds the
+      // live stream, whenever it ended; it stays in the status until the next one starts.
+      boolean heldForSwap = r != null && r.holdsLive();
+      if (heldForSwap && !r.hasLiveYielded()) {
         // The live stream has stopped for the swap and stays stopped until it: the shadow must
         // reach this position. Only a swap request makes the live stream yield; a pause does
         // not, since a resume would move the live table on past the position the shadow aims at.
         r.liveYielded(live.status().position());
       }
-      if (liveDown || (r != null && r.swapRequested() && !r.failed())) {
+      if (failed || pauseRequested || heldForSwap) {
         if (pauseRequested && !failed) {
           live.status().state(CollectionState.PAUSED);
         }
@@ -222,7 +220,7 @@ public final class CollectionPipeline implements Runnable {
               collection(),
               e.getMessage());
           synchronized (monitor) {
-            if (rebuild == null || rebuild.failed()) {
+            if (rebuild == null || rebuild.ended()) {
               startRebuild(true, "history lost");
             }
           }
@@ -273,20 +271,41 @@ public final class CollectionPipeline implements Runnable {
     new StreamApplier(live).stream(start, progress.consistentAfter());
   }
 
-  /** The shadow has caught up and stopped; the live stream has yielded: swap the tables. */
-  private void swapIn(Rebuild r) throws InterruptedException {
+  /**
+   * The shadow has caught up and stopped; the live stream has yielded: swap the tables.
+   *
+   * @param attempt 1 for the first try of this swap
+   * @return false when the swap is to be tried again (the rebuild stays ready)
+   */
+  private boolean swapIn(Rebuild r, int attempt) throws InterruptedException {
     r.awaitStopped();
     if (!shadowCaughtUp()) {
-      return;
+      return true;
     }
     try {
       live.sink().swapShadow(live.mapping());
     } catch (TidemarkException e) {
+      live.metrics().error(e.code());
+      if (e.retriable()) {
+        // E.g. a lock conflict with a reader: the rebuilt table is as good as before, and
+        // throwing it away would mean copying again. The live stream waits for the swap.
+        Duration delay = backoff.delayFor(attempt);
+        live.status().retrying("the rebuilt table could not be swapped in yet: " + e.getMessage());
+        log.warn(
+            "{}: the rebuilt table {} could not be swapped in: {}; the live stream waits, and the"
+                + " swap is tried again in {} ms (attempt {})",
+            collection(),
+            live.mapping().shadowTable(),
+            e.getMessage(),
+            delay.toMillis(),
+            attempt);
+        sleep(delay);
+        return false;
+      }
       // E.g. a view depends on the live table. The live table is untouched: stream on with it.
       synchronized (monitor) {
         rebuild = null;
       }
-      live.metrics().error(e.code());
       live.status().retrying("the rebuilt table could not be swapped in: " + e.getMessage());
       log.error(
           "{}: the rebuilt table {} could not be swapped in, so the live table stays as it was and"
@@ -295,7 +314,7 @@ public final class CollectionPipeline implements Runnable {
           live.mapping().shadowTable(),
           e.getMessage(),
           collection());
-      return;
+      return true;
     }
     synchronized (monitor) {
       rebuild = null;
@@ -307,6 +326,7 @@ public final class CollectionPipeline implements Runnable {
             + " rebuild's position",
         collection(),
         live.mapping().table());
+    return true;
   }
 
   /**

@@ -9,6 +9,8 @@ import static io.tidemark.core.pipeline.PipelineRunner.awaitState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.event.ChangeEvent;
 import io.tidemark.core.event.Operation;
 import io.tidemark.core.position.ClusterTime;
@@ -88,5 +90,75 @@ class RebuildTest {
         .isFalse();
     assertThat(sink.table())
         .containsExactly(Map.entry("a", row("a", 2)), Map.entry("b", row("b", 3)));
+  }
+
+  @Test
+  void aRebuildThatFailsAfterAskingForTheSwapGivesTheLiveStreamItsTableBack() throws Exception {
+    ChangeEvent first = upsert(Operation.INSERT, "a", 60, 1);
+    source.events.add(first);
+    source.add(FakeDocument.of("a", "v", new Value.Int32(1)));
+    CollectionPipeline pipeline = pipeline();
+    runner.start(pipeline);
+    sink.awaitPosition(first.position());
+
+    // The live stream's commits wait while the rebuild asks for the swap (its copy starts at 70,
+    // past the live table's 60) and then fails on its first stream batch.
+    FakeSink.Gate liveCommits = sink.hold("applyBatch", Target.LIVE);
+    sink.failNext(
+        "applyBatch",
+        Target.SHADOW,
+        new TidemarkException(ErrorCode.SINK_FAILED, "permission denied for table (test)"));
+    source.events.add(upsert(Operation.UPDATE, "a", 80, 2));
+    assertThat(pipeline.requestResnapshot()).isTrue();
+    liveCommits.awaitEntered();
+    awaitRebuild(pipeline, CollectionState.FAILED);
+    liveCommits.release();
+
+    ChangeEvent later = upsert(Operation.INSERT, "b", 90, 3);
+    source.events.add(later);
+    sink.awaitPosition(later.position());
+    assertThat(sink.table())
+        .containsExactly(Map.entry("a", row("a", 2)), Map.entry("b", row("b", 3)));
+    assertThat(sink.batches()).as("no empty checkpoint after empty checkpoint").hasSizeLessThan(6);
+    assertThat(pipeline.status().rebuild().lastError())
+        .contains("permission denied for table (test)");
+    assertThat(swapped()).isFalse();
+  }
+
+  @Test
+  void aSwapRefusedForALockConflictIsRetriedWithTheRebuildKept() throws Exception {
+    ChangeEvent first = upsert(Operation.INSERT, "a", 60, 1);
+    source.events.add(first);
+    source.add(FakeDocument.of("a", "v", new Value.Int32(7))); // the rebuild copies a = 7
+    sink.failNext(
+        "swapShadow",
+        Target.SHADOW,
+        new TidemarkException(
+            ErrorCode.SINK_UNAVAILABLE, "deadlock detected (test)", "40P01", null));
+    CollectionPipeline pipeline = pipeline();
+    runner.start(pipeline);
+    sink.awaitPosition(first.position());
+
+    assertThat(pipeline.requestResnapshot()).isTrue();
+    sink.await("the swap", s -> swapped(), WAIT);
+
+    assertThat(sink.table()).containsExactly(Map.entry("a", row("a", 7)));
+    assertThat(sink.position().clusterTime()).isEqualTo(REBUILD_START);
+    awaitState(pipeline, CollectionState.STREAMING);
+    assertThat(pipeline.status().rebuild()).isNull();
+    ChangeEvent later = upsert(Operation.INSERT, "b", 90, 3);
+    source.events.add(later);
+    sink.awaitPosition(later.position());
+  }
+
+  private static void awaitRebuild(CollectionPipeline pipeline, CollectionState state)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (pipeline.status().rebuild() == null || pipeline.status().rebuild().state() != state) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("rebuild not " + state + ": " + pipeline.status());
+      }
+      Thread.sleep(5);
+    }
   }
 }
