@@ -65,6 +65,18 @@ public final class CollectionPipeline implements Runnable {
       TidemarkConfig config,
       MeterRegistry registry,
       PhaseListener listener) {
+    this(mapping, source, sink, config, registry, listener, PipelineContext.COMMIT_REPORT_INTERVAL);
+  }
+
+  /** For tests: {@code commitReportInterval} shortens the reports of a commit still running. */
+  CollectionPipeline(
+      TableMapping mapping,
+      ChangeSource source,
+      ChangeSink sink,
+      TidemarkConfig config,
+      MeterRegistry registry,
+      PhaseListener listener,
+      Duration commitReportInterval) {
     this.live =
         new PipelineContext(
             mapping,
@@ -76,7 +88,8 @@ public final class CollectionPipeline implements Runnable {
             new StatusBoard(mapping.collection(), mapping.table()),
             new RowChanges(mapping),
             listener,
-            this::liveShouldYield);
+            this::liveShouldYield,
+            commitReportInterval);
     this.backoff = new Backoff(config.retry());
     live.metrics().lag(this::status);
   }

@@ -4,11 +4,13 @@ import io.tidemark.core.config.TidemarkConfig;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.spi.ChangeSink;
 import io.tidemark.core.spi.CollectionSource;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
  * What the phases of one collection's work share: its mapping, both ends, the table they write
- * (live, or a rebuild's shadow), settings, status and the stop signal.
+ * (live, or a rebuild's shadow), settings, status, the stop signal, and how often a commit that is
+ * still running is reported.
  */
 record PipelineContext(
     TableMapping mapping,
@@ -20,7 +22,11 @@ record PipelineContext(
     StatusBoard status,
     RowChanges rowChanges,
     PhaseListener listener,
-    BooleanSupplier stopRequested) {
+    BooleanSupplier stopRequested,
+    Duration commitReportInterval) {
+
+  /** How often a sink commit that is still running is reported while the collection waits. */
+  static final Duration COMMIT_REPORT_INTERVAL = Duration.ofMinutes(1);
 
   String collection() {
     return mapping.collection();
@@ -51,7 +57,8 @@ record PipelineContext(
         otherStatus,
         rowChanges,
         otherListener,
-        otherStop);
+        otherStop,
+        commitReportInterval);
   }
 
   /** Starts a named daemon thread for a reader, so a stuck read never keeps the JVM alive. */

@@ -11,6 +11,7 @@ import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeCursor;
 import io.tidemark.core.spi.RowChange;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,17 +191,39 @@ final class StreamApplier {
     }
 
     /**
-     * Lets the batch in flight finish (a commit is never abandoned halfway: the sink's transaction
-     * either commits or rolls back), then ends the thread.
+     * Waits, however long it takes, until the batch in flight has committed or failed, then ends
+     * the thread. Giving up would let the collection's next attempt start a batch while this one
+     * may still commit, and this one's older state of a key could land after the newer one (its
+     * position would be refused, its rows would not). While it waits, it reports the commit every
+     * {@code commitReportInterval} (a WARN, {@link PhaseListener#commitStillRunning}) and the
+     * {@code tidemark.commit.running.seconds} gauge shows how long it has run. An interrupt does
+     * not end the wait; it is kept for the caller.
      */
     @Override
     public void close() {
       thread.shutdown();
-      try {
-        if (!thread.awaitTermination(1, TimeUnit.MINUTES)) {
-          log.warn("{}: a sink commit is still running after a minute", ctx.collection());
+      long reportMillis = ctx.commitReportInterval().toMillis();
+      boolean interrupted = false;
+      while (true) {
+        try {
+          if (thread.awaitTermination(reportMillis, TimeUnit.MILLISECONDS)) {
+            break;
+          }
+        } catch (InterruptedException e) {
+          interrupted = true;
+          continue;
         }
-      } catch (InterruptedException e) {
+        Duration running = ctx.metrics().commitRunning(this);
+        log.warn(
+            "{}: a sink commit to {} has been running for {} s; the collection starts no other"
+                + " batch until it has committed or failed, so that an older state cannot land"
+                + " after a newer one. Look for a lock held on the table in the target database.",
+            ctx.collection(),
+            ctx.table(),
+            running.toSeconds());
+        ctx.listener().commitStillRunning(ctx.collection(), running);
+      }
+      if (interrupted) {
         Thread.currentThread().interrupt();
       }
     }
@@ -214,7 +237,12 @@ final class StreamApplier {
         }
       }
       Timer.Sample sample = Timer.start();
-      ctx.sink().applyBatch(ctx.collection(), ctx.target(), changes, position);
+      ctx.metrics().commitStarted(this);
+      try {
+        ctx.sink().applyBatch(ctx.collection(), ctx.target(), changes, position);
+      } finally {
+        ctx.metrics().commitEnded(this);
+      }
       sample.stop(ctx.metrics().commitLatency);
       if (!ready.isEmpty()) {
         ctx.metrics().batchEvents.record(ready.size());

@@ -18,8 +18,10 @@ import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -58,11 +60,18 @@ final class FakeSink implements ChangeSink {
     void release() {
       released.countDown();
     }
+
+    boolean entered() {
+      return entered.getCount() == 0;
+    }
   }
 
   private final Map<Call, Gate> gates = new ConcurrentHashMap<>();
   private final Map<Call, Queue<RuntimeException>> failures = new ConcurrentHashMap<>();
   private final Map<Target, Store> stores = new java.util.EnumMap<>(Target.class);
+  private final Map<Target, AtomicInteger> applying =
+      Map.of(Target.LIVE, new AtomicInteger(), Target.SHADOW, new AtomicInteger());
+  private final List<String> overlaps = new CopyOnWriteArrayList<>();
   private final List<RowChange.DeadLetter> deadLetters = new ArrayList<>();
   private final List<Batch> batches = new ArrayList<>();
   private final List<String> log = new ArrayList<>();
@@ -245,10 +254,29 @@ final class FakeSink implements ChangeSink {
   @Override
   public void applyBatch(
       String collection, Target target, List<RowChange> changes, Position newPosition) {
-    before("applyBatch", target);
-    synchronized (this) {
-      commitBatch(target, changes, newPosition);
+    AtomicInteger running = applying.get(target);
+    if (running.incrementAndGet() > 1) {
+      overlaps.add(
+          target
+              + " batch to "
+              + newPosition
+              + " started while an earlier batch of "
+              + collection
+              + " was still committing");
     }
+    try {
+      before("applyBatch", target);
+      synchronized (this) {
+        commitBatch(target, changes, newPosition);
+      }
+    } finally {
+      running.decrementAndGet();
+    }
+  }
+
+  /** Batches that started while an earlier one of the same target was still committing. */
+  List<String> overlaps() {
+    return List.copyOf(overlaps);
   }
 
   private void commitBatch(Target target, List<RowChange> changes, Position newPosition) {

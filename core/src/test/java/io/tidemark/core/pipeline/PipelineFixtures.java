@@ -89,6 +89,7 @@ final class PipelineFixtures {
         new StatusBoard(COLLECTION, WITH_V.table()),
         new RowChanges(WITH_V),
         listener,
-        stop);
+        stop,
+        PipelineContext.COMMIT_REPORT_INTERVAL);
   }
 }
