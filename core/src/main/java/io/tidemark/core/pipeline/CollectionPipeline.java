@@ -65,10 +65,10 @@ public final class CollectionPipeline implements Runnable {
       TidemarkConfig config,
       MeterRegistry registry,
       PhaseListener listener) {
-    this(mapping, source, sink, config, registry, listener, PipelineContext.COMMIT_REPORT_INTERVAL);
+    this(mapping, source, sink, config, registry, listener, PipelineTimings.DEFAULT);
   }
 
-  /** For tests: {@code commitReportInterval} shortens the reports of a commit still running. */
+  /** For tests: {@code timings} shortens the engine's fixed waits. */
   CollectionPipeline(
       TableMapping mapping,
       ChangeSource source,
@@ -76,7 +76,7 @@ public final class CollectionPipeline implements Runnable {
       TidemarkConfig config,
       MeterRegistry registry,
       PhaseListener listener,
-      Duration commitReportInterval) {
+      PipelineTimings timings) {
     this.live =
         new PipelineContext(
             mapping,
@@ -89,7 +89,7 @@ public final class CollectionPipeline implements Runnable {
             new RowChanges(mapping),
             listener,
             this::liveShouldYield,
-            commitReportInterval);
+            timings);
     this.backoff = new Backoff(config.retry());
     live.metrics().lag(this::status);
   }

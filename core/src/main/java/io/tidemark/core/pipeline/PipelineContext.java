@@ -4,7 +4,6 @@ import io.tidemark.core.config.TidemarkConfig;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.spi.ChangeSink;
 import io.tidemark.core.spi.CollectionSource;
-import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -23,10 +22,7 @@ record PipelineContext(
     RowChanges rowChanges,
     PhaseListener listener,
     BooleanSupplier stopRequested,
-    Duration commitReportInterval) {
-
-  /** How often a sink commit that is still running is reported while the collection waits. */
-  static final Duration COMMIT_REPORT_INTERVAL = Duration.ofMinutes(1);
+    PipelineTimings timings) {
 
   String collection() {
     return mapping.collection();
@@ -58,7 +54,7 @@ record PipelineContext(
         rowChanges,
         otherListener,
         otherStop,
-        commitReportInterval);
+        timings);
   }
 
   /** Starts a named daemon thread for a reader, so a stuck read never keeps the JVM alive. */

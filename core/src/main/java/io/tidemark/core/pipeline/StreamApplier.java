@@ -202,7 +202,7 @@ final class StreamApplier {
     @Override
     public void close() {
       thread.shutdown();
-      long reportMillis = ctx.commitReportInterval().toMillis();
+      long reportMillis = ctx.timings().commitReportInterval().toMillis();
       boolean interrupted = false;
       while (true) {
         try {

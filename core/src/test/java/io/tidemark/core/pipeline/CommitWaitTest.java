@@ -57,7 +57,7 @@ class CommitWaitTest {
         PipelineFixtures.config(WITH_V, 10, 100, Duration.ofSeconds(10), 1),
         registry,
         countReports,
-        REPORT);
+        new PipelineTimings(REPORT, PipelineTimings.DEFAULT.creationPollInterval()));
   }
 
   @Test

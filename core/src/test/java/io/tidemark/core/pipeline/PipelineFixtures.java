@@ -90,6 +90,6 @@ final class PipelineFixtures {
         new RowChanges(WITH_V),
         listener,
         stop,
-        PipelineContext.COMMIT_REPORT_INTERVAL);
+        PipelineTimings.DEFAULT);
   }
 }
