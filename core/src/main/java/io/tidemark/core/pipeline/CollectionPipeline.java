@@ -165,9 +165,14 @@ public final class CollectionPipeline implements Runnable {
 
   /** Waits for a wake-up (or a second, to re-check), unless one came since the last wait. */
   private void idle() throws InterruptedException {
+    awaitWake(Duration.ofMillis(IDLE_WAIT_MILLIS));
+  }
+
+  /** Waits up to {@code upTo} for a wake-up, unless one came since the last wait. */
+  private void awaitWake(Duration upTo) throws InterruptedException {
     synchronized (monitor) {
       if (wakeups == wakeupsSeen) {
-        monitor.wait(IDLE_WAIT_MILLIS);
+        monitor.wait(Math.max(1, upTo.toMillis()));
       }
       wakeupsSeen = wakeups;
     }
@@ -221,7 +226,7 @@ public final class CollectionPipeline implements Runnable {
       }
       long commitsBefore = live.status().commits();
       try {
-        runOnce();
+        LiveAttempt.run(live, this::awaitWake);
       } catch (TidemarkException e) {
         live.metrics().error(e.code());
         if (e.code() == ErrorCode.HISTORY_LOST
@@ -258,30 +263,6 @@ public final class CollectionPipeline implements Runnable {
         sleep(delay);
       }
     }
-  }
-
-  private void runOnce() throws InterruptedException {
-    live.sink().prepareTable(live.mapping(), Target.LIVE);
-    CollectionProgress progress = live.sink().loadProgress(collection(), Target.LIVE);
-    if (progress.snapshotState() != SnapshotState.DONE) {
-      if (!new SnapshotCopier(live).copy(progress)) {
-        return; // stopped early: the loop decides what comes next (pause, stop, a swap)
-      }
-      progress = live.sink().loadProgress(collection(), Target.LIVE);
-    }
-    var start =
-        progress
-            .position()
-            .orElseThrow(
-                () ->
-                    new TidemarkException(
-                        ErrorCode.INTERNAL,
-                        collection()
-                            + ": the copy is marked done but no stream position is"
-                            + " stored; run 'tidemark resnapshot "
-                            + collection()
-                            + "'"));
-    new StreamApplier(live).stream(start, progress.consistentAfter());
   }
 
   /**

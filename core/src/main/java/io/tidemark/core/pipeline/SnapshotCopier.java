@@ -80,6 +80,15 @@ final class SnapshotCopier {
    *     early (the next attempt resumes each range from its last committed chunk)
    */
   boolean copy(CollectionProgress progress) throws InterruptedException {
+    return copy(progress, null);
+  }
+
+  /**
+   * {@link #copy(CollectionProgress)}, where a new copy starts from {@code startFrom} instead of a
+   * time captured now (a time captured while the collection did not exist yet, see {@link
+   * CreationWait}); null to capture one.
+   */
+  boolean copy(CollectionProgress progress, ClusterTime startFrom) throws InterruptedException {
     String collection = ctx.collection();
     ClusterTime startTime;
     long estimated;
@@ -98,7 +107,7 @@ final class SnapshotCopier {
           ranges.size(),
           startTime);
     } else {
-      startTime = ctx.source().captureOperationTime();
+      startTime = startFrom != null ? startFrom : ctx.source().captureOperationTime();
       estimated = ctx.source().estimatedDocumentCount();
       int parallelism = ctx.config().snapshot().parallelism();
       List<String> splitKeys =

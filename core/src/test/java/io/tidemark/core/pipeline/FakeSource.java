@@ -87,6 +87,16 @@ final class FakeSource implements ChangeSource, CollectionSource {
     return this;
   }
 
+  /** What {@link #exists()} answers; a test "creates" the collection by setting it. */
+  volatile boolean exists = true;
+
+  /** Sets the source's clock: {@link #captureOperationTime()} returns it from now on. */
+  synchronized FakeSource clock(ClusterTime now) {
+    operationTimes.clear();
+    lastOperationTime = now;
+    return this;
+  }
+
   /** Times returned by {@link #captureOperationTime()}, in order; the last one repeats. */
   synchronized FakeSource operationTimes(ClusterTime... times) {
     operationTimes.addAll(List.of(times));
@@ -115,6 +125,11 @@ final class FakeSource implements ChangeSource, CollectionSource {
       lastOperationTime = operationTimes.removeFirst();
     }
     return lastOperationTime;
+  }
+
+  @Override
+  public boolean exists() {
+    return exists;
   }
 
   @Override
