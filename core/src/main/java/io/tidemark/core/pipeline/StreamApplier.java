@@ -84,7 +84,9 @@ final class StreamApplier {
         if (item == null && queue.isDrained()) {
           // Nothing reads any more: end the attempt rather than wait on a finished queue, so
           // the collection's thread reopens the stream (or pauses) and says what it does.
-          log.warn("{}: the change stream's reader ended; ending this attempt", collection);
+          if (!stop.getAsBoolean()) {
+            log.warn("{}: the change stream's reader ended; ending this attempt", collection);
+          }
           break;
         }
         long now = System.nanoTime();
