@@ -71,6 +71,26 @@ final class PipelineFixtures {
         new TidemarkConfig.AdminConfig(-1, "127.0.0.1", null));
   }
 
+  /**
+   * A pipeline of {@link #WITH_V} with copy chunks of 10 rows, batches of up to 100 events and one
+   * copy worker.
+   */
+  static CollectionPipeline pipeline(
+      FakeSource source,
+      FakeSink sink,
+      MeterRegistry registry,
+      PhaseListener listener,
+      PipelineTimings timings) {
+    return new CollectionPipeline(
+        WITH_V,
+        source,
+        sink,
+        config(WITH_V, 10, 100, Duration.ofSeconds(10), 1),
+        registry,
+        listener,
+        timings);
+  }
+
   /** The live context of {@link #WITH_V}, stopping when {@code stop} says so. */
   static PipelineContext context(
       FakeSource source,

@@ -1,7 +1,6 @@
 package io.tidemark.core.pipeline;
 
 import static io.tidemark.core.pipeline.PipelineFixtures.COLLECTION;
-import static io.tidemark.core.pipeline.PipelineFixtures.WITH_V;
 import static io.tidemark.core.pipeline.PipelineFixtures.row;
 import static io.tidemark.core.pipeline.PipelineFixtures.upsert;
 import static io.tidemark.core.pipeline.PipelineRunner.WAIT;
@@ -18,7 +17,6 @@ import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.testing.FakeDocument;
 import io.tidemark.core.value.Value;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -46,12 +44,8 @@ class RebuildTest {
   }
 
   private CollectionPipeline pipeline() {
-    return new CollectionPipeline(
-        WITH_V,
-        source,
-        sink,
-        PipelineFixtures.config(WITH_V, 10, 100, Duration.ofSeconds(10), 1),
-        registry);
+    return PipelineFixtures.pipeline(
+        source, sink, registry, PhaseListener.NONE, PipelineTimings.DEFAULT);
   }
 
   private boolean swapped() {

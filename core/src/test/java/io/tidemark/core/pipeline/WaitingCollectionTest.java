@@ -1,7 +1,6 @@
 package io.tidemark.core.pipeline;
 
 import static io.tidemark.core.pipeline.PipelineFixtures.COLLECTION;
-import static io.tidemark.core.pipeline.PipelineFixtures.WITH_V;
 import static io.tidemark.core.pipeline.PipelineFixtures.row;
 import static io.tidemark.core.pipeline.PipelineFixtures.upsert;
 import static io.tidemark.core.pipeline.PipelineRunner.awaitState;
@@ -40,11 +39,9 @@ class WaitingCollectionTest {
   }
 
   private CollectionPipeline pipeline() {
-    return new CollectionPipeline(
-        WITH_V,
+    return PipelineFixtures.pipeline(
         source,
         sink,
-        PipelineFixtures.config(WITH_V, 10, 100, Duration.ofSeconds(10), 1),
         registry,
         PhaseListener.NONE,
         new PipelineTimings(PipelineTimings.DEFAULT.commitReportInterval(), Duration.ofMillis(20)));
