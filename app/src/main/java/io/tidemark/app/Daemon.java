@@ -5,7 +5,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemark.app.admin.AdminServer;
 import io.tidemark.core.config.TidemarkConfig;
-import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.core.pipeline.CollectionStatus;
 import io.tidemark.core.pipeline.Engine;
@@ -51,7 +50,9 @@ public final class Daemon implements AutoCloseable {
     this.engine = new Engine(config, source, sink, registry, listener);
   }
 
-  /** Connects to both ends, checks the collections exist, and starts every collection. */
+  /**
+   * Connects to both ends and starts every collection (one that does not exist yet waits for it).
+   */
   public static Daemon start(TidemarkConfig config) {
     return start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
@@ -68,9 +69,9 @@ public final class Daemon implements AutoCloseable {
     MongoChangeSource source;
     try {
       sink.bindMetrics(registry);
+      // A configured collection that does not exist yet is no reason to refuse: MongoDB creates
+      // it on its first insert, and its pipeline waits for it (state WAITING).
       source = MongoChangeSource.open(config.source(), CONNECT_TIMEOUT);
-      source.checkCollectionsExist(
-          config.collections().stream().map(TableMapping::collection).toList());
     } catch (RuntimeException e) {
       sink.close();
       throw e;

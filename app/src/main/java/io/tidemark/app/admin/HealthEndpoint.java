@@ -9,18 +9,32 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * {@code GET /health}: 200 when every collection is moving data (copying, catching up or
- * streaming), 503 otherwise, with each collection's state so the reason is in the answer.
+ * {@code GET /health}: 200 when every collection is moving data (copying, catching up or streaming)
+ * or waiting for its collection to be created, 503 otherwise, with each collection's state so the
+ * reason is in the answer.
  */
 final class HealthEndpoint implements Endpoint {
 
   /**
-   * States in which a collection's table is being kept up to date. PAUSED, RECONNECTING, FAILED,
-   * REBUILDING (the live stream is down until the swap), NEW and STOPPED are not.
+   * States in which a collection's table is being kept up to date. WAITING is one: the collection
+   * does not exist in the source yet, so there is nothing to miss, and a replicator deployed before
+   * the application writes is not broken. PAUSED, RECONNECTING, FAILED, REBUILDING (the live stream
+   * is down until the swap), NEW and STOPPED are not.
    */
   static final Set<CollectionState> HEALTHY =
       EnumSet.of(
-          CollectionState.SNAPSHOTTING, CollectionState.CATCHING_UP, CollectionState.STREAMING);
+          CollectionState.WAITING,
+          CollectionState.SNAPSHOTTING,
+          CollectionState.CATCHING_UP,
+          CollectionState.STREAMING);
+
+  /** What a collection in state WAITING waits for; {@code status} prints it too. */
+  static String waitingDetail(String collection) {
+    return "collection "
+        + collection
+        + " does not exist in the source yet; it is copied and streamed once created, from a"
+        + " time captured before its first insert";
+  }
 
   private final AdminBackend backend;
 
@@ -42,6 +56,9 @@ final class HealthEndpoint implements Endpoint {
       c.put("healthy", ok);
       if (!ok && s.lastError() != null) {
         c.put("lastError", s.lastError());
+      }
+      if (s.state() == CollectionState.WAITING) {
+        c.put("detail", waitingDetail(s.collection()));
       }
     }
     body.put("status", healthy ? "UP" : "DOWN");

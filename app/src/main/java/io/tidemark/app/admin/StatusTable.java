@@ -50,6 +50,9 @@ public final class StatusTable {
                     ? ""
                     : "; error: " + text(rebuild, "lastError")));
       }
+      if ("WAITING".equals(text(c, "state"))) {
+        lines.add("waiting: " + HealthEndpoint.waitingDetail(text(c, "collection")));
+      }
       if (!text(c, "lastError").isEmpty()) {
         lines.add("last error: " + text(c, "lastError"));
       }

@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
       "With --sample N, also reads up to N random documents of every configured collection from"
           + " MongoDB (nothing is written anywhere), prints the DDL Tidemark would run for each"
           + " table, and lists each configured field whose sampled values do not fit its column,"
-          + " with counts and the first reasons. Exits 0 when every sampled document fits, 1 when"
-          + " some would be refused, 2 when a configured collection does not exist."
+          + " with counts and the first reasons, and warns about a configured collection that"
+          + " does not exist yet (the daemon waits for it). Exits 0 when every sampled document"
+          + " fits, 1 when some would be refused."
     })
 final class ValidateCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
@@ -81,7 +82,8 @@ final class ValidateCommand implements Callable<Integer> {
     if (sample == null) {
       return ExitCodes.OK;
     }
-    List<MappingSample> samples = MappingSampler.sample(c, sample);
+    MappingSampler.Result result = MappingSampler.sample(c, sample);
+    List<MappingSample> samples = result.samples();
     out.println();
     out.println(
         "Sampled up to "
@@ -89,6 +91,21 @@ final class ValidateCommand implements Callable<Integer> {
             + " document(s) of each collection in MongoDB database '"
             + c.source().database()
             + "':");
+    for (String missing : result.missing()) {
+      out.println();
+      out.println(
+          "warning: collection "
+              + missing
+              + " does not exist in database '"
+              + c.source().database()
+              + "' (existing: "
+              + (result.existing().isEmpty() ? "none" : String.join(", ", result.existing()))
+              + "). The daemon starts anyway: "
+              + missing
+              + " waits (state WAITING) and is copied and streamed once MongoDB creates it on its"
+              + " first insert, without missing its first documents. If it is not expected to"
+              + " appear, check collections[].name and source.database.");
+    }
     int refused = 0;
     for (MappingSample s : samples) {
       print(out, s);

@@ -15,6 +15,7 @@ import io.tidemark.source.mongo.MongoChangeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Checks a configuration against live documents: samples each collection and maps every sampled
@@ -30,26 +31,46 @@ public final class MappingSampler {
   private MappingSampler() {}
 
   /**
-   * Samples up to {@code size} documents of every configured collection.
+   * What sampling found.
    *
-   * @throws io.tidemark.core.error.TidemarkException when MongoDB cannot be reached, or a
-   *     configured collection does not exist (naming it)
+   * @param samples one per configured collection that exists, in configuration order
+   * @param missing the configured collections that do not exist in the database (yet)
+   * @param existing the database's collections, sorted, to spot a misspelt name
    */
-  public static List<MappingSample> sample(TidemarkConfig config, int size) {
+  public record Result(List<MappingSample> samples, List<String> missing, List<String> existing) {
+    public Result {
+      samples = List.copyOf(samples);
+      missing = List.copyOf(missing);
+      existing = List.copyOf(existing);
+    }
+  }
+
+  /**
+   * Samples up to {@code size} documents of every configured collection that exists. One that does
+   * not is listed instead: the daemon waits for it, since MongoDB creates a collection on its first
+   * insert.
+   *
+   * @throws io.tidemark.core.error.TidemarkException when MongoDB cannot be reached
+   */
+  public static Result sample(TidemarkConfig config, int size) {
     SqlDialect dialect = JdbcChangeSink.dialectFor(config.sink().jdbcUrl());
     List<MappingSample> samples = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
     try (MongoChangeSource source = MongoChangeSource.open(config.source(), CONNECT_TIMEOUT)) {
-      source.checkCollectionsExist(
-          config.collections().stream().map(TableMapping::collection).toList());
+      Set<String> existing = source.collectionNames();
       for (TableMapping mapping : config.collections()) {
+        if (!existing.contains(mapping.collection())) {
+          missing.add(mapping.collection());
+          continue;
+        }
         samples.add(
             check(
                 mapping,
                 String.join(";\n  ", dialect.createTables(config.sink().schema(), mapping)),
                 source.sample(mapping.collection(), size)));
       }
+      return new Result(samples, missing, List.copyOf(existing));
     }
-    return samples;
   }
 
   /** Maps each document as the pipeline would, counting per column what fits and what does not. */

@@ -81,6 +81,21 @@ class AdminCliTest {
   }
 
   @Test
+  void statusShowsACollectionWaitingToBeCreated() throws Exception {
+    backend.collections.get("customers").status =
+        FakeBackend.status("customers", CollectionState.WAITING);
+    Path file = config(server.port(), "secret");
+
+    assertThat(run("status", "--config", file.toString())).isEqualTo(ExitCodes.OK);
+
+    assertThat(out.toString())
+        .containsPattern("\\ncustomers +customers_table +WAITING ")
+        .contains(
+            "\n    waiting: collection customers does not exist in the source yet; it is copied"
+                + " and streamed once created, from a time captured before its first insert\n");
+  }
+
+  @Test
   void statusJsonIsTheDaemonsAnswer() throws Exception {
     Path file = config(server.port(), "secret");
     assertThat(run("status", "--json", "--config", file.toString())).isEqualTo(ExitCodes.OK);

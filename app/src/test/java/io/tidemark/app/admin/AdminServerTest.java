@@ -127,6 +127,24 @@ class AdminServerTest {
   }
 
   @Test
+  void aCollectionWaitingToBeCreatedKeepsHealthUpAndSaysWhatItWaitsFor() throws Exception {
+    backend.collections.get("customers").status =
+        FakeBackend.status("customers", CollectionState.WAITING);
+
+    HttpResponse<String> r = get("/health");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode customers = json(r).get("collections").get(1);
+    assertThat(customers.get("state").asText()).isEqualTo("WAITING");
+    assertThat(customers.get("healthy").asBoolean()).isTrue();
+    assertThat(customers.get("detail").asText())
+        .isEqualTo(
+            "collection customers does not exist in the source yet; it is copied and streamed"
+                + " once created, from a time captured before its first insert");
+    assertThat(json(get("/health")).get("collections").get(0).has("detail")).isFalse();
+  }
+
+  @Test
   void statusHasEveryFieldOfEveryCollection() throws Exception {
     HttpResponse<String> r = get("/status");
     assertThat(r.statusCode()).isEqualTo(200);

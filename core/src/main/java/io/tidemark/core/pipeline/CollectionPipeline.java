@@ -6,6 +6,7 @@ import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.mapping.OnHistoryLost;
 import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeSink;
 import io.tidemark.core.spi.ChangeSink.CollectionProgress;
 import io.tidemark.core.spi.ChangeSink.SnapshotState;
@@ -64,6 +65,18 @@ public final class CollectionPipeline implements Runnable {
       TidemarkConfig config,
       MeterRegistry registry,
       PhaseListener listener) {
+    this(mapping, source, sink, config, registry, listener, PipelineTimings.DEFAULT);
+  }
+
+  /** For tests: {@code timings} shortens the engine's fixed waits. */
+  CollectionPipeline(
+      TableMapping mapping,
+      ChangeSource source,
+      ChangeSink sink,
+      TidemarkConfig config,
+      MeterRegistry registry,
+      PhaseListener listener,
+      PipelineTimings timings) {
     this.live =
         new PipelineContext(
             mapping,
@@ -75,7 +88,8 @@ public final class CollectionPipeline implements Runnable {
             new StatusBoard(mapping.collection(), mapping.table()),
             new RowChanges(mapping),
             listener,
-            this::liveShouldYield);
+            this::liveShouldYield,
+            timings);
     this.backoff = new Backoff(config.retry());
     live.metrics().lag(this::status);
   }
@@ -116,7 +130,7 @@ public final class CollectionPipeline implements Runnable {
    */
   public boolean requestResnapshot() {
     synchronized (monitor) {
-      if (rebuild != null && !rebuild.failed()) {
+      if (rebuild != null && !rebuild.ended()) {
         return false;
       }
       startRebuild(true, "requested by an operator");
@@ -126,7 +140,7 @@ public final class CollectionPipeline implements Runnable {
 
   private boolean liveShouldYield() {
     Rebuild r = rebuild;
-    return stopRequested || pauseRequested || (r != null && r.swapRequested());
+    return stopRequested || pauseRequested || (r != null && r.holdsLive());
   }
 
   private void startRebuild(boolean fresh, String why) {
@@ -151,9 +165,14 @@ public final class CollectionPipeline implements Runnable {
 
   /** Waits for a wake-up (or a second, to re-check), unless one came since the last wait. */
   private void idle() throws InterruptedException {
+    awaitWake(Duration.ofMillis(IDLE_WAIT_MILLIS));
+  }
+
+  /** Waits up to {@code upTo} for a wake-up, unless one came since the last wait. */
+  private void awaitWake(Duration upTo) throws InterruptedException {
     synchronized (monitor) {
       if (wakeups == wakeupsSeen) {
-        monitor.wait(IDLE_WAIT_MILLIS);
+        monitor.wait(Math.max(1, upTo.toMillis()));
       }
       wakeupsSeen = wakeups;
     }
@@ -180,26 +199,25 @@ public final class CollectionPipeline implements Runnable {
 
   private void loop() throws InterruptedException {
     int attempt = 0;
+    int swapAttempt = 0;
     while (!stopRequested) {
       Rebuild r = rebuild;
       if (r != null && r.readyToSwap()) {
-        swapIn(r);
+        swapAttempt = swapIn(r, swapAttempt + 1) ? 0 : swapAttempt + 1;
         attempt = 0;
         continue;
       }
-      if (r != null && r.failed() && r.hasLiveYielded() && !failed) {
-        // A failed rebuild hands the live stream back.
-        synchronized (monitor) {
-          rebuild = null;
-        }
-      }
-      boolean liveDown = failed || pauseRequested;
-      if (r != null && !r.failed() && !r.hasLiveYielded() && (liveDown || r.swapRequested())) {
-        // The live stream is not running (or has just yielded): the shadow may take over from
-        // its last committed position.
+      swapAttempt = 0;
+      // A rebuild that ended without becoming ready (failed, interrupted) no longer holds the
+      // live stream, whenever it ended; it stays in the status until the next one starts.
+      boolean heldForSwap = r != null && r.holdsLive();
+      if (heldForSwap && !r.hasLiveYielded()) {
+        // The live stream has stopped for the swap and stays stopped until it: the shadow must
+        // reach this position. Only a swap request makes the live stream yield; a pause does
+        // not, since a resume would move the live table on past the position the shadow aims at.
         r.liveYielded(live.status().position());
       }
-      if (liveDown || (r != null && r.swapRequested() && !r.failed())) {
+      if (failed || pauseRequested || heldForSwap) {
         if (pauseRequested && !failed) {
           live.status().state(CollectionState.PAUSED);
         }
@@ -208,7 +226,7 @@ public final class CollectionPipeline implements Runnable {
       }
       long commitsBefore = live.status().commits();
       try {
-        runOnce();
+        LiveAttempt.run(live, this::awaitWake);
       } catch (TidemarkException e) {
         live.metrics().error(e.code());
         if (e.code() == ErrorCode.HISTORY_LOST
@@ -220,7 +238,7 @@ public final class CollectionPipeline implements Runnable {
               collection(),
               e.getMessage());
           synchronized (monitor) {
-            if (rebuild == null || rebuild.failed()) {
+            if (rebuild == null || rebuild.ended()) {
               startRebuild(true, "history lost");
             }
           }
@@ -247,42 +265,41 @@ public final class CollectionPipeline implements Runnable {
     }
   }
 
-  private void runOnce() throws InterruptedException {
-    live.sink().prepareTable(live.mapping(), Target.LIVE);
-    CollectionProgress progress = live.sink().loadProgress(collection(), Target.LIVE);
-    if (progress.snapshotState() != SnapshotState.DONE) {
-      new SnapshotCopier(live).copy(progress);
-      if (liveShouldYield()) {
-        return;
-      }
-      progress = live.sink().loadProgress(collection(), Target.LIVE);
-    }
-    var start =
-        progress
-            .position()
-            .orElseThrow(
-                () ->
-                    new TidemarkException(
-                        ErrorCode.INTERNAL,
-                        collection()
-                            + ": the copy is marked done but no stream position is"
-                            + " stored; run 'tidemark resnapshot "
-                            + collection()
-                            + "'"));
-    new StreamApplier(live).stream(start, progress.consistentAfter());
-  }
-
-  /** The shadow has caught up and stopped; the live stream has yielded: swap the tables. */
-  private void swapIn(Rebuild r) throws InterruptedException {
+  /**
+   * The shadow has caught up and stopped; the live stream has yielded: swap the tables.
+   *
+   * @param attempt 1 for the first try of this swap
+   * @return false when the swap is to be tried again (the rebuild stays ready)
+   */
+  private boolean swapIn(Rebuild r, int attempt) throws InterruptedException {
     r.awaitStopped();
+    if (!shadowCaughtUp()) {
+      return true;
+    }
     try {
       live.sink().swapShadow(live.mapping());
     } catch (TidemarkException e) {
+      live.metrics().error(e.code());
+      if (e.retriable()) {
+        // E.g. a lock conflict with a reader: the rebuilt table is as good as before, and
+        // throwing it away would mean copying again. The live stream waits for the swap.
+        Duration delay = backoff.delayFor(attempt);
+        live.status().retrying("the rebuilt table could not be swapped in yet: " + e.getMessage());
+        log.warn(
+            "{}: the rebuilt table {} could not be swapped in: {}; the live stream waits, and the"
+                + " swap is tried again in {} ms (attempt {})",
+            collection(),
+            live.mapping().shadowTable(),
+            e.getMessage(),
+            delay.toMillis(),
+            attempt);
+        sleep(delay);
+        return false;
+      }
       // E.g. a view depends on the live table. The live table is untouched: stream on with it.
       synchronized (monitor) {
         rebuild = null;
       }
-      live.metrics().error(e.code());
       live.status().retrying("the rebuilt table could not be swapped in: " + e.getMessage());
       log.error(
           "{}: the rebuilt table {} could not be swapped in, so the live table stays as it was and"
@@ -291,7 +308,7 @@ public final class CollectionPipeline implements Runnable {
           live.mapping().shadowTable(),
           e.getMessage(),
           collection());
-      return;
+      return true;
     }
     synchronized (monitor) {
       rebuild = null;
@@ -303,11 +320,43 @@ public final class CollectionPipeline implements Runnable {
             + " rebuild's position",
         collection(),
         live.mapping().table());
+    return true;
+  }
+
+  /**
+   * Checks, against what the sink has committed, that the shadow is at or past the live table's
+   * position: a shadow behind it would move the table back in time. One that is behind streams on
+   * (a new rebuild resumes it) and asks for the swap again once it has caught up.
+   */
+  private boolean shadowCaughtUp() {
+    Position liveAt = live.sink().loadProgress(collection(), Target.LIVE).position().orElse(null);
+    Position shadowAt =
+        live.sink().loadProgress(collection(), Target.SHADOW).position().orElse(null);
+    if (shadowAt != null && !(liveAt != null && liveAt.isAfter(shadowAt))) {
+      return true;
+    }
+    log.warn(
+        "{}: the rebuilt table {} is at {}, behind the live table's {}; not swapping it in yet,"
+            + " the rebuild streams on until it has caught up",
+        collection(),
+        live.mapping().shadowTable(),
+        shadowAt == null ? "no position" : shadowAt.clusterTime(),
+        liveAt == null ? "none" : liveAt.clusterTime());
+    synchronized (monitor) {
+      startRebuild(false, "behind the live table at the swap");
+    }
+    return false;
   }
 
   /** A rebuild interrupted by a stop or crash has its progress in the sink: carry on with it. */
   private void resumeInterruptedRebuild() {
     try {
+      // The rebuild compares its progress with the live table's position: make that known
+      // before the live stream has started, or a rebuild behind it would ask for the swap.
+      live.sink()
+          .loadProgress(collection(), Target.LIVE)
+          .position()
+          .ifPresent(live.status()::positionCommitted);
       CollectionProgress shadow = live.sink().loadProgress(collection(), Target.SHADOW);
       if (shadow.snapshotState() != SnapshotState.NONE) {
         startRebuild(false, "interrupted by a restart");

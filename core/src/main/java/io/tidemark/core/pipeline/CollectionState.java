@@ -4,7 +4,7 @@ package io.tidemark.core.pipeline;
  * Life of one collection in the engine.
  *
  * <pre>
- * NEW → SNAPSHOTTING → CATCHING_UP → STREAMING ⇄ PAUSED
+ * NEW (→ WAITING) → SNAPSHOTTING → CATCHING_UP → STREAMING ⇄ PAUSED
  *            ↑ restart resumes the copy     ↘ FAILED (needs an operator) / STOPPED (shutdown)
  * FAILED → REBUILDING (resnapshot) → STREAMING
  * </pre>
@@ -16,6 +16,12 @@ package io.tidemark.core.pipeline;
  */
 public enum CollectionState {
   NEW,
+  /**
+   * The collection does not exist in the source yet (MongoDB creates it on its first insert): the
+   * engine looks for it every few seconds and copies it, then streams, once it exists. Nothing is
+   * wrong, unless the name is not expected to appear.
+   */
+  WAITING,
   SNAPSHOTTING,
   CATCHING_UP,
   STREAMING,

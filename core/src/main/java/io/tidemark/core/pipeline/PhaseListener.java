@@ -24,4 +24,10 @@ public interface PhaseListener {
 
   /** A stream batch and its position were committed. */
   default void streamBatchCommitted(String collection, int events, Position position) {}
+
+  /**
+   * A sink commit has been running for {@code running} and the collection waits for it before it
+   * starts another batch (see {@code StreamApplier}); called again at every report interval.
+   */
+  default void commitStillRunning(String collection, java.time.Duration running) {}
 }

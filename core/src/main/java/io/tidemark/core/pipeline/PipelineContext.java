@@ -8,7 +8,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * What the phases of one collection's work share: its mapping, both ends, the table they write
- * (live, or a rebuild's shadow), settings, status and the stop signal.
+ * (live, or a rebuild's shadow), settings, status, the stop signal, and how often a commit that is
+ * still running is reported.
  */
 record PipelineContext(
     TableMapping mapping,
@@ -20,7 +21,8 @@ record PipelineContext(
     StatusBoard status,
     RowChanges rowChanges,
     PhaseListener listener,
-    BooleanSupplier stopRequested) {
+    BooleanSupplier stopRequested,
+    PipelineTimings timings) {
 
   String collection() {
     return mapping.collection();
@@ -51,7 +53,8 @@ record PipelineContext(
         otherStatus,
         rowChanges,
         otherListener,
-        otherStop);
+        otherStop,
+        timings);
   }
 
   /** Starts a named daemon thread for a reader, so a stuck read never keeps the JVM alive. */

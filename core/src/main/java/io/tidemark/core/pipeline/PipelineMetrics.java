@@ -2,12 +2,15 @@ package io.tidemark.core.pipeline;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.event.Operation;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The meters of one collection. Names are documented in docs/operations.md; every meter carries the
@@ -22,6 +25,7 @@ public final class PipelineMetrics {
   public static final String BATCH_EVENTS = "tidemark.batch.events";
   public static final String COMMIT_LATENCY = "tidemark.commit.latency";
   public static final String LAG = "tidemark.lag.seconds";
+  public static final String COMMIT_RUNNING = "tidemark.commit.running.seconds";
 
   private final MeterRegistry registry;
   private final String collection;
@@ -31,6 +35,9 @@ public final class PipelineMetrics {
   final DistributionSummary batchEvents;
   final Timer commitLatency;
   private final Map<Operation, Counter> applied = new EnumMap<>(Operation.class);
+
+  /** Start (System.nanoTime) of each sink commit running now, by its committer. */
+  private final Map<Object, Long> commitsRunning = new ConcurrentHashMap<>();
 
   public PipelineMetrics(MeterRegistry registry, String collection) {
     this.registry = registry;
@@ -60,6 +67,12 @@ public final class PipelineMetrics {
             .tag("collection", collection)
             .description("Time to commit one sink transaction")
             .register(registry);
+    Gauge.builder(COMMIT_RUNNING, commitsRunning, PipelineMetrics::longestSeconds)
+        .tag("collection", collection)
+        .description(
+            "Seconds the longest sink commit running now has taken; 0 when none runs. The"
+                + " collection starts no other batch of that table until it ends")
+        .register(registry);
     for (Operation op : Operation.values()) {
       applied.put(
           op,
@@ -73,12 +86,31 @@ public final class PipelineMetrics {
 
   /** Registers the lag gauge, read from the collection's status when scraped. */
   void lag(java.util.function.Supplier<CollectionStatus> status) {
-    io.micrometer.core.instrument.Gauge.builder(LAG, status, s -> s.get().lagSeconds())
+    Gauge.builder(LAG, status, s -> s.get().lagSeconds())
         .tag("collection", collection)
         .description(
             "Seconds between the source time of the last committed position and now; -1 before"
                 + " the first commit")
         .register(registry);
+  }
+
+  void commitStarted(Object committer) {
+    commitsRunning.put(committer, System.nanoTime());
+  }
+
+  void commitEnded(Object committer) {
+    commitsRunning.remove(committer);
+  }
+
+  /** How long the commit of {@code committer} has been running; zero when none runs. */
+  Duration commitRunning(Object committer) {
+    Long started = commitsRunning.get(committer);
+    return started == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - started);
+  }
+
+  private static double longestSeconds(Map<Object, Long> running) {
+    long now = System.nanoTime();
+    return running.values().stream().mapToLong(started -> now - started).max().orElse(0) / 1e9;
   }
 
   void applied(Operation operation) {

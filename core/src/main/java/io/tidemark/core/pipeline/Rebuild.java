@@ -46,7 +46,6 @@ final class Rebuild {
   private volatile Position liveFinal;
   private volatile Position shadowCommitted;
   private volatile boolean readyToSwap;
-  private volatile boolean failed;
 
   /**
    * @param live the live context; the shadow context is derived from it
@@ -80,12 +79,25 @@ final class Rebuild {
     return readyToSwap;
   }
 
-  boolean failed() {
-    return failed;
-  }
-
   boolean hasLiveYielded() {
     return liveYielded;
+  }
+
+  /**
+   * True once the rebuild's thread has returned without being ready to swap (it failed, or was
+   * interrupted or stopped): it will never swap, so it must not hold the live stream.
+   */
+  boolean ended() {
+    return stopped.getCount() == 0 && !readyToSwap;
+  }
+
+  /**
+   * True while the live stream must stay stopped for this rebuild: it asked for the swap and has
+   * not ended without becoming ready. However the rebuild ends, the live stream gets its table
+   * back.
+   */
+  boolean holdsLive() {
+    return swapRequested && !ended();
   }
 
   /** The live stream has stopped at {@code finalPosition} (null when it never committed one). */
@@ -138,9 +150,8 @@ final class Rebuild {
                   : shadow.sink().loadProgress(collection, Target.SHADOW);
           begin = false;
           if (progress.snapshotState() != SnapshotState.DONE) {
-            new SnapshotCopier(shadow).copy(progress);
-            if (shouldStop()) {
-              return;
+            if (!new SnapshotCopier(shadow).copy(progress)) {
+              continue; // stopped early: the loop ends, or resumes the copy
             }
             progress = shadow.sink().loadProgress(collection, Target.SHADOW);
           }
@@ -151,7 +162,6 @@ final class Rebuild {
           }
         } catch (TidemarkException e) {
           if (!e.retriable()) {
-            failed = true;
             shadow.status().fail(e.getMessage());
             log.error("{}: rebuild stopped: {}", collection, e.getMessage());
             return;
@@ -171,7 +181,6 @@ final class Rebuild {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      failed = true;
       shadow.status().fail("unexpected failure: " + e);
       log.error("{}: rebuild stopped by an unexpected failure", collection, e);
     } finally {

@@ -1,5 +1,7 @@
 package io.tidemark.core.pipeline;
 
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.event.SourceDocument;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.spi.ChangeSink.CollectionProgress;
@@ -56,18 +58,37 @@ final class SnapshotCopier {
     final AtomicReference<Throwable> failure = new AtomicReference<>();
     final Queue<RangeProgress> pending;
 
-    Run(ClusterTime startTime, long copiedBefore, List<RangeProgress> unfinished) {
+    /**
+     * The stop request, decided once for the attempt: a pause withdrawn by a quick resume must not
+     * leave one thread stopping and another carrying on (a reader ending a range early, a worker
+     * waiting for chunks that never come, or the copy declared finished with ranges unread).
+     */
+    final StopLatch stop;
+
+    Run(ClusterTime startTime, long copiedBefore, List<RangeProgress> unfinished, StopLatch stop) {
       this.startTime = startTime;
+      this.stop = stop;
       this.copied = new AtomicLong(copiedBefore);
       this.pending = new ConcurrentLinkedQueue<>(unfinished);
     }
   }
 
   /**
-   * Copies what is left of the collection. Returns early, without finishing, when a stop was
-   * requested; the next start resumes each range from its last committed chunk.
+   * Copies what is left of the collection and marks the copy done.
+   *
+   * @return true when the copy is done; false when this attempt saw a stop request and returned
+   *     early (the next attempt resumes each range from its last committed chunk)
    */
-  void copy(CollectionProgress progress) throws InterruptedException {
+  boolean copy(CollectionProgress progress) throws InterruptedException {
+    return copy(progress, null);
+  }
+
+  /**
+   * {@link #copy(CollectionProgress)}, where a new copy starts from {@code startFrom} instead of a
+   * time captured now (a time captured while the collection did not exist yet, see {@link
+   * CreationWait}); null to capture one.
+   */
+  boolean copy(CollectionProgress progress, ClusterTime startFrom) throws InterruptedException {
     String collection = ctx.collection();
     ClusterTime startTime;
     long estimated;
@@ -86,7 +107,7 @@ final class SnapshotCopier {
           ranges.size(),
           startTime);
     } else {
-      startTime = ctx.source().captureOperationTime();
+      startTime = startFrom != null ? startFrom : ctx.source().captureOperationTime();
       estimated = ctx.source().estimatedDocumentCount();
       int parallelism = ctx.config().snapshot().parallelism();
       List<String> splitKeys =
@@ -109,15 +130,17 @@ final class SnapshotCopier {
     ctx.status().copyStarted(progress.snapshotRowsCopied(), estimated);
 
     List<RangeProgress> unfinished = ranges.stream().filter(r -> !r.done()).toList();
-    Run run = new Run(startTime, progress.snapshotRowsCopied(), unfinished);
+    Run run =
+        new Run(startTime, progress.snapshotRowsCopied(), unfinished, new StopLatch(ctx::stopping));
     long started = System.nanoTime();
     runWorkers(run, Math.min(ctx.config().snapshot().parallelism(), unfinished.size()));
     rethrow(run.failure.get());
     long copied = run.copied.get();
-    if (ctx.stopping()) {
-      log.info("{}: copy paused at {} rows; the next start resumes there", collection, copied);
-      return;
+    if (run.stop.getAsBoolean()) {
+      log.info("{}: copy stopped at {} rows; the next attempt resumes there", collection, copied);
+      return false;
     }
+    requireEveryRangeDone();
     ClusterTime endTime = ctx.source().captureOperationTime();
     ctx.sink()
         .finishSnapshot(collection, ctx.target(), ctx.source().positionAt(startTime), endTime);
@@ -132,6 +155,30 @@ final class SnapshotCopier {
         String.format("%.1f", seconds),
         Math.round(copiedNow / seconds),
         startTime);
+    return true;
+  }
+
+  /**
+   * A copy is complete only when every one of its ranges is: checked against what the sink has
+   * committed, not against what the workers believe (the sink checks it again when it records the
+   * copy as done).
+   */
+  private void requireEveryRangeDone() {
+    List<RangeProgress> ranges = ctx.sink().loadProgress(ctx.collection(), ctx.target()).ranges();
+    List<Integer> notDone =
+        ranges.stream().filter(r -> !r.done()).map(RangeProgress::range).toList();
+    if (!notDone.isEmpty()) {
+      throw new TidemarkException(
+          ErrorCode.INTERNAL,
+          ctx.collection()
+              + ": the copy into "
+              + ctx.table()
+              + " ended with range(s) "
+              + notDone
+              + " of "
+              + ranges.size()
+              + " not done, so it is not marked done; restart the daemon to resume those ranges");
+    }
   }
 
   /**
@@ -174,8 +221,9 @@ final class SnapshotCopier {
     }
   }
 
+  /** Whether this attempt is over: a worker failed or a stop was seen. */
   private boolean halted(Run run) {
-    return ctx.stopping() || run.failure.get() != null;
+    return run.failure.get() != null || run.stop.getAsBoolean();
   }
 
   /** Copies one range to its end; false when it stopped early (a stop, or another's failure). */
@@ -190,6 +238,9 @@ final class SnapshotCopier {
       while (!halted(run)) {
         Chunk chunk = chunks.poll(200, TimeUnit.MILLISECONDS);
         if (chunk == null) {
+          if (chunks.isDrained()) {
+            return false; // the reader ended before the range's end: it stays unfinished
+          }
           continue;
         }
         ctx.sink()
@@ -232,8 +283,13 @@ final class SnapshotCopier {
       List<RowChange> rows = new ArrayList<>(chunkSize);
       int deadLetters = 0;
       String mark = range.resumeAfter();
-      SourceDocument doc;
-      while (!halted.getAsBoolean() && !chunks.isClosed() && (doc = cursor.next()) != null) {
+      boolean rangeRead = false;
+      while (!halted.getAsBoolean() && !chunks.isClosed()) {
+        SourceDocument doc = cursor.next();
+        if (doc == null) {
+          rangeRead = true;
+          break;
+        }
         RowChange row = ctx.rowChanges().upsert(doc);
         if (row instanceof RowChange.DeadLetter) {
           deadLetters++;
@@ -248,7 +304,9 @@ final class SnapshotCopier {
           deadLetters = 0;
         }
       }
-      if (!halted.getAsBoolean() && !chunks.isClosed()) {
+      // Only a cursor read to its end completes the range: a stop (even one withdrawn since)
+      // leaves it to the next attempt.
+      if (rangeRead) {
         chunks.put(
             new Chunk(rows, rows.isEmpty() ? mark : cursor.markAfterLast(), deadLetters, true));
       }

@@ -11,6 +11,7 @@ import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeCursor;
 import io.tidemark.core.spi.RowChange;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,8 +50,10 @@ final class StreamApplier {
   }
 
   /**
-   * Streams until a stop is requested (returns normally) or a failure (throws). Everything read
-   * before a stop is committed before returning.
+   * Streams until a stop is requested or the reader ends (returns normally), or a failure (throws).
+   * Everything read before a stop is committed before returning. The stop is decided once for the
+   * attempt ({@link StopLatch}): a pause the reader saw ends the writer too, even when a resume
+   * withdrew it before the writer looked.
    */
   void stream(Position start, ClusterTime consistentAfter) throws InterruptedException {
     String collection = ctx.collection();
@@ -68,14 +71,24 @@ final class StreamApplier {
             settings.queueCapacity(),
             settings.queueMaxBytes(),
             item -> item instanceof ChangeEvent e ? e.sizeInBytes() : 64);
-    Thread reader = ctx.startReader("stream", () -> readChanges(start, queue));
+    StopLatch stop = new StopLatch(ctx::stopping);
+    Thread reader = ctx.startReader("stream", () -> readChanges(start, queue, stop));
     Committer committer = new Committer(consistentAfter);
     TransactionBuffer buffer = new TransactionBuffer(start);
     Position committed = start;
     long lastCommitNanos = System.nanoTime();
     try {
-      while (!ctx.stopping()) {
+      while (!stop.getAsBoolean()) {
         StreamItem item = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        committer.throwIfFailed();
+        if (item == null && queue.isDrained()) {
+          // Nothing reads any more: end the attempt rather than wait on a finished queue, so
+          // the collection's thread reopens the stream (or pauses) and says what it does.
+          if (!stop.getAsBoolean()) {
+            log.warn("{}: the change stream's reader ended; ending this attempt", collection);
+          }
+          break;
+        }
         long now = System.nanoTime();
         if (item instanceof ChangeEvent event && event.operation().endsStream()) {
           buffer.heartbeat(event.position(), now);
@@ -118,7 +131,8 @@ final class StreamApplier {
   /**
    * Commits batches in order on its own thread, one at a time, so that the collection's thread can
    * map the next batch while the sink commits this one. A failed commit is thrown to the
-   * collection's thread by the next {@link #submit} or {@link #awaitInFlight}.
+   * collection's thread as soon as it looks ({@link #throwIfFailed}, at every poll of the queue),
+   * or by the next {@link #submit} or {@link #awaitInFlight}.
    */
   private final class Committer implements AutoCloseable {
     private final ClusterTime consistentAfter;
@@ -151,6 +165,16 @@ final class StreamApplier {
       return position;
     }
 
+    /**
+     * Throws the failure of the batch in flight if it has failed already, without waiting: a quiet
+     * stream submits no next batch that would surface it.
+     */
+    void throwIfFailed() throws InterruptedException {
+      if (inFlight != null && inFlight.isDone()) {
+        awaitInFlight();
+      }
+    }
+
     /** Waits until the batch in flight, if any, is committed; throws its failure. */
     void awaitInFlight() throws InterruptedException {
       if (inFlight == null) {
@@ -169,17 +193,39 @@ final class StreamApplier {
     }
 
     /**
-     * Lets the batch in flight finish (a commit is never abandoned halfway: the sink's transaction
-     * either commits or rolls back), then ends the thread.
+     * Waits, however long it takes, until the batch in flight has committed or failed, then ends
+     * the thread. Giving up would let the collection's next attempt start a batch while this one
+     * may still commit, and this one's older state of a key could land after the newer one (its
+     * position would be refused, its rows would not). While it waits, it reports the commit every
+     * {@code commitReportInterval} (a WARN, {@link PhaseListener#commitStillRunning}) and the
+     * {@code tidemark.commit.running.seconds} gauge shows how long it has run. An interrupt does
+     * not end the wait; it is kept for the caller.
      */
     @Override
     public void close() {
       thread.shutdown();
-      try {
-        if (!thread.awaitTermination(1, TimeUnit.MINUTES)) {
-          log.warn("{}: a sink commit is still running after a minute", ctx.collection());
+      long reportMillis = ctx.timings().commitReportInterval().toMillis();
+      boolean interrupted = false;
+      while (true) {
+        try {
+          if (thread.awaitTermination(reportMillis, TimeUnit.MILLISECONDS)) {
+            break;
+          }
+        } catch (InterruptedException e) {
+          interrupted = true;
+          continue;
         }
-      } catch (InterruptedException e) {
+        Duration running = ctx.metrics().commitRunning(this);
+        log.warn(
+            "{}: a sink commit to {} has been running for {} s; the collection starts no other"
+                + " batch until it has committed or failed, so that an older state cannot land"
+                + " after a newer one. Look for a lock held on the table in the target database.",
+            ctx.collection(),
+            ctx.table(),
+            running.toSeconds());
+        ctx.listener().commitStillRunning(ctx.collection(), running);
+      }
+      if (interrupted) {
         Thread.currentThread().interrupt();
       }
     }
@@ -193,7 +239,12 @@ final class StreamApplier {
         }
       }
       Timer.Sample sample = Timer.start();
-      ctx.sink().applyBatch(ctx.collection(), ctx.target(), changes, position);
+      ctx.metrics().commitStarted(this);
+      try {
+        ctx.sink().applyBatch(ctx.collection(), ctx.target(), changes, position);
+      } finally {
+        ctx.metrics().commitEnded(this);
+      }
       sample.stop(ctx.metrics().commitLatency);
       if (!ready.isEmpty()) {
         ctx.metrics().batchEvents.record(ready.size());
@@ -248,11 +299,11 @@ final class StreamApplier {
             + "', or remove it from the configuration.");
   }
 
-  private void readChanges(Position start, HandoffQueue<StreamItem> queue) {
+  private void readChanges(Position start, HandoffQueue<StreamItem> queue, StopLatch stop) {
     try (ChangeCursor cursor = ctx.source().openStream(start)) {
       Position lastHeartbeat = start;
       // The writer closes the queue when it fails; an idle cursor would not notice otherwise.
-      while (!ctx.stopping() && !queue.isClosed()) {
+      while (!stop.getAsBoolean() && !queue.isClosed()) {
         ChangeEvent event = cursor.tryNext();
         if (event != null) {
           if (!queue.put(event)) {

@@ -10,7 +10,7 @@ import java.util.Optional;
  */
 public interface ChangeSource extends AutoCloseable {
 
-  /** Access to one collection, checked to exist. */
+  /** Access to one collection, which may not exist yet ({@link CollectionSource#exists()}). */
   CollectionSource collection(String name);
 
   /**

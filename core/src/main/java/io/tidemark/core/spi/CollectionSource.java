@@ -20,6 +20,15 @@ public interface CollectionSource {
    */
   ClusterTime captureOperationTime();
 
+  /**
+   * Whether the collection exists in the source now. MongoDB creates a collection on its first
+   * insert, so a configured collection may not exist yet; the engine then waits for it ({@code
+   * WAITING}) instead of copying. A source that cannot tell answers true.
+   */
+  default boolean exists() {
+    return true;
+  }
+
   /** A fast estimate of the document count, for progress and ETA. */
   long estimatedDocumentCount();
 

@@ -3,17 +3,14 @@ package io.tidemark.core.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.tidemark.core.config.SinkConfig;
 import io.tidemark.core.config.TidemarkConfig;
 import io.tidemark.core.event.ChangeEvent;
 import io.tidemark.core.event.DocumentKey;
 import io.tidemark.core.event.Operation;
 import io.tidemark.core.event.TransactionId;
-import io.tidemark.core.mapping.ColumnMapping;
 import io.tidemark.core.mapping.MappedRow;
 import io.tidemark.core.mapping.OnError;
 import io.tidemark.core.mapping.RowMapper;
-import io.tidemark.core.mapping.SqlType;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
@@ -21,7 +18,6 @@ import io.tidemark.core.spi.ChangeSink;
 import io.tidemark.core.spi.ChangeSink.CollectionProgress;
 import io.tidemark.core.spi.RowChange;
 import io.tidemark.core.testing.FakeDocument;
-import io.tidemark.core.value.FieldPath;
 import io.tidemark.core.value.Value;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,29 +33,19 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
 class CollectionPipelineTest {
-  private static final String COLLECTION = "orders";
+  private static final String COLLECTION = PipelineFixtures.COLLECTION;
   private static final Duration WAIT = Duration.ofSeconds(5);
-
-  /** Key column plus an integer column {@code v}. */
-  private static final TableMapping WITH_V =
-      new TableMapping(
-          COLLECTION,
-          "orders_table",
-          "_id",
-          List.of(
-              new ColumnMapping(FieldPath.parse("v"), "v", SqlType.parse("integer").orElseThrow())),
-          null,
-          OnError.FAIL);
+  private static final TableMapping WITH_V = PipelineFixtures.WITH_V;
 
   private static final Position START = new Position("start", new ClusterTime(50, 0));
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final List<Runnable> cleanups = new ArrayList<>();
+  private final PipelineRunner runner = new PipelineRunner();
   private int sequence;
 
   @AfterEach
   void stopPipelines() {
-    cleanups.forEach(Runnable::run);
+    runner.close();
   }
 
   // ---- helpers ----
@@ -68,13 +54,7 @@ class CollectionPipelineTest {
   private static void awaitState(
       CollectionPipeline pipeline, CollectionState state, Duration timeout)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (pipeline.status().state() != state) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("state " + state + " not reached: " + pipeline.status());
-      }
-      Thread.sleep(5);
-    }
+    PipelineRunner.awaitState(pipeline, state, timeout);
   }
 
   private static TidemarkConfig config(
@@ -88,16 +68,7 @@ class CollectionPipelineTest {
       int batchSize,
       Duration idleCheckpoint,
       int parallelism) {
-    return new TidemarkConfig(
-        "test",
-        new TidemarkConfig.SourceConfig("mongodb://localhost/?replicaSet=rs0", "shop"),
-        new SinkConfig("jdbc:postgresql://localhost/shop", "u", "p", "public", "tidemark", 2),
-        List.of(mapping),
-        new TidemarkConfig.SnapshotConfig(chunkSize, parallelism),
-        new TidemarkConfig.StreamConfig(
-            batchSize, 16L << 20, Duration.ofSeconds(10), idleCheckpoint, 1000, 16L << 20),
-        new TidemarkConfig.RetryConfig(Duration.ofMillis(10), Duration.ofMillis(40), 2.0),
-        new TidemarkConfig.AdminConfig(-1, "127.0.0.1", null));
+    return PipelineFixtures.config(mapping, chunkSize, batchSize, idleCheckpoint, parallelism);
   }
 
   private static TidemarkConfig config(TableMapping mapping) {
@@ -135,28 +106,25 @@ class CollectionPipelineTest {
 
   /** Runs the pipeline on its own thread; the test's cleanup stops it and checks that it ended. */
   private Thread start(CollectionPipeline pipeline) {
-    Thread thread = new Thread(pipeline, "test-pipeline");
-    thread.setDaemon(true);
-    thread.start();
-    cleanups.add(
-        () -> {
-          pipeline.stop();
-          try {
-            thread.join(WAIT.toMillis());
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          assertThat(thread.isAlive()).as("pipeline thread ended after stop").isFalse();
-        });
-    return thread;
+    return runner.start(pipeline);
   }
 
   private static void awaitState(CollectionPipeline pipeline, CollectionState state)
       throws InterruptedException {
+    PipelineRunner.awaitState(pipeline, state);
+  }
+
+  /**
+   * Waits until the batch that reaches {@code position} is committed and counted: the sink stores
+   * the position before the committer thread updates the status and the metrics.
+   */
+  private static void awaitCommitted(CollectionPipeline pipeline, FakeSink sink, Position position)
+      throws InterruptedException {
+    sink.awaitPosition(position);
     long deadline = System.nanoTime() + WAIT.toNanos();
-    while (pipeline.status().state() != state) {
+    while (!position.equals(pipeline.status().position())) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("expected " + state + " but status is " + pipeline.status());
+        throw new AssertionError("status never reached " + position + ": " + pipeline.status());
       }
       Thread.sleep(5);
     }
@@ -410,7 +378,7 @@ class CollectionPipelineTest {
     CollectionPipeline pipeline = pipeline(WITH_V, source, sink, config(WITH_V));
     start(pipeline);
 
-    sink.awaitPosition(last.position());
+    awaitCommitted(pipeline, sink, last.position());
     assertThat(sink.batches())
         .singleElement()
         .satisfies(
@@ -595,7 +563,7 @@ class CollectionPipelineTest {
     CollectionPipeline pipeline = pipeline(mapping, source, sink, config(mapping));
     start(pipeline);
 
-    sink.awaitPosition(last.position());
+    awaitCommitted(pipeline, sink, last.position());
     assertThat(sink.batches())
         .singleElement()
         .satisfies(

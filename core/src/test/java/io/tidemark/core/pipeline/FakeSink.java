@@ -1,5 +1,7 @@
 package io.tidemark.core.pipeline;
 
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
@@ -12,7 +14,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -34,7 +43,35 @@ final class FakeSink implements ChangeSink {
     Position position;
   }
 
+  /** A call a test holds or fails on purpose: the method's name and the target it writes. */
+  private record Call(String method, Target target) {}
+
+  /** Holds every call of one method and target until released, so a test acts while they wait. */
+  static final class Gate {
+    private final CountDownLatch entered = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    void awaitEntered() throws InterruptedException {
+      if (!entered.await(5, TimeUnit.SECONDS)) {
+        throw new AssertionError("no call reached the gate within 5 s");
+      }
+    }
+
+    void release() {
+      released.countDown();
+    }
+
+    boolean entered() {
+      return entered.getCount() == 0;
+    }
+  }
+
+  private final Map<Call, Gate> gates = new ConcurrentHashMap<>();
+  private final Map<Call, Queue<RuntimeException>> failures = new ConcurrentHashMap<>();
   private final Map<Target, Store> stores = new java.util.EnumMap<>(Target.class);
+  private final Map<Target, AtomicInteger> applying =
+      Map.of(Target.LIVE, new AtomicInteger(), Target.SHADOW, new AtomicInteger());
+  private final List<String> overlaps = new CopyOnWriteArrayList<>();
   private final List<RowChange.DeadLetter> deadLetters = new ArrayList<>();
   private final List<Batch> batches = new ArrayList<>();
   private final List<String> log = new ArrayList<>();
@@ -42,6 +79,40 @@ final class FakeSink implements ChangeSink {
   FakeSink() {
     stores.put(Target.LIVE, new Store());
     stores.put(Target.SHADOW, new Store());
+  }
+
+  /** Holds calls of {@code method} for {@code target} (swapShadow: SHADOW) until released. */
+  Gate hold(String method, Target target) {
+    Gate gate = new Gate();
+    gates.put(new Call(method, target), gate);
+    return gate;
+  }
+
+  /** The next call of {@code method} for {@code target} throws {@code failure}, once. */
+  void failNext(String method, Target target, RuntimeException failure) {
+    failures
+        .computeIfAbsent(new Call(method, target), c -> new ConcurrentLinkedQueue<>())
+        .add(failure);
+  }
+
+  /** Runs before a call, outside the sink's lock: waits at its gate, throws its failure. */
+  private void before(String method, Target target) {
+    Call call = new Call(method, target);
+    Gate gate = gates.get(call);
+    if (gate != null) {
+      gate.entered.countDown();
+      try {
+        gate.released.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted at the gate of " + call, e);
+      }
+    }
+    Queue<RuntimeException> queued = failures.get(call);
+    RuntimeException failure = queued == null ? null : queued.poll();
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   private Store live() {
@@ -74,7 +145,19 @@ final class FakeSink implements ChangeSink {
   }
 
   @Override
-  public synchronized void beginSnapshot(
+  public void beginSnapshot(
+      String collection,
+      Target target,
+      ClusterTime startTime,
+      long estimatedRows,
+      List<String> splitKeys) {
+    before("beginSnapshot", target);
+    synchronized (this) {
+      begin(collection, target, startTime, estimatedRows, splitKeys);
+    }
+  }
+
+  private void begin(
       String collection,
       Target target,
       ClusterTime startTime,
@@ -139,6 +222,22 @@ final class FakeSink implements ChangeSink {
   @Override
   public synchronized void finishSnapshot(
       String collection, Target target, Position streamStart, ClusterTime copyEndTime) {
+    Store s = stores.get(target);
+    // As the JDBC sink's SQL does: a copy is complete only when every one of its ranges is.
+    List<Integer> notDone =
+        s.ranges.values().stream().filter(r -> !r.done()).map(RangeProgress::range).toList();
+    if (s.state != SnapshotState.RUNNING || !notDone.isEmpty()) {
+      throw new TidemarkException(
+          ErrorCode.INTERNAL,
+          collection
+              + ": the copy cannot be marked done: it is "
+              + s.state
+              + " and range(s) "
+              + notDone
+              + " of "
+              + s.ranges.size()
+              + " are not done");
+    }
     log.add(
         (target == Target.SHADOW ? "shadow " : "")
             + "finishSnapshot from "
@@ -147,15 +246,40 @@ final class FakeSink implements ChangeSink {
             + copyEndTime.seconds()
             + "."
             + copyEndTime.increment());
-    Store s = stores.get(target);
     s.state = SnapshotState.DONE;
     s.position = streamStart;
     s.consistentAfter = copyEndTime;
   }
 
   @Override
-  public synchronized void applyBatch(
+  public void applyBatch(
       String collection, Target target, List<RowChange> changes, Position newPosition) {
+    AtomicInteger running = applying.get(target);
+    if (running.incrementAndGet() > 1) {
+      overlaps.add(
+          target
+              + " batch to "
+              + newPosition
+              + " started while an earlier batch of "
+              + collection
+              + " was still committing");
+    }
+    try {
+      before("applyBatch", target);
+      synchronized (this) {
+        commitBatch(target, changes, newPosition);
+      }
+    } finally {
+      running.decrementAndGet();
+    }
+  }
+
+  /** Batches that started while an earlier one of the same target was still committing. */
+  List<String> overlaps() {
+    return List.copyOf(overlaps);
+  }
+
+  private void commitBatch(Target target, List<RowChange> changes, Position newPosition) {
     java.util.Set<String> keys = new java.util.HashSet<>();
     for (RowChange c : changes) {
       if (!keys.add(c.key().text())) {
@@ -173,7 +297,14 @@ final class FakeSink implements ChangeSink {
   }
 
   @Override
-  public synchronized void swapShadow(TableMapping mapping) {
+  public void swapShadow(TableMapping mapping) {
+    before("swapShadow", Target.SHADOW);
+    synchronized (this) {
+      swap(mapping);
+    }
+  }
+
+  private void swap(TableMapping mapping) {
     log.add("swap " + mapping.shadowTable() + " -> " + mapping.table());
     stores.put(Target.LIVE, stores.get(Target.SHADOW));
     stores.put(Target.SHADOW, new Store());

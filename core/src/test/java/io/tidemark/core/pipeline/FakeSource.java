@@ -64,6 +64,9 @@ final class FakeSource implements ChangeSource, CollectionSource {
    */
   volatile Error copyError;
 
+  /** Called with each document's key as a snapshot cursor returns it (on the reader's thread). */
+  volatile java.util.function.Consumer<String> onSnapshotRead = key -> {};
+
   /** What {@link #splitKeys(int)} returns. */
   volatile List<String> splitKeys = List.of();
 
@@ -81,6 +84,16 @@ final class FakeSource implements ChangeSource, CollectionSource {
 
   FakeSource add(SourceDocument doc) {
     documents.put(doc.key().text(), doc);
+    return this;
+  }
+
+  /** What {@link #exists()} answers; a test "creates" the collection by setting it. */
+  volatile boolean exists = true;
+
+  /** Sets the source's clock: {@link #captureOperationTime()} returns it from now on. */
+  synchronized FakeSource clock(ClusterTime now) {
+    operationTimes.clear();
+    lastOperationTime = now;
     return this;
   }
 
@@ -112,6 +125,11 @@ final class FakeSource implements ChangeSource, CollectionSource {
       lastOperationTime = operationTimes.removeFirst();
     }
     return lastOperationTime;
+  }
+
+  @Override
+  public boolean exists() {
+    return exists;
   }
 
   @Override
@@ -161,6 +179,7 @@ final class FakeSource implements ChangeSource, CollectionSource {
               ErrorCode.SOURCE_UNAVAILABLE, name + ": connection reset at " + failCopyAtKey);
         }
         read.add(doc.key().text());
+        onSnapshotRead.accept(doc.key().text());
         returned++;
         last = doc.key().text();
         return doc;

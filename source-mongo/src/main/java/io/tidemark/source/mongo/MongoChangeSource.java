@@ -18,10 +18,10 @@ import io.tidemark.source.mongo.stream.LargeEvents;
 import io.tidemark.source.mongo.stream.MongoPositions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonTimestamp;
 import org.bson.Document;
@@ -125,28 +125,12 @@ public final class MongoChangeSource implements ChangeSource {
     }
   }
 
-  /** Fails, naming every configured collection that does not exist in the database. */
-  public void checkCollectionsExist(Iterable<String> names) {
-    Set<String> existing = new HashSet<>();
-    database.listCollectionNames().into(existing);
-    StringBuilder missing = new StringBuilder();
-    for (String name : names) {
-      if (!existing.contains(name)) {
-        missing.append(missing.length() == 0 ? "" : ", ").append(name);
-      }
-    }
-    if (missing.length() > 0) {
-      throw new TidemarkException(
-          ErrorCode.CONFIG_INVALID,
-          "Collection(s) "
-              + missing
-              + " do not exist in database '"
-              + config.database()
-              + "' at "
-              + ConnectionStrings.mask(config.uri())
-              + ". Check collections[].name and source.database (existing: "
-              + String.join(", ", new java.util.TreeSet<>(existing))
-              + ").");
+  /** The names of the database's collections, sorted (for messages that suggest a name). */
+  public SortedSet<String> collectionNames() {
+    try {
+      return database.listCollectionNames().into(new TreeSet<>());
+    } catch (RuntimeException e) {
+      throw MongoErrors.classify(e, "database " + config.database(), "listing its collections");
     }
   }
 

@@ -172,4 +172,28 @@ final class MongoCollectionSource implements CollectionSource {
     }
     return stream.cursor();
   }
+
+  /**
+   * MongoDB creates a collection on its first insert ("If a collection does not exist, MongoDB
+   * creates the collection when you first store data for that collection", manual: Databases and
+   * Collections), so a configured one may not exist yet. {@code listCollections} with a filter on
+   * {@code name} (manual: listCollections, "filter ... on any of the fields returned"); the names
+   * returned are compared as well, so a server that ignores the filter still answers right.
+   */
+  @Override
+  public boolean exists() {
+    try {
+      for (String found :
+          database
+              .listCollectionNames()
+              .filter(com.mongodb.client.model.Filters.eq("name", name))) {
+        if (found.equals(name)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (RuntimeException e) {
+      throw MongoErrors.classify(e, name, "looking whether the collection exists");
+    }
+  }
 }
