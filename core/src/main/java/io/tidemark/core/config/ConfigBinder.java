@@ -62,7 +62,11 @@ public final class ConfigBinder {
             sink.string(ConfigKeys.SINK_PASSWORD),
             sink.string(ConfigKeys.SINK_SCHEMA),
             sink.string(ConfigKeys.SINK_METADATA_SCHEMA),
-            sink.positiveInt(ConfigKeys.SINK_POOL_SIZE));
+            sink.positiveInt(ConfigKeys.SINK_POOL_SIZE),
+            sink.wholeSeconds(
+                ConfigKeys.SINK_SOCKET_TIMEOUT,
+                ConfigKeys.SINK_SOCKET_TIMEOUT_MIN,
+                ConfigKeys.SINK_SOCKET_TIMEOUT_MAX));
     if (sinkConfig.jdbcUrl() != null && !sinkConfig.jdbcUrl().startsWith("jdbc:postgresql:")) {
       sink.problem(
           "jdbcUrl",

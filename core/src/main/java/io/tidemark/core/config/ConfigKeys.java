@@ -1,5 +1,6 @@
 package io.tidemark.core.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -67,6 +68,31 @@ public final class ConfigKeys {
   public static final ConfigKey SINK_POOL_SIZE =
       ConfigKey.optional(
           "sink", "poolSize", "integer", "8", "Maximum connections Tidemark opens to the sink.");
+
+  /** Shortest {@link #SINK_SOCKET_TIMEOUT}: well above the sink's one-second DDL lock waits. */
+  public static final Duration SINK_SOCKET_TIMEOUT_MIN = Duration.ofSeconds(5);
+
+  /** Longest {@link #SINK_SOCKET_TIMEOUT}. */
+  public static final Duration SINK_SOCKET_TIMEOUT_MAX = Duration.ofHours(24);
+
+  public static final ConfigKey SINK_SOCKET_TIMEOUT =
+      ConfigKey.optional(
+          "sink",
+          "socketTimeout",
+          "duration",
+          "2m",
+          "Longest a sink connection waits for a reply from the database. Past it the"
+              + " connection counts as lost (a network that failed"
+              + " without closing it: a cut link, a NAT or firewall that dropped it, a failover),"
+              + " is closed, and the write fails as retriable SINK_UNAVAILABLE. Raise it if"
+              + " statements legitimately wait longer (locks held by other sessions). Whole"
+              + " seconds, from "
+              + SINK_SOCKET_TIMEOUT_MIN.toSeconds()
+              + "s to "
+              + SINK_SOCKET_TIMEOUT_MAX.toHours()
+              + "h. Connections also send TCP keepalive probes. When sink.jdbcUrl sets pgjdbc's"
+              + " socketTimeout or tcpKeepAlive itself, the URL's value wins (socketTimeout=0 in"
+              + " the URL waits forever).");
 
   public static final ConfigKey COLLECTION_NAME =
       ConfigKey.required("collections[]", "name", "string", "Source collection name.");
@@ -297,6 +323,7 @@ public final class ConfigKeys {
           SINK_SCHEMA,
           SINK_METADATA_SCHEMA,
           SINK_POOL_SIZE,
+          SINK_SOCKET_TIMEOUT,
           COLLECTION_NAME,
           COLLECTION_TABLE,
           COLLECTION_DOCUMENT_COLUMN,

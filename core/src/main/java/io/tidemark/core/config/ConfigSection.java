@@ -131,6 +131,35 @@ final class ConfigSection {
     return parse(key, ConfigSection::parseDuration, Duration.ofSeconds(1));
   }
 
+  /**
+   * A duration of whole seconds from {@code min} to {@code max}, for a setting that a driver takes
+   * in seconds: rounding it silently would change what the user wrote.
+   */
+  Duration wholeSeconds(ConfigKey key, Duration min, Duration max) {
+    return parse(
+        key,
+        text -> {
+          Duration d = parseDuration(text);
+          if (d.toMillis() % 1000 != 0) {
+            throw new IllegalArgumentException("must be whole seconds, e.g. 30s or 2m");
+          }
+          if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new IllegalArgumentException(
+                "must be from " + written(min) + " to " + written(max));
+          }
+          return d;
+        },
+        min);
+  }
+
+  /** A duration as a user writes it: {@code 5s}, {@code 2m}, {@code 24h}. */
+  private static String written(Duration d) {
+    if (d.toSeconds() % 3600 == 0) {
+      return d.toHours() + "h";
+    }
+    return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
+  }
+
   long bytes(ConfigKey key) {
     return parse(key, ConfigSection::parseBytes, 1L);
   }

@@ -70,7 +70,13 @@ class ConfigBinderTest {
     assertThat(config.sink())
         .isEqualTo(
             new SinkConfig(
-                "jdbc:postgresql://localhost:5432/shop", null, null, "public", "tidemark", 8));
+                "jdbc:postgresql://localhost:5432/shop",
+                null,
+                null,
+                "public",
+                "tidemark",
+                8,
+                Duration.ofMinutes(2)));
     assertThat(config.snapshot().chunkSize()).isEqualTo(5000);
     assertThat(config.snapshot().parallelism()).isEqualTo(2);
     assertThat(config.stream())
@@ -96,7 +102,8 @@ class ConfigBinderTest {
                     "password", "hunter2",
                     "schema", "mirror",
                     "metadataSchema", "tm_meta",
-                    "poolSize", 3),
+                    "poolSize", 3,
+                    "socketTimeout", "45s"),
             "collections",
                 list(
                     map(
@@ -139,7 +146,13 @@ class ConfigBinderTest {
     assertThat(config.sink())
         .isEqualTo(
             new SinkConfig(
-                "jdbc:postgresql://pg:5432/dw", "tm", "hunter2", "mirror", "tm_meta", 3));
+                "jdbc:postgresql://pg:5432/dw",
+                "tm",
+                "hunter2",
+                "mirror",
+                "tm_meta",
+                3,
+                Duration.ofSeconds(45)));
     assertThat(config.collections())
         .containsExactly(
             new TableMapping(
@@ -218,7 +231,7 @@ class ConfigBinderTest {
         .containsExactlyInAnyOrder(
             "sorce: unknown key; did you mean 'source'? Known keys here: admin, collections, onHistoryLost, pipeline, retry, schema, sink, snapshot, source, stream",
             "source.uri: is required: MongoDB connection string of a replica set or sharded cluster (change streams need one).",
-            "sink.passwd: unknown key; did you mean 'password'? Known keys here: jdbcUrl, metadataSchema, password, poolSize, schema, username",
+            "sink.passwd: unknown key; did you mean 'password'? Known keys here: jdbcUrl, metadataSchema, password, poolSize, schema, socketTimeout, username",
             "sink.jdbcUrl: 'jdbc:mysql://localhost/shop' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db)",
             "collections[0].colums: unknown key; did you mean 'columns'? Known keys here: children, columns, documentColumn, extraColumn, name, onError, onHistoryLost, primaryKey, schema, table",
             "collections[0].columns[0].type: unknown SQL type 'nummeric'; did you mean 'numeric'? Accepted: "
@@ -232,6 +245,31 @@ class ConfigBinderTest {
             "stream.maxBatchDelay: '5 sec' is not a valid duration (write it like 500ms, 5s, 2m or 1h)",
             "stream.queueMaxBytes: 'lots' is not a valid bytes (write it like 512KB, 16MB or 1GB)",
             "retry.multiplier: '-1' is not a valid number (must be greater than 0)");
+  }
+
+  @Test
+  void aSocketTimeoutIsWholeSecondsFromFiveSecondsToADay() {
+    List<String> rejected = new ArrayList<>();
+    for (String value : List.of("1500ms", "4s", "25h", "0s", "2 minutes")) {
+      Map<String, Object> tree = minimal();
+      ((Map<String, Object>) tree.get("sink")).put("socketTimeout", value);
+      rejected.addAll(problems(tree));
+    }
+    assertThat(rejected)
+        .containsExactly(
+            "sink.socketTimeout: '1500ms' is not a valid duration (must be whole seconds, e.g. 30s"
+                + " or 2m)",
+            "sink.socketTimeout: '4s' is not a valid duration (must be from 5s to 24h)",
+            "sink.socketTimeout: '25h' is not a valid duration (must be from 5s to 24h)",
+            "sink.socketTimeout: '0s' is not a valid duration (must be from 5s to 24h)",
+            "sink.socketTimeout: '2 minutes' is not a valid duration (write it like 500ms, 5s, 2m"
+                + " or 1h)");
+    for (String value : List.of("5s", "5000ms", "24h")) {
+      Map<String, Object> tree = minimal();
+      ((Map<String, Object>) tree.get("sink")).put("socketTimeout", value);
+      assertThat(ConfigBinder.bind(tree, "tidemark.yaml").sink().socketTimeout())
+          .isEqualTo(ConfigSection.parseDuration(value));
+    }
   }
 
   @Test

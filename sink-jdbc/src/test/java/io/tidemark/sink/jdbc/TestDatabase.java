@@ -123,6 +123,26 @@ public final class TestDatabase implements AutoCloseable {
             + "'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum");
   }
 
+  /**
+   * Waits until a session named {@code applicationName} waits for a lock, and returns its process
+   * id; fails after 20 seconds.
+   */
+  public int awaitSessionWaitingForALock(String applicationName) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      List<List<String>> waiting =
+          query(
+              "SELECT pid FROM pg_stat_activity WHERE application_name = '"
+                  + applicationName.replace("'", "''")
+                  + "' AND wait_event_type = 'Lock'");
+      if (!waiting.isEmpty()) {
+        return Integer.parseInt(waiting.get(0).get(0));
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no session named '" + applicationName + "' waited for a lock");
+  }
+
   /** The single value of a one-row, one-column query. */
   public String queryValue(String sql) {
     List<List<String>> rows = query(sql);

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * Everything the JDBC sink says in one database's SQL: one method per statement, so that a second
@@ -35,10 +36,19 @@ public interface SqlDialect {
   }
 
   /**
-   * Driver properties for every pooled connection: the name the database shows for the session, and
-   * the socket connect timeout, unless the JDBC URL sets them.
+   * Driver properties for every connection: the name the database shows for the session, the socket
+   * connect timeout, the socket timeout (the longest wait for the database without a byte moving,
+   * after which the connection counts as lost) and TCP keepalive. A property the JDBC URL sets
+   * itself keeps the URL's value.
    */
-  Map<String, String> connectionProperties(String applicationName, int connectTimeoutSeconds);
+  Map<String, String> connectionProperties(
+      String applicationName, int connectTimeoutSeconds, int socketTimeoutSeconds);
+
+  /**
+   * The socket timeout the JDBC URL sets itself, in seconds (0 waits forever); empty when the URL
+   * sets none, and {@link #connectionProperties}' value applies.
+   */
+  OptionalInt socketTimeoutInUrl(String jdbcUrl);
 
   // ---- target tables -------------------------------------------------------------------------
 

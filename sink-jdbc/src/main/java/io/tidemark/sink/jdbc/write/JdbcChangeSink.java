@@ -68,6 +68,7 @@ public final class JdbcChangeSink implements ChangeSink {
   private final TargetTables targetTables;
   private final MetadataTables meta;
   private final SinkErrors errors;
+  private final SocketTimeout socketTimeout;
   private final SinkTransactions transactions;
   private final RowWrites rowWrites;
 
@@ -145,7 +146,9 @@ public final class JdbcChangeSink implements ChangeSink {
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     this.config = config;
     this.dialect = dialectFor(config.jdbcUrl());
-    this.errors = new SinkErrors(dialect, pipeline);
+    this.socketTimeout =
+        external == null ? SocketTimeout.of(config, dialect) : SocketTimeout.OF_CALLERS_DATA_SOURCE;
+    this.errors = new SinkErrors(dialect, pipeline, socketTimeout);
     this.metadataSchema = orDefault(config.metadataSchema(), DEFAULT_METADATA_SCHEMA);
     this.targetTables = TargetTables.in(orDefault(config.schema(), DEFAULT_SCHEMA), dialect);
     this.meta = new MetadataTables(dialect, metadataSchema, pipeline);
@@ -185,11 +188,12 @@ public final class JdbcChangeSink implements ChangeSink {
     }
     this.writerLock = lock;
     LOG.info(
-        "[{}] sink ready: {} at {}, target schema {}, metadata schema {} at version {}"
-            + " ({} migrations applied)",
+        "[{}] sink ready: {} at {}, socket timeout {}, target schema {}, metadata schema {} at"
+            + " version {} ({} migrations applied)",
         pipeline,
         dialect.name(),
         ConnectionStrings.mask(config.jdbcUrl()),
+        socketTimeout.describe(),
         targetTables.schema(),
         metadataSchema,
         migration.version(),

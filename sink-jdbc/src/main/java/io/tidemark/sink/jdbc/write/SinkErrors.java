@@ -4,6 +4,7 @@ import io.tidemark.core.config.ConnectionStrings;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.sink.jdbc.dialect.SqlDialect;
+import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.regex.Pattern;
@@ -21,10 +22,12 @@ final class SinkErrors {
 
   private final SqlDialect dialect;
   private final String pipeline;
+  private final SocketTimeout socketTimeout;
 
-  SinkErrors(SqlDialect dialect, String pipeline) {
+  SinkErrors(SqlDialect dialect, String pipeline, SocketTimeout socketTimeout) {
     this.dialect = dialect;
     this.pipeline = pipeline;
+    this.socketTimeout = socketTimeout;
   }
 
   /**
@@ -34,6 +37,14 @@ final class SinkErrors {
    *     e.g. {@code apply 10 changes to table "public"."orders" for collection 'orders'}
    */
   TidemarkException translate(SQLException e, String operation) {
+    return translate(e, operation, -1);
+  }
+
+  /**
+   * As {@link #translate(SQLException, String)}, for a failure {@code elapsedMillis} into the
+   * transaction (-1 when not measured).
+   */
+  TidemarkException translate(SQLException e, String operation, long elapsedMillis) {
     String state = e.getSQLState();
     boolean unavailable = dialect.isConnectionFailure(e);
     StringBuilder message =
@@ -42,7 +53,46 @@ final class SinkErrors {
             .append(" in pipeline '")
             .append(pipeline)
             .append("': ");
+    if (silence(e) != null) {
+      return wentSilent(message, e, elapsedMillis);
+    }
     return withCause(message, e, state, unavailable);
+  }
+
+  /**
+   * A connection on which nothing moved for the socket timeout: the driver's read timed out. The
+   * driver reports it as a connection failure (class 08), retriable, but its own message ("An I/O
+   * error occurred") says neither what happened nor what to change.
+   */
+  private TidemarkException wentSilent(StringBuilder message, SQLException e, long elapsedMillis) {
+    message.append("no reply came from the database for ").append(socketTimeout.describe());
+    if (elapsedMillis >= 0) {
+      message.append(", ").append(elapsedMillis).append(" ms into the transaction");
+    }
+    message.append(" (").append(databaseMessage(e));
+    if (e.getSQLState() != null) {
+      message.append(", SQLSTATE ").append(e.getSQLState());
+    }
+    message
+        .append("). The network to the database may have failed without closing the connection")
+        .append(" (a cut link, a NAT or firewall that dropped it, a failover to another host),")
+        .append(" or a statement waited that long for another session's lock. Tidemark closed")
+        .append(" the connection and retries from the last committed position on its own; if the")
+        .append(" database is reachable and its statements legitimately take longer, raise ")
+        .append(socketTimeout.setting())
+        .append('.');
+    return new TidemarkException(
+        ErrorCode.SINK_UNAVAILABLE, message.toString(), e.getSQLState(), e);
+  }
+
+  /** The socket timeout behind a failure, if that is what it was. */
+  private static SocketTimeoutException silence(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SocketTimeoutException timeout) {
+        return timeout;
+      }
+    }
+    return null;
   }
 
   /**

@@ -12,7 +12,13 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 
-/** Opens the sink's HikariCP pool, failing within seconds when the database cannot be used. */
+/**
+ * Opens the sink's HikariCP pool, failing within seconds when the database cannot be used. Every
+ * connection, pooled or the writer lock's, gives up on a database that sends nothing for the socket
+ * timeout ({@link SinkConfig#socketTimeout}, unless the JDBC URL sets its own), so that a network
+ * that vanished without a reset cannot hold a write, and the collection behind it, forever; TCP
+ * keepalive probes watch the connection meanwhile.
+ */
 final class SinkPool {
 
   /** Every log line and pool error of HikariCP starts with this name. */
@@ -32,6 +38,14 @@ final class SinkPool {
 
   static final int DEFAULT_POOL_SIZE = 4;
 
+  /**
+   * How often HikariCP pings a connection that sits idle in the pool. Below the idle timeouts of
+   * common NATs and cloud load balancers (four minutes and up), so that they keep the connection's
+   * state, and a connection that died idle is replaced before a writer borrows it. Set here, not
+   * left to HikariCP's default, so that an upgrade cannot change it unnoticed.
+   */
+  static final long KEEPALIVE_TIME_MS = 120_000;
+
   private SinkPool() {}
 
   /**
@@ -42,7 +56,10 @@ final class SinkPool {
       SinkConfig config, String pipeline, SqlDialect dialect) {
     Properties properties = new Properties();
     dialect
-        .connectionProperties("tidemark " + pipeline + " writer lock", CONNECT_TIMEOUT_SECONDS)
+        .connectionProperties(
+            "tidemark " + pipeline + " writer lock",
+            CONNECT_TIMEOUT_SECONDS,
+            SocketTimeout.configuredSeconds(config))
         .forEach(properties::setProperty);
     if (config.username() != null) {
       properties.setProperty("user", config.username());
@@ -66,8 +83,12 @@ final class SinkPool {
     hikari.setAutoCommit(false);
     hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
     hikari.setInitializationFailTimeout(INITIALIZATION_TIMEOUT_MS);
+    hikari.setKeepaliveTime(KEEPALIVE_TIME_MS);
     dialect
-        .connectionProperties("tidemark " + pipeline, CONNECT_TIMEOUT_SECONDS)
+        .connectionProperties(
+            "tidemark " + pipeline,
+            CONNECT_TIMEOUT_SECONDS,
+            SocketTimeout.configuredSeconds(config))
         .forEach(hikari::addDataSourceProperty);
     long start = System.nanoTime();
     try {

@@ -57,11 +57,16 @@ final class SinkTransactions {
    * before retrying one.
    */
   <T> T run(TransactionWork<T> work, Operation operation) {
+    long start = System.nanoTime();
     try {
       return once(work, null);
     } catch (SQLException e) {
-      throw errors.translate(e, operation.describe());
+      throw errors.translate(e, operation.describe(), millisSince(start));
     }
+  }
+
+  private static long millisSince(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
   /**
@@ -76,11 +81,13 @@ final class SinkTransactions {
     String lockTimeout = dialect.setLockTimeout(ddlLocks.lockTimeoutMillis());
     long start = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
+      long attemptStart = System.nanoTime();
       try {
         return once(work, lockTimeout);
       } catch (SQLException e) {
         if (!dialect.isLockConflict(e) || attempt >= ddlLocks.attempts()) {
-          throw errors.translate(e, operation.describe() + gaveUp(attempt, start));
+          throw errors.translate(
+              e, operation.describe() + gaveUp(attempt, start), millisSince(attemptStart));
         }
         long pause = ddlLocks.backoffMillis(attempt);
         LOG.info(
@@ -105,7 +112,7 @@ final class SinkTransactions {
     return " (gave up after "
         + attempts
         + " attempts over "
-        + (System.nanoTime() - startNanos) / 1_000_000
+        + millisSince(startNanos)
         + " ms, each waiting at most "
         + ddlLocks.lockTimeoutMillis()
         + " ms for its locks)";

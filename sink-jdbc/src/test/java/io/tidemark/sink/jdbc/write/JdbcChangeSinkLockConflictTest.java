@@ -85,18 +85,7 @@ class JdbcChangeSinkLockConflictTest {
 
   /** Waits until one of the sink's sessions waits for a lock (that is, its DDL is queued). */
   private void awaitSinkWaitingForALock() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      if (!db.query(
-              "SELECT pid FROM pg_stat_activity WHERE application_name = 'tidemark "
-                  + pipeline
-                  + "' AND wait_event_type = 'Lock'")
-          .isEmpty()) {
-        return;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("the sink never waited for a lock");
+    db.awaitSessionWaitingForALock("tidemark " + pipeline);
   }
 
   /** Applies a row whose new field {@code fresh} makes the sink add a column: an ALTER TABLE. */

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class SinkErrorsTest {
 
-  private final SinkErrors errors = new SinkErrors(new PostgresDialect(), "pipe");
+  private final SinkErrors errors =
+      new SinkErrors(new PostgresDialect(), "pipe", new SocketTimeout(120, "sink.socketTimeout"));
 
   @Test
   void connectionProblemsAreUnavailableAndRetriable() {

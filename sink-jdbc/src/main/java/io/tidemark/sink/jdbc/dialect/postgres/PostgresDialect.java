@@ -11,7 +11,10 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Properties;
 import java.util.StringJoiner;
+import org.postgresql.Driver;
 
 /**
  * PostgreSQL 11 and later. Multi-row writes pass one {@code text[]} per column and {@code unnest}
@@ -33,12 +36,34 @@ public final class PostgresDialect implements SqlDialect {
 
   @Override
   public Map<String, String> connectionProperties(
-      String applicationName, int connectTimeoutSeconds) {
+      String applicationName, int connectTimeoutSeconds, int socketTimeoutSeconds) {
+    // pgjdbc reads the URL's parameters over these properties, so the URL's own values win:
+    // Driver.connect, https://jdbc.postgresql.org/documentation/use/#connection-parameters
     return Map.of(
         "ApplicationName",
         applicationName,
         "connectTimeout",
-        Integer.toString(connectTimeoutSeconds));
+        Integer.toString(connectTimeoutSeconds),
+        // SO_TIMEOUT on the socket: a read that gets nothing for this long fails with 08006 and
+        // pgjdbc closes the connection.
+        "socketTimeout",
+        Integer.toString(socketTimeoutSeconds),
+        "tcpKeepAlive",
+        "true");
+  }
+
+  @Override
+  public OptionalInt socketTimeoutInUrl(String jdbcUrl) {
+    Properties inUrl = Driver.parseURL(jdbcUrl, null);
+    String value = inUrl == null ? null : inUrl.getProperty("socketTimeout");
+    if (value == null) {
+      return OptionalInt.empty();
+    }
+    try {
+      return OptionalInt.of(Integer.parseInt(value.trim()));
+    } catch (NumberFormatException e) {
+      return OptionalInt.empty(); // pgjdbc refuses the URL at connect, with its own message
+    }
   }
 
   @Override

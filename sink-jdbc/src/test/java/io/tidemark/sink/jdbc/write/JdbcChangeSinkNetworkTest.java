@@ -1,0 +1,200 @@
+package io.tidemark.sink.jdbc.write;
+
+import static io.tidemark.sink.jdbc.write.TestRows.column;
+import static io.tidemark.sink.jdbc.write.TestRows.mapping;
+import static io.tidemark.sink.jdbc.write.TestRows.position;
+import static io.tidemark.sink.jdbc.write.TestRows.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidemark.core.config.SinkConfig;
+import io.tidemark.core.error.ErrorCode;
+import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.spi.ChangeSink.Target;
+import io.tidemark.sink.jdbc.BlackHoleProxy;
+import io.tidemark.sink.jdbc.TestDatabase;
+import io.tidemark.sink.jdbc.dialect.postgres.PostgresDialect;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sink against a network that vanishes without a reset (a cut link, a NAT or firewall that
+ * dropped the connection's state, a failover to another host): a write must fail within the
+ * configured socket timeout, retriably and saying so, never block its collection forever.
+ */
+class JdbcChangeSinkNetworkTest {
+  private static final TestDatabase db = TestDatabase.shared();
+
+  private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(2);
+
+  /** Past the socket timeout: the driver closing the connection, on a loaded machine. */
+  private static final Duration SLACK = Duration.ofSeconds(8);
+
+  private static final TableMapping ORDERS =
+      mapping("orders", "orders", column("name", "text"), column("total", "numeric(12,2)"));
+
+  private final String schema = TestDatabase.freshName("target");
+  private final String metadataSchema = TestDatabase.freshName("meta");
+  private final String pipeline = TestDatabase.freshName("net");
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private BlackHoleProxy proxy;
+
+  @BeforeEach
+  void startProxy() {
+    proxy = BlackHoleProxy.start(db.port());
+  }
+
+  @AfterEach
+  void closeEverything() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.get(i).close();
+    }
+    proxy.close();
+  }
+
+  private SinkConfig config(String urlParameters, Duration socketTimeout) {
+    return new SinkConfig(
+        proxy.jdbcUrl(urlParameters),
+        "postgres",
+        "postgres",
+        schema,
+        metadataSchema,
+        2,
+        socketTimeout);
+  }
+
+  private JdbcChangeSink open(Duration socketTimeout) {
+    JdbcChangeSink sink = new JdbcChangeSink(config("", socketTimeout), pipeline);
+    toClose.add(sink);
+    return sink;
+  }
+
+  /** A session of its own, in an open transaction, as another application would hold one. */
+  private Connection otherSession() throws SQLException {
+    Connection c = db.dataSource().getConnection();
+    toClose.add(c);
+    c.setAutoCommit(false);
+    return c;
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  /** The failure of a call, which must come within {@code limit}. */
+  private static Throwable failureWithin(CompletableFuture<?> call, Duration limit)
+      throws InterruptedException {
+    try {
+      call.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (TimeoutException e) {
+      throw new AssertionError(
+          "the sink call was still blocked " + limit.toSeconds() + " s after its network vanished");
+    }
+    throw new AssertionError("the sink call succeeded through a network that had vanished");
+  }
+
+  @Test
+  void aStreamBatchWhoseNetworkVanishesMidTransactionFailsWithinTheSocketTimeout()
+      throws Exception {
+    JdbcChangeSink sink = open(SOCKET_TIMEOUT);
+    sink.prepareTable(ORDERS, Target.LIVE);
+    sink.applyBatch(
+        "orders", Target.LIVE, List.of(upsert("a", "first", "1.00")), position("p1", 10, 1));
+    // Another session holds the checkpoint row: the next batch waits in the middle of its
+    // transaction, its rows written and its checkpoint not yet.
+    Connection holder = otherSession();
+    execute(
+        holder,
+        "SELECT * FROM " + metadataSchema + ".checkpoint WHERE collection = 'orders' FOR UPDATE");
+    CompletableFuture<Void> batch =
+        CompletableFuture.runAsync(
+            () ->
+                sink.applyBatch(
+                    "orders",
+                    Target.LIVE,
+                    List.of(upsert("a", "second", "2.00")),
+                    position("p2", 10, 2)));
+    db.awaitSessionWaitingForALock("tidemark " + pipeline);
+
+    assertThat(proxy.blackHoleOpenConnections()).isPositive();
+    long vanished = System.nanoTime();
+    holder.rollback(); // the database finishes the batch's statement; its reply is lost
+
+    Throwable failure = failureWithin(batch, SOCKET_TIMEOUT.plus(SLACK));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - vanished))
+        .isLessThan(SOCKET_TIMEOUT.plus(SLACK));
+    assertThat(failure)
+        .isInstanceOfSatisfying(
+            TidemarkException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.SINK_UNAVAILABLE);
+              assertThat(e.retriable()).isTrue();
+              assertThat(e.databaseCode()).isEqualTo("08006");
+              assertThat(e.getMessage())
+                  .startsWith(
+                      "Could not apply 1 changes (1 upserts, 0 deletes, 0 dead letters) to table \""
+                          + schema
+                          + "\".\"orders\" for collection 'orders' up to source time")
+                  .contains(
+                      "in pipeline '"
+                          + pipeline
+                          + "': no reply came from the database for 2 s (sink.socketTimeout), ")
+                  .containsPattern(" [0-9]+ ms into the transaction \\(")
+                  .contains("SQLSTATE 08006). The network to the database may have failed")
+                  .contains("or a statement waited that long for another session's lock")
+                  .endsWith(
+                      "if the database is reachable and its statements legitimately take longer,"
+                          + " raise sink.socketTimeout.")
+                  .doesNotContain("\n");
+            });
+    assertThat(db.query("SELECT name FROM " + schema + ".orders"))
+        .containsExactly(List.of("first"));
+    // The next call opens a fresh connection and finds the batch before as the last committed.
+    assertThat(sink.loadProgress("orders", Target.LIVE).position()).hasValue(position("p1", 10, 1));
+  }
+
+  @Test
+  void theSocketTimeoutComesFromTheConfigurationUnlessTheUrlSetsOne() throws Exception {
+    PostgresDialect dialect = new PostgresDialect();
+    SinkErrors errors = new SinkErrors(dialect, pipeline, SocketTimeout.OF_CALLERS_DATA_SOURCE);
+    SinkConfig configured = config("", Duration.ofSeconds(90));
+    SinkConfig inUrl = config("socketTimeout=7&tcpKeepAlive=false", Duration.ofSeconds(90));
+
+    assertThat(networkTimeoutMillis(SinkPool.open(configured, pipeline, dialect, errors)))
+        .isEqualTo(90_000);
+    assertThat(networkTimeoutMillis(SinkPool.open(inUrl, pipeline, dialect, errors)))
+        .isEqualTo(7_000);
+    assertThat(SocketTimeout.of(configured, dialect).describe())
+        .isEqualTo("90 s (sink.socketTimeout)");
+    assertThat(SocketTimeout.of(inUrl, dialect).describe())
+        .isEqualTo("7 s (socketTimeout in sink.jdbcUrl)");
+    assertThat(dialect.connectionProperties("app", 3, 90))
+        .containsEntry("socketTimeout", "90")
+        .containsEntry("tcpKeepAlive", "true");
+  }
+
+  /** The network timeout of a connection of a freshly opened pool, which is then closed. */
+  private int networkTimeoutMillis(DataSource pool) throws Exception {
+    try (AutoCloseable closing = (AutoCloseable) pool;
+        Connection c = pool.getConnection()) {
+      return c.getNetworkTimeout();
+    }
+  }
+}
