@@ -81,8 +81,8 @@ public final class ConfigKeys {
           "socketTimeout",
           "duration",
           "2m",
-          "Longest a sink connection waits for a reply from the database. Past it the"
-              + " connection counts as lost (a network that failed"
+          "Longest a sink connection waits on the database without a byte moving, for a reply"
+              + " or to send data. Past it the connection counts as lost (a network that failed"
               + " without closing it: a cut link, a NAT or firewall that dropped it, a failover),"
               + " is closed, and the write fails as retriable SINK_UNAVAILABLE. Raise it if"
               + " statements legitimately wait longer (locks held by other sessions). Whole"
@@ -90,9 +90,10 @@ public final class ConfigKeys {
               + SINK_SOCKET_TIMEOUT_MIN.toSeconds()
               + "s to "
               + SINK_SOCKET_TIMEOUT_MAX.toHours()
-              + "h. Connections also send TCP keepalive probes. When sink.jdbcUrl sets pgjdbc's"
-              + " socketTimeout or tcpKeepAlive itself, the URL's value wins (socketTimeout=0 in"
-              + " the URL waits forever).");
+              + "h. Connections also send TCP keepalive probes after a minute of silence. When"
+              + " sink.jdbcUrl sets pgjdbc's socketTimeout, tcpKeepAlive or socketFactory itself,"
+              + " the URL's value wins (socketTimeout=0 in the URL waits forever; with the URL's"
+              + " own socketFactory, only replies are bounded).");
 
   public static final ConfigKey COLLECTION_NAME =
       ConfigKey.required("collections[]", "name", "string", "Source collection name.");

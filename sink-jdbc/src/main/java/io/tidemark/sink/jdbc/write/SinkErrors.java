@@ -4,6 +4,7 @@ import io.tidemark.core.config.ConnectionStrings;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.sink.jdbc.dialect.SqlDialect;
+import io.tidemark.sink.jdbc.dialect.WriteTimeoutException;
 import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -60,12 +61,18 @@ final class SinkErrors {
   }
 
   /**
-   * A connection on which nothing moved for the socket timeout: the driver's read timed out. The
-   * driver reports it as a connection failure (class 08), retriable, but its own message ("An I/O
-   * error occurred") says neither what happened nor what to change.
+   * A connection on which nothing moved for the socket timeout: a read timed out, or a write
+   * ({@link WriteTimeoutException}). The driver reports it as a connection failure (class 08),
+   * retriable, but its own message ("An I/O error occurred") says neither what happened nor what to
+   * change.
    */
   private TidemarkException wentSilent(StringBuilder message, SQLException e, long elapsedMillis) {
-    message.append("no reply came from the database for ").append(socketTimeout.describe());
+    message
+        .append(
+            silence(e) instanceof WriteTimeoutException
+                ? "the database accepted no data for "
+                : "no reply came from the database for ")
+        .append(socketTimeout.describe());
     if (elapsedMillis >= 0) {
       message.append(", ").append(elapsedMillis).append(" ms into the transaction");
     }

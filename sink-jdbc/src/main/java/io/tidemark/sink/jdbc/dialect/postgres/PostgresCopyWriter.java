@@ -38,9 +38,22 @@ final class PostgresCopyWriter {
       }
       send(copyIn, block);
       return copyIn.endCopy();
-    } finally {
-      if (copyIn.isActive()) {
+    } catch (SQLException | RuntimeException e) {
+      cancelAfter(copyIn, e);
+      throw e;
+    }
+  }
+
+  /**
+   * Ends a failed copy. On a broken connection the cancel fails too; the first failure says what
+   * happened (a connection that went silent, say), so the cancel's is only attached to it.
+   */
+  private static void cancelAfter(CopyIn copyIn, Exception failure) {
+    if (copyIn.isActive()) {
+      try {
         copyIn.cancelCopy();
+      } catch (SQLException cancelFailure) {
+        failure.addSuppressed(cancelFailure);
       }
     }
   }

@@ -49,7 +49,10 @@ public final class PostgresDialect implements SqlDialect {
         "socketTimeout",
         Integer.toString(socketTimeoutSeconds),
         "tcpKeepAlive",
-        "true");
+        "true",
+        // Bounds writes by the same socket timeout, and starts keepalive probes after a minute.
+        "socketFactory",
+        PostgresSocketFactory.class.getName());
   }
 
   @Override
