@@ -85,7 +85,8 @@ public final class ConfigKeys {
               + " or to send data. Past it the connection counts as lost (a network that failed"
               + " without closing it: a cut link, a NAT or firewall that dropped it, a failover),"
               + " is closed, and the write fails as retriable SINK_UNAVAILABLE. Raise it if"
-              + " statements legitimately wait longer (locks held by other sessions). Whole"
+              + " statements legitimately wait longer (locks held by other sessions). Widening a"
+              + " column to jsonb (schema.evolve), which rewrites the table, is exempt. Whole"
               + " seconds, from "
               + SINK_SOCKET_TIMEOUT_MIN.toSeconds()
               + "s to "

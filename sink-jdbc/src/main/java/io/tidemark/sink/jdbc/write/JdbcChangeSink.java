@@ -644,8 +644,17 @@ public final class JdbcChangeSink implements ChangeSink {
       Connection c, String key, TableStatements table, SchemaEvolver.Evolution evolution)
       throws SQLException {
     String tableName = table.mapping().table();
-    for (EvolvedColumn column : evolution.widened()) {
-      execute(c, dialect.widenColumnToJsonb(targetTables.schema(), tableName, column.column()));
+    if (!evolution.widened().isEmpty()) {
+      // A new column type rewrites the table and rebuilds its indexes: it takes as long as the
+      // table is large, which no socket timeout can foresee. Keepalive watches the peer meanwhile.
+      SinkTransactions.withoutSocketTimeout(
+          c,
+          () -> {
+            for (EvolvedColumn column : evolution.widened()) {
+              execute(
+                  c, dialect.widenColumnToJsonb(targetTables.schema(), tableName, column.column()));
+            }
+          });
     }
     for (EvolvedColumn column : evolution.added()) {
       execute(

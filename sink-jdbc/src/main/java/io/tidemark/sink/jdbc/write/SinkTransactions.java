@@ -25,6 +25,12 @@ final class SinkTransactions {
     T run(Connection connection) throws SQLException;
   }
 
+  /** Statements run on a connection the caller holds. */
+  @FunctionalInterface
+  interface ConnectionWork {
+    void run() throws SQLException;
+  }
+
   /** Describes the operation for an error message; only called on failure. */
   @FunctionalInterface
   interface Operation {
@@ -125,6 +131,33 @@ final class SinkTransactions {
       Thread.currentThread().interrupt();
       throw errors.translate(
           failure, operation.describe() + " (interrupted while waiting to retry)");
+    }
+  }
+
+  /**
+   * Runs statements whose length no socket timeout can bound (they grow with a table) with the
+   * connection's socket timeout lifted, and restores it; the connection's TCP keepalive still
+   * notices a peer that is gone.
+   */
+  static void withoutSocketTimeout(Connection c, ConnectionWork work) throws SQLException {
+    int bound = c.getNetworkTimeout();
+    c.setNetworkTimeout(Runnable::run, 0);
+    SQLException failure = null;
+    try {
+      work.run();
+    } catch (SQLException e) {
+      failure = e;
+      throw e;
+    } finally {
+      try {
+        c.setNetworkTimeout(Runnable::run, bound);
+      } catch (SQLException restoreFailure) {
+        // A broken connection: the pool discards it. The work's failure says what happened.
+        if (failure == null) {
+          throw restoreFailure;
+        }
+        failure.addSuppressed(restoreFailure);
+      }
     }
   }
 

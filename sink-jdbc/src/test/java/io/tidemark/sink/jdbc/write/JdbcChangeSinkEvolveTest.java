@@ -14,6 +14,7 @@ import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.spi.RowChange;
 import io.tidemark.core.value.Value;
 import io.tidemark.sink.jdbc.TestDatabase;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -134,6 +135,30 @@ class JdbcChangeSinkEvolveTest {
             List.of("b", "\"two\""),
             List.of("c", "{\"three\": 3}"),
             List.of("d", "4"));
+  }
+
+  @Test
+  void rewritingAColumnToJsonbMayTakeLongerThanTheSocketTimeout() {
+    sink.close();
+    sink =
+        new JdbcChangeSink(
+            db.config(schema, metadataSchema).withSocketTimeout(Duration.ofSeconds(1)), "evolve");
+    sink.prepareTable(EVENTS, Target.LIVE);
+    apply(row("a", "v", new Value.Int32(1)), row("b", "v", new Value.Int32(2)));
+    // Rewriting the table rebuilds this index at 0.6 s a row: the rewrite of a large table, whose
+    // length grows with the table and which no socket timeout can foresee.
+    db.execute(
+        "CREATE FUNCTION "
+            + schema
+            + ".slow_key(k text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS"
+            + " $$ BEGIN PERFORM pg_sleep(0.6); RETURN k; END $$");
+    db.execute("CREATE INDEX ON " + schema + ".events (" + schema + ".slow_key(_id))");
+
+    apply(row("c", "v", new Value.Text("three")));
+
+    assertThat(columns("events")).contains("v jsonb");
+    assertThat(select("SELECT _id, v::text FROM $T ORDER BY _id"))
+        .containsExactly(List.of("a", "1"), List.of("b", "2"), List.of("c", "\"three\""));
   }
 
   @Test
