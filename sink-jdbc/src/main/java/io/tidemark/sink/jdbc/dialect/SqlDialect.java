@@ -250,6 +250,26 @@ public interface SqlDialect {
    */
   boolean isCancelled(SQLException e);
 
+  // ---- sessions the sink gave up on ---------------------------------------------------------
+
+  /**
+   * The database's id of the connection's session (its server process), known to the driver without
+   * a round trip; empty when the driver does not tell.
+   */
+  OptionalInt sessionId(Connection connection) throws SQLException;
+
+  /**
+   * Query: ends a session of the current user and application, if it is still open. Parameters:
+   * session id, application name (null matches a session without one).
+   */
+  String terminateSession();
+
+  /**
+   * Query: one row while the session is open. Parameters: session id, application name. Each call
+   * must see the database as it is now, so it runs in a transaction of its own.
+   */
+  String selectSessionOpen();
+
   /** What an operator should do about a failure with this SQLSTATE, or null when unknown. */
   String advice(String sqlState);
 

@@ -84,8 +84,10 @@ final class SinkErrors {
         .append("). The network to the database may have failed without closing the connection")
         .append(" (a cut link, a NAT or firewall that dropped it, a failover to another host),")
         .append(" or a statement waited that long for another session's lock. Tidemark closed")
-        .append(" the connection and retries from the last committed position on its own; if the")
-        .append(" database is reachable and its statements legitimately take longer, raise ")
+        .append(" the connection, ends the session it left on the database before its next")
+        .append(" transaction (so this one has committed by then or never will), and retries from")
+        .append(" the last committed position on its own; if the database is reachable and its")
+        .append(" statements legitimately take longer, raise ")
         .append(socketTimeout.setting())
         .append('.');
     return new TidemarkException(

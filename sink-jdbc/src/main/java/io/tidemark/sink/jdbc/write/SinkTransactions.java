@@ -42,6 +42,7 @@ final class SinkTransactions {
   private final SinkErrors errors;
   private final DdlLockPolicy ddlLocks;
   private final String pipeline;
+  private final AbandonedSessions abandoned;
 
   SinkTransactions(
       DataSource dataSource,
@@ -54,13 +55,16 @@ final class SinkTransactions {
     this.errors = errors;
     this.ddlLocks = ddlLocks;
     this.pipeline = pipeline;
+    this.abandoned = new AbandonedSessions(dialect, pipeline);
   }
 
   /**
    * Runs the work in one transaction. A commit whose outcome is unknown (connection lost while
    * committing) surfaces as unavailable: stream batches and checkpoints may simply be applied
    * again, while a snapshot chunk must not be copied twice, so the engine reloads the progress
-   * before retrying one.
+   * before retrying one. The session such a failure leaves on the database is ended before the next
+   * transaction starts ({@link AbandonedSessions}), so that the progress the engine reloads already
+   * shows whether it committed.
    */
   <T> T run(TransactionWork<T> work, Operation operation) {
     long start = System.nanoTime();
@@ -168,8 +172,11 @@ final class SinkTransactions {
       if (wasAutoCommit) {
         c.setAutoCommit(false);
       }
+      AbandonedSessions.Session session = null;
       T result;
       try {
+        session = abandoned.identify(c);
+        abandoned.settle(c);
         if (firstStatement != null) {
           try (Statement st = c.createStatement()) {
             st.execute(firstStatement);
@@ -178,6 +185,9 @@ final class SinkTransactions {
         result = work.run(c);
         c.commit();
       } catch (SQLException | RuntimeException e) {
+        if (e instanceof SQLException failure && dialect.isConnectionFailure(failure)) {
+          abandoned.abandon(session); // its transaction may still commit on the database
+        }
         rollback(c, e);
         if (wasAutoCommit) {
           restoreAutoCommit(c, e);

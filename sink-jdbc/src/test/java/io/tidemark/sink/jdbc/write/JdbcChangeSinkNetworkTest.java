@@ -97,6 +97,17 @@ class JdbcChangeSinkNetworkTest {
     }
   }
 
+  /** Applies {@code a = second} at p2 on another thread. */
+  private static CompletableFuture<Void> applySecondInTheBackground(JdbcChangeSink sink) {
+    return CompletableFuture.runAsync(
+        () ->
+            sink.applyBatch(
+                "orders",
+                Target.LIVE,
+                List.of(upsert("a", "second", "2.00")),
+                position("p2", 10, 2)));
+  }
+
   /**
    * Once the sink's call waits on {@code holder}'s lock, black-holes the sink's connections and
    * lets the holder go; returns the call's failure, which must come within the socket timeout and
@@ -107,6 +118,12 @@ class JdbcChangeSinkNetworkTest {
     db.awaitSessionWaitingForALock("tidemark " + pipeline);
     assertThat(proxy.blackHoleOpenConnections()).isPositive();
     holder.rollback();
+    return failureWithinTheSocketTimeout(call);
+  }
+
+  /** The failure of a call whose network vanished, which must come within the socket timeout. */
+  private static Throwable failureWithinTheSocketTimeout(CompletableFuture<?> call)
+      throws InterruptedException {
     Duration limit = SOCKET_TIMEOUT.plus(SLACK);
     try {
       call.get(limit.toMillis(), TimeUnit.MILLISECONDS);
@@ -132,14 +149,7 @@ class JdbcChangeSinkNetworkTest {
     execute(
         holder,
         "SELECT * FROM " + metadataSchema + ".checkpoint WHERE collection = 'orders' FOR UPDATE");
-    CompletableFuture<Void> batch =
-        CompletableFuture.runAsync(
-            () ->
-                sink.applyBatch(
-                    "orders",
-                    Target.LIVE,
-                    List.of(upsert("a", "second", "2.00")),
-                    position("p2", 10, 2)));
+    CompletableFuture<Void> batch = applySecondInTheBackground(sink);
     // The database then finishes the batch's statement; its reply is lost.
     Throwable failure = vanishThenRelease(holder, batch);
 
@@ -227,6 +237,73 @@ class JdbcChangeSinkNetworkTest {
       rows.add(upsert(copiedKey(i), name, i + ".50"));
     }
     return rows;
+  }
+
+  @Test
+  void aTransactionAbandonedWhileCommittingIsSettledBeforeTheProgressIsReadAgain()
+      throws Exception {
+    JdbcChangeSink sink = open(SOCKET_TIMEOUT);
+    sink.prepareTable(ORDERS, Target.LIVE);
+    sink.applyBatch(
+        "orders", Target.LIVE, List.of(upsert("a", "first", "1.00")), position("p1", 10, 1));
+    // A deferred trigger holds every commit on the table until the holder lets go, so the sink's
+    // COMMIT is sent and running when the network vanishes.
+    long lockKey = TestDatabase.freshName("").hashCode();
+    db.execute(
+        "CREATE FUNCTION "
+            + schema
+            + ".hold_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM"
+            + " pg_advisory_xact_lock("
+            + lockKey
+            + "); RETURN NULL; END $$");
+    db.execute(
+        "CREATE CONSTRAINT TRIGGER hold_commit AFTER INSERT OR UPDATE ON "
+            + schema
+            + ".orders DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE PROCEDURE "
+            + schema
+            + ".hold_commit()");
+    Connection holder = otherSession();
+    execute(holder, "SELECT pg_advisory_xact_lock(" + lockKey + ")");
+    CompletableFuture<Void> batch = applySecondInTheBackground(sink);
+    int committing = db.awaitSessionWaitingForALock("tidemark " + pipeline);
+    proxy.blackHoleOpenConnections();
+    assertThat(failureWithinTheSocketTimeout(batch))
+        .isInstanceOfSatisfying(
+            TidemarkException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.SINK_UNAVAILABLE));
+
+    // The collection's retry reads the committed progress; its COMMIT may not land after that.
+    assertThat(sink.loadProgress("orders", Target.LIVE).position()).hasValue(position("p1", 10, 1));
+    assertThat(sessionOpen(committing)).as("the abandoned session is still open").isFalse();
+    holder.rollback(); // would let the abandoned COMMIT finish, had its session survived
+    awaitNotCommitting(committing);
+    assertThat(db.query("SELECT name FROM " + schema + ".orders"))
+        .containsExactly(List.of("first"));
+
+    // The retry streams from p1 again: its batch and its position stay together.
+    sink.applyBatch(
+        "orders", Target.LIVE, List.of(upsert("a", "between", "1.50")), position("p15", 10, 1));
+    assertThat(sink.loadProgress("orders", Target.LIVE).position())
+        .hasValue(position("p15", 10, 1));
+    assertThat(db.query("SELECT name FROM " + schema + ".orders"))
+        .containsExactly(List.of("between"));
+  }
+
+  private boolean sessionOpen(int pid) {
+    return !db.query("SELECT 1 FROM pg_stat_activity WHERE pid = " + pid).isEmpty();
+  }
+
+  /** Waits until a session has ended or no longer waits to commit. */
+  private void awaitNotCommitting(int pid) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      if (db.query("SELECT 1 FROM pg_stat_activity WHERE pid = " + pid + " AND state = 'active'")
+          .isEmpty()) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("session " + pid + " still waits to commit");
   }
 
   @Test

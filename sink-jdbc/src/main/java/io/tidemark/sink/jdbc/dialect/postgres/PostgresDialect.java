@@ -15,6 +15,7 @@ import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.StringJoiner;
 import org.postgresql.Driver;
+import org.postgresql.PGConnection;
 
 /**
  * PostgreSQL 11 and later. Multi-row writes pass one {@code text[]} per column and {@code unnest}
@@ -410,6 +411,33 @@ public final class PostgresDialect implements SqlDialect {
     // 57014 query_canceled: statement_timeout, pg_cancel_backend, or the driver's Statement.cancel.
     return "57014".equals(e.getSQLState());
   }
+
+  @Override
+  public OptionalInt sessionId(Connection connection) throws SQLException {
+    if (!connection.isWrapperFor(PGConnection.class)) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(connection.unwrap(PGConnection.class).getBackendPID());
+  }
+
+  @Override
+  public String terminateSession() {
+    // A role may end its own sessions without further privileges:
+    // https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-ADMIN-SIGNAL
+    return "SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity"
+        + SESSION_FILTER;
+  }
+
+  @Override
+  public String selectSessionOpen() {
+    // pg_stat_activity is read once per transaction and kept until it ends: each look must be a
+    // transaction of its own (https://www.postgresql.org/docs/current/monitoring-stats.html).
+    return "SELECT 1 FROM pg_catalog.pg_stat_activity" + SESSION_FILTER;
+  }
+
+  /** A process id is reused once its session ends: match the user and application name too. */
+  private static final String SESSION_FILTER =
+      " WHERE pid = ? AND application_name IS NOT DISTINCT FROM ? AND usename = current_user";
 
   @Override
   public String advice(String sqlState) {
