@@ -1,5 +1,6 @@
 package io.tidemark.app.cli;
 
+import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 
 /** Process exit codes, documented in README.md and docs/operations.md. */
@@ -12,7 +13,11 @@ public final class ExitCodes {
   /** The configuration or the command line is wrong. */
   public static final int CONFIG = 2;
 
-  /** MongoDB or PostgreSQL could not be reached or refused the login. */
+  /**
+   * MongoDB or PostgreSQL could not be reached, refused the login, or held the work off with other
+   * sessions' locks: any error the engine would retry ({@link ErrorCode#retriable()}), so running
+   * the command again later may succeed.
+   */
   public static final int UNAVAILABLE = 3;
 
   /** Another Tidemark process holds the pipeline's writer lock. */
@@ -29,15 +34,14 @@ public final class ExitCodes {
   }
 
   static int of(TidemarkException e) {
-    if (isLoginRefused(e.databaseCode())) {
+    // A retriable error (unreachable, a lock conflict such as SINK_CONFLICT) is what a service
+    // manager should restart on and a script should wait out: the same code for all of them.
+    if (isLoginRefused(e.databaseCode()) || e.retriable()) {
       return UNAVAILABLE;
     }
     switch (e.code()) {
       case CONFIG_INVALID:
         return CONFIG;
-      case SOURCE_UNAVAILABLE:
-      case SINK_UNAVAILABLE:
-        return UNAVAILABLE;
       case LOCK_HELD:
         return LOCKED;
       default:
