@@ -74,7 +74,9 @@ public interface ChangeSink extends AutoCloseable {
       boolean rangeDone);
 
   /**
-   * Marks the copy complete and sets the stream position to start from, in one transaction.
+   * Marks the copy complete and sets the stream position to start from, in one transaction. The
+   * sink refuses to mark a copy done while any of its ranges is unfinished: it commits nothing and
+   * throws {@link io.tidemark.core.error.ErrorCode#INTERNAL} naming each unfinished range.
    *
    * @param streamStart where the change stream starts (the copy's start time)
    * @param copyEndTime the source time when the copy ended: the table is consistent once the stream
