@@ -51,9 +51,7 @@ final class StandInBackend extends MemoryBackend {
   @Override
   public Document handleCommand(
       Channel channel, String databaseName, String command, Document query) {
-    if (command.equalsIgnoreCase("find")) {
-      TypeQueryCompat.dropUnknownTypeCodes(query.get("filter"));
-    }
+    TypeCodes.checkFilters(command, query);
     Document reply =
         isSample(command, query)
             ? sampleWithRetries(channel, databaseName, command, query)
