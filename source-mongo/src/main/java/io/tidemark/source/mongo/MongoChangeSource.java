@@ -107,7 +107,7 @@ public final class MongoChangeSource implements ChangeSource {
               version);
       case NONE ->
           LOG.warn(
-              "MongoDB {} can neither split nor measure change events over 16 MB (MongoDB 4.4+"
+              "MongoDB {} can neither split nor strip change events over 16 MB (MongoDB 4.2+"
                   + " can): such an event stops its collection with an error",
               version);
     }

@@ -124,18 +124,25 @@ final class MongoCollectionSource implements CollectionSource {
   @Override
   public ChangeCursor openStream(Position from) {
     try {
-      MongoChangeCursor.Reopener trimmed =
+      MongoChangeCursor.Reopener reopener =
           largeEvents == LargeEvents.TRIM_AFTER_FAILURE
-              ? token ->
-                  watch(
-                      LargeEvents.trimmingPipeline(),
-                      token == null
-                          ? from
-                          : MongoPositions.afterEvent(token, from.clusterTime(), false))
+              ? (token, stripped) -> {
+                Position after =
+                    token == null
+                        ? from
+                        : MongoPositions.afterEvent(token, from.clusterTime(), false);
+                return stripped
+                    ? watch(
+                        LargeEvents.strippingPipeline(), LargeEvents.STRIPPED_FULL_DOCUMENT, after)
+                    : watch(largeEvents.pipeline(), FullDocument.UPDATE_LOOKUP, after);
+              }
               : null;
       return new ClassifyingChangeCursor(
           new MongoChangeCursor(
-              watch(largeEvents.pipeline(), from), collection, from.clusterTime(), trimmed),
+              watch(largeEvents.pipeline(), FullDocument.UPDATE_LOOKUP, from),
+              collection,
+              from.clusterTime(),
+              reopener),
           name);
     } catch (RuntimeException e) {
       long behindSeconds =
@@ -153,12 +160,12 @@ final class MongoCollectionSource implements CollectionSource {
 
   /** Opens the collection's change stream with these stages, from a position. */
   private MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> watch(
-      List<BsonDocument> pipeline, Position from) {
+      List<BsonDocument> pipeline, FullDocument fullDocument, Position from) {
     MongoPositions.Parsed parsed = MongoPositions.parse(from);
     ChangeStreamIterable<RawBsonDocument> stream =
         collection
             .watch(pipeline)
-            .fullDocument(FullDocument.UPDATE_LOOKUP)
+            .fullDocument(fullDocument)
             .maxAwaitTime(maxAwait.toMillis(), TimeUnit.MILLISECONDS);
     switch (parsed.mode()) {
       case START_AT:

@@ -122,7 +122,7 @@ final class MongoErrors {
           where
               + ": a change event is over MongoDB's 16 MB limit (BSONObjectTooLarge, 10334) and"
               + " this server can neither split it ($changeStreamSplitLargeEvent needs MongoDB 6.0.9"
-              + " or 7.0+) nor measure it to drop its document ($bsonSize needs MongoDB 4.4+)."
+              + " or 7.0+) nor strip it of its document ($unset needs MongoDB 4.2+)."
               + " Upgrade the server, or shrink the document, then rebuild with 'tidemark"
               + " resnapshot "
               + collection

@@ -10,6 +10,7 @@ import com.mongodb.client.FindIterable;
 import com.mongodb.client.MongoChangeStreamCursor;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
+import com.mongodb.client.model.changestream.FullDocument;
 import io.tidemark.core.event.ChangeEvent;
 import io.tidemark.core.event.Operation;
 import io.tidemark.core.position.ClusterTime;
@@ -20,7 +21,6 @@ import java.util.Deque;
 import java.util.List;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
-import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.BsonTimestamp;
 import org.bson.RawBsonDocument;
@@ -118,37 +118,55 @@ class LargeEventsTest {
                 });
   }
 
+  /** A stream reopened by the cursor: after which token, and whether stripped of documents. */
+  private record Reopened(BsonDocument after, boolean stripped) {}
+
   @Test
-  void anEventTooLargeToSendIsReadByIdFromAStreamOpenedAgainAfterTheLastEvent() {
-    List<BsonDocument> reopenedAfter = new ArrayList<>();
-    BsonDocument measured =
-        new BsonDocument(LargeEvents.EVENT_BYTES_FIELD, new BsonInt64(23_000_000));
-    MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> trimmed =
-        cursor(
-            new Event(change("update", "t2", null, measured)),
-            new Event(change("insert", "t3", SMALL, null)),
-            new TooLarge());
+  void anEventTooLargeToSendIsReadByIdFromAStrippedStreamThenTheStreamIsNormalAgain() {
+    List<Reopened> reopened = new ArrayList<>();
+    MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> stripped =
+        cursor(new Event(change("update", "t2", null, null)));
+    MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> normalAgain =
+        cursor(new Event(change("insert", "t3", SMALL, null)));
     MongoChangeCursor changes =
         new MongoChangeCursor(
             cursor(new Event(change("insert", "t1", SMALL, null)), new TooLarge()),
             collection(),
             new ClusterTime(1, 0),
-            token -> {
-              reopenedAfter.add(token);
-              return trimmed;
+            (token, strip) -> {
+              reopened.add(new Reopened(token, strip));
+              return strip ? stripped : normalAgain;
             });
 
     assertThat(changes.tryNext().position().token()).contains("t1");
     ChangeEvent large = changes.tryNext();
+    ChangeEvent next = changes.tryNext();
 
-    assertThat(reopenedAfter).containsExactly(new BsonDocument("_data", new BsonString("t1")));
     assertThat(large.operation()).isEqualTo(Operation.UPDATE);
-    assertThat(large.document().toJson()).contains("current");
+    assertThat(large.document().toJson()).as("read by _id").contains("current");
     assertThat(large.position().token()).contains("t2");
-    assertThat(changes.tryNext().position().token()).contains("t3");
+    assertThat(next.position().token()).contains("t3");
+    assertThat(next.document().toJson())
+        .as("the normal stream's own document")
+        .contains("\"v\": 1");
+    assertThat(reopened)
+        .containsExactly(
+            new Reopened(new BsonDocument("_data", new BsonString("t1")), true),
+            new Reopened(new BsonDocument("_data", new BsonString("t2")), false));
+  }
+
+  @Test
+  void aStrippedStreamThatStillFailsIsPassedOn() {
+    MongoChangeCursor changes =
+        new MongoChangeCursor(
+            cursor(new TooLarge()),
+            collection(),
+            new ClusterTime(1, 0),
+            (token, strip) -> cursor(new TooLarge()));
+
     assertThatThrownBy(changes::tryNext)
-        .as("a trimmed stream that still fails is not opened again")
-        .isInstanceOf(MongoCommandException.class);
+        .isInstanceOfSatisfying(
+            MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(10334));
   }
 
   @Test
@@ -162,15 +180,15 @@ class LargeEventsTest {
   }
 
   @Test
-  void theTrimmingStagesMeasureTheEventAndDropItsLargePartsOnlyWhenTooLarge() {
-    assertThat(LargeEvents.trimmingPipeline().toString())
+  void theStrippedStreamDropsTheLargePartsUnconditionallyAndLooksNothingUp() {
+    // No $bsonSize of $$ROOT: the server serialises its argument (ExpressionBsonSize::evaluate,
+    // src/mongo/db/pipeline/expression.cpp), which fails with the same 10334 over 16 MB.
+    assertThat(LargeEvents.strippingPipeline().toString())
         .isEqualTo(
-            "[{\"$set\": {\"tidemarkEventBytes\": {\"$bsonSize\": \"$$ROOT\"}}}, {\"$set\":"
-                + " {\"fullDocument\": {\"$cond\": [{\"$gt\": [\"$tidemarkEventBytes\", 16711680]},"
-                + " \"$$REMOVE\", \"$fullDocument\"]}, \"updateDescription\": {\"$cond\": [{\"$gt\":"
-                + " [\"$tidemarkEventBytes\", 16711680]}, \"$$REMOVE\", \"$updateDescription\"]},"
-                + " \"fullDocumentBeforeChange\": {\"$cond\": [{\"$gt\": [\"$tidemarkEventBytes\","
-                + " 16711680]}, \"$$REMOVE\", \"$fullDocumentBeforeChange\"]}}}]");
+            "[{\"$unset\": [\"fullDocument\", \"updateDescription\","
+                + " \"fullDocumentBeforeChange\"]}]")
+        .doesNotContain("$$ROOT");
+    assertThat(LargeEvents.STRIPPED_FULL_DOCUMENT).isEqualTo(FullDocument.DEFAULT);
     assertThat(LargeEvents.SPLIT.pipeline().toString())
         .isEqualTo("[{\"$changeStreamSplitLargeEvent\": {}}]");
     assertThat(LargeEvents.TRIM_AFTER_FAILURE.pipeline()).isEmpty();
