@@ -25,8 +25,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
-import org.bson.BsonTimestamp;
-import org.bson.Document;
 import org.bson.RawBsonDocument;
 
 /** One MongoDB collection as a {@link CollectionSource}. Thread-safe. */
@@ -56,25 +54,40 @@ final class MongoCollectionSource implements CollectionSource {
     return name;
   }
 
+  /**
+   * T0 is the position a change stream opened now has reached: the time of its first event, or else
+   * the high-water mark of its first (empty) batch. A stream only ever passes majority-committed
+   * oplog entries, with no earlier entry still to come, so every write at or before T0 is durable
+   * and visible to a majority read after T0, and every write after it is in a stream started at T0.
+   * An operationTime (of {@code ping}) gives no such promise: through mongos it is the router's
+   * cluster time, which may be ahead of the shards ({@code src/mongo/s/commands/strategy.cpp}), and
+   * on a replica set it can be ahead of an earlier-timestamped write not yet committed. See
+   * docs/architecture.md, "Reads tied to T0".
+   */
   @Override
   public ClusterTime captureOperationTime() {
-    Document reply;
-    try {
-      reply = database.runCommand(new Document("ping", 1));
+    try (MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> probe =
+        collection.watch().maxAwaitTime(maxAwait.toMillis(), TimeUnit.MILLISECONDS).cursor()) {
+      ChangeStreamDocument<RawBsonDocument> first = probe.tryNext();
+      if (first != null && first.getClusterTime() != null) {
+        return MongoPositions.clusterTime(first.getClusterTime());
+      }
+      BsonDocument highWaterMark = probe.getResumeToken();
+      ClusterTime time = MongoPositions.decodeClusterTime(highWaterMark);
+      if (time == null) {
+        throw new TidemarkException(
+            ErrorCode.SOURCE_FAILED,
+            name
+                + ": the change stream opened to fix the copy's start time reported no position"
+                + " Tidemark can read (post-batch resume token "
+                + (highWaterMark == null ? "missing" : highWaterMark.toJson())
+                + "), so the copy cannot be handed off to the stream without a gap. Tidemark needs"
+                + " a replica set or a sharded cluster of MongoDB 4.0.7 or later.");
+      }
+      return time;
     } catch (RuntimeException e) {
-      throw MongoErrors.classify(e, name, "capturing the source's operation time");
+      throw MongoErrors.classify(e, name, "capturing the copy's start time from a change stream");
     }
-    Object time = reply.get("operationTime");
-    if (!(time instanceof BsonTimestamp ts)) {
-      throw new TidemarkException(
-          ErrorCode.SOURCE_FAILED,
-          name
-              + ": MongoDB did not report an operationTime, so the copy cannot be handed off to a"
-              + " change stream without a gap. Tidemark needs a replica set or a sharded cluster"
-              + " (a single-node replica set is enough: start mongod with --replSet and run"
-              + " rs.initiate()).");
-    }
-    return MongoPositions.clusterTime(ts);
   }
 
   @Override
