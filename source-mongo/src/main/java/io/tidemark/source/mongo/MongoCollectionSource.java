@@ -1,9 +1,14 @@
 package io.tidemark.source.mongo;
 
+import com.mongodb.ClientSessionOptions;
+import com.mongodb.ReadConcern;
 import com.mongodb.client.ChangeStreamIterable;
+import com.mongodb.client.ClientSession;
 import com.mongodb.client.MongoChangeStreamCursor;
+import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
@@ -25,14 +30,33 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
+import org.bson.BsonTimestamp;
+import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 
-/** One MongoDB collection as a {@link CollectionSource}. Thread-safe. */
+/**
+ * One MongoDB collection as a {@link CollectionSource}. Thread-safe.
+ *
+ * <p>The copy, the by-{@code _id} lookups and the change streams read with majority read concern,
+ * whatever {@code source.uri} sets; the copy and the lookups also in a causally consistent session
+ * advanced to T0 (or the event's time), so the driver sends {@code readConcern: {level: majority,
+ * afterClusterTime: T}}. The URI's read preference is honoured: a secondary serves such a read only
+ * once its majority-committed data has reached T (it waits), so a lagging secondary delays the copy
+ * but never shortens it, and a write that a failover rolls back is never copied.
+ */
 final class MongoCollectionSource implements CollectionSource {
   private static final int SNAPSHOT_BATCH_SIZE = 2000;
 
-  private final MongoDatabase database;
+  private final MongoClient client;
+
+  /**
+   * As {@code source.uri} configures reads: splitting and counting, where staleness is harmless.
+   */
   private final MongoCollection<RawBsonDocument> collection;
+
+  /** Majority read concern: the copy, the lookups and the streams. */
+  private final MongoCollection<RawBsonDocument> majority;
+
   private final String name;
   private final Duration maxAwait;
   private final LargeEvents largeEvents;
@@ -41,10 +65,15 @@ final class MongoCollectionSource implements CollectionSource {
    * @param largeEvents how the server's change streams get past an event over 16 MB
    */
   MongoCollectionSource(
-      MongoDatabase database, String name, Duration maxAwait, LargeEvents largeEvents) {
-    this.database = database;
+      MongoClient client,
+      MongoDatabase database,
+      String name,
+      Duration maxAwait,
+      LargeEvents largeEvents) {
+    this.client = client;
     this.name = name;
     this.collection = database.getCollection(name, RawBsonDocument.class);
+    this.majority = collection.withReadConcern(ReadConcern.MAJORITY);
     this.maxAwait = maxAwait;
     this.largeEvents = largeEvents;
   }
@@ -67,7 +96,7 @@ final class MongoCollectionSource implements CollectionSource {
   @Override
   public ClusterTime captureOperationTime() {
     try (MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> probe =
-        collection.watch().maxAwaitTime(maxAwait.toMillis(), TimeUnit.MILLISECONDS).cursor()) {
+        majority.watch().maxAwaitTime(maxAwait.toMillis(), TimeUnit.MILLISECONDS).cursor()) {
       ChangeStreamDocument<RawBsonDocument> first = probe.tryNext();
       if (first != null && first.getClusterTime() != null) {
         return MongoPositions.clusterTime(first.getClusterTime());
@@ -115,17 +144,42 @@ final class MongoCollectionSource implements CollectionSource {
         KeyRangeFilter.between(
             resumeAfterKey == null ? null : BsonValues.parseCanonical(resumeAfterKey),
             upToKey == null ? null : BsonValues.parseCanonical(upToKey));
+    ClientSession session = null;
     try {
+      session = sessionAfter(readAtOrAfter);
       return new ClassifyingSnapshotCursor(
           new MongoSnapshotCursor(
-              collection
-                  .find(filter)
+              majority
+                  .find(session, filter)
                   .sort(Sorts.ascending("_id"))
                   .batchSize(SNAPSHOT_BATCH_SIZE)
-                  .iterator()),
+                  .iterator(),
+              session),
           name);
     } catch (RuntimeException e) {
+      if (session != null) {
+        session.close();
+      }
       throw MongoErrors.classify(e, name, "opening the copy cursor");
+    }
+  }
+
+  /**
+   * A causally consistent session whose reads see every write up to {@code time}: the driver sends
+   * its operation time as {@code afterClusterTime} (the client's gossiped cluster time, from the
+   * same cluster, is already at least as late).
+   */
+  private ClientSession sessionAfter(ClusterTime time) {
+    ClientSession session =
+        client.startSession(ClientSessionOptions.builder().causallyConsistent(true).build());
+    session.advanceOperationTime(new BsonTimestamp((int) time.seconds(), (int) time.increment()));
+    return session;
+  }
+
+  /** The document as it is now, read by {@code _id} after {@code time} (majority-committed). */
+  private RawBsonDocument byId(BsonValue id, ClusterTime time) {
+    try (ClientSession session = sessionAfter(time)) {
+      return majority.find(session, Filters.eq("_id", id)).first();
     }
   }
 
@@ -153,7 +207,8 @@ final class MongoCollectionSource implements CollectionSource {
       return new ClassifyingChangeCursor(
           new MongoChangeCursor(
               watch(largeEvents.pipeline(), FullDocument.UPDATE_LOOKUP, from),
-              collection,
+              name,
+              this::byId,
               from.clusterTime(),
               reopener),
           name);
@@ -176,7 +231,7 @@ final class MongoCollectionSource implements CollectionSource {
       List<BsonDocument> pipeline, FullDocument fullDocument, Position from) {
     MongoPositions.Parsed parsed = MongoPositions.parse(from);
     ChangeStreamIterable<RawBsonDocument> stream =
-        collection
+        majority
             .watch(pipeline)
             .fullDocument(fullDocument)
             .maxAwaitTime(maxAwait.toMillis(), TimeUnit.MILLISECONDS);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.mongodb.MongoNamespace;
 import com.mongodb.client.ChangeStreamIterable;
 import com.mongodb.client.MongoChangeStreamCursor;
+import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
@@ -72,6 +73,7 @@ class MongoCollectionSourceTest {
             (p, m, a) ->
                 switch (m.getName()) {
                   case "watch" -> stream[0];
+                  case "withReadConcern" -> p;
                   case "getNamespace" -> new MongoNamespace("shop", "orders");
                   default -> null;
                 });
@@ -88,7 +90,9 @@ class MongoCollectionSourceTest {
                   }
                   default -> null;
                 });
-    return new MongoCollectionSource(database, "orders", Duration.ofMillis(100), LargeEvents.SPLIT);
+    MongoClient client = proxy(MongoClient.class, (p, m, a) -> null);
+    return new MongoCollectionSource(
+        client, database, "orders", Duration.ofMillis(100), LargeEvents.SPLIT);
   }
 
   private static BsonDocument highWaterMark(int seconds, int increment) {

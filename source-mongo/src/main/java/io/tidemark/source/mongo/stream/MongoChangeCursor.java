@@ -2,8 +2,6 @@ package io.tidemark.source.mongo.stream;
 
 import com.mongodb.MongoServerException;
 import com.mongodb.client.MongoChangeStreamCursor;
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
@@ -33,7 +31,8 @@ public final class MongoChangeCursor implements ChangeCursor {
   private static final Logger LOG = LoggerFactory.getLogger(MongoChangeCursor.class);
   private static final int BSON_OBJECT_TOO_LARGE = 10334;
 
-  private final MongoCollection<RawBsonDocument> collection;
+  private final String collection;
+  private final DocumentLookup lookup;
   private final SplitEventAssembler splitEvents;
   private final Reopener reopener;
   private MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> cursor;
@@ -59,30 +58,34 @@ public final class MongoChangeCursor implements ChangeCursor {
 
   /**
    * @param cursor the opened stream
-   * @param collection the same collection, to re-read a document whose update lookup came back
-   *     empty
+   * @param collection the collection's name, for messages
+   * @param lookup reads a document whose update lookup came back empty, or that an event over 16 MB
+   *     could not carry, by {@code _id} after the event's time
    * @param startTime the cluster time of the position the stream was opened from
    * @param reopener opens the stream again without the documents to get past an event over 16 MB,
    *     or null when an event over 16 MB is an error ({@link LargeEvents})
    */
   public MongoChangeCursor(
       MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> cursor,
-      MongoCollection<RawBsonDocument> collection,
+      String collection,
+      DocumentLookup lookup,
       ClusterTime startTime,
       Reopener reopener) {
     this.cursor = cursor;
     this.collection = collection;
+    this.lookup = lookup;
     this.lastClusterTime = startTime;
     this.reopener = reopener;
-    this.splitEvents = new SplitEventAssembler(collection.getNamespace().getCollectionName());
+    this.splitEvents = new SplitEventAssembler(collection);
   }
 
   /** A cursor for a server that splits large events, or where they are an error. */
   public MongoChangeCursor(
       MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> cursor,
-      MongoCollection<RawBsonDocument> collection,
+      String collection,
+      DocumentLookup lookup,
       ClusterTime startTime) {
-    this(cursor, collection, startTime, null);
+    this(cursor, collection, lookup, startTime, null);
   }
 
   @Override
@@ -125,7 +128,7 @@ public final class MongoChangeCursor implements ChangeCursor {
       LOG.warn(
           "{}: the next change event is over MongoDB's 16 MB limit and this server cannot split"
               + " it; reading past it on a stream without documents, the document is read by _id",
-          collection.getNamespace().getCollectionName());
+          collection);
       switchTo(true);
       ChangeStreamDocument<RawBsonDocument> change = cursor.tryNext();
       strippedEventRead = change != null;
@@ -209,7 +212,7 @@ public final class MongoChangeCursor implements ChangeCursor {
         LOG.warn(
             "{}: {} event for _id {} at {} was over MongoDB's 16 MB limit: its document is read by"
                 + " _id instead (its current state)",
-            collection.getNamespace().getCollectionName(),
+            collection,
             change.getOperationTypeString(),
             key,
             position.clusterTime());
@@ -217,7 +220,7 @@ public final class MongoChangeCursor implements ChangeCursor {
         throw new IllegalStateException(
             change.getOperationTypeString() + " event without fullDocument for _id " + id);
       }
-      full = collection.find(Filters.eq("_id", id)).first();
+      full = lookup.byId(id, position.clusterTime());
     }
     if (full == null) {
       return new ChangeEvent(

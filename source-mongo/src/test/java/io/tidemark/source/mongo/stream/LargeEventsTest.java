@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.MongoCommandException;
-import com.mongodb.MongoNamespace;
 import com.mongodb.ServerAddress;
-import com.mongodb.client.FindIterable;
 import com.mongodb.client.MongoChangeStreamCursor;
-import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
 import io.tidemark.core.event.ChangeEvent;
@@ -97,26 +94,14 @@ class LargeEventsTest {
                 });
   }
 
-  /** A collection whose find by _id returns {@link #CURRENT}. */
-  @SuppressWarnings("unchecked")
-  private static MongoCollection<RawBsonDocument> collection() {
-    FindIterable<RawBsonDocument> found =
-        (FindIterable<RawBsonDocument>)
-            Proxy.newProxyInstance(
-                LargeEventsTest.class.getClassLoader(),
-                new Class<?>[] {FindIterable.class},
-                (proxy, method, args) -> method.getName().equals("first") ? CURRENT : null);
-    return (MongoCollection<RawBsonDocument>)
-        Proxy.newProxyInstance(
-            LargeEventsTest.class.getClassLoader(),
-            new Class<?>[] {MongoCollection.class},
-            (proxy, method, args) ->
-                switch (method.getName()) {
-                  case "getNamespace" -> new MongoNamespace("shop", "orders");
-                  case "find" -> found;
-                  default -> null;
-                });
-  }
+  /** Lookups by _id, each answered with {@link #CURRENT}: the _id and the time asked for. */
+  private final List<String> lookups = new ArrayList<>();
+
+  private final DocumentLookup current =
+      (id, time) -> {
+        lookups.add(id + " after " + time);
+        return CURRENT;
+      };
 
   /** A stream reopened by the cursor: after which token, and whether stripped of documents. */
   private record Reopened(BsonDocument after, boolean stripped) {}
@@ -131,7 +116,8 @@ class LargeEventsTest {
     MongoChangeCursor changes =
         new MongoChangeCursor(
             cursor(new Event(change("insert", "t1", SMALL, null)), new TooLarge()),
-            collection(),
+            "orders",
+            current,
             new ClusterTime(1, 0),
             (token, strip) -> {
               reopened.add(new Reopened(token, strip));
@@ -144,6 +130,9 @@ class LargeEventsTest {
 
     assertThat(large.operation()).isEqualTo(Operation.UPDATE);
     assertThat(large.document().toJson()).as("read by _id").contains("current");
+    assertThat(lookups)
+        .as("read after the event's own time")
+        .containsExactly("BsonInt32{value=7} after " + large.position().clusterTime());
     assertThat(large.position().token()).contains("t2");
     assertThat(next.position().token()).contains("t3");
     assertThat(next.document().toJson())
@@ -160,7 +149,8 @@ class LargeEventsTest {
     MongoChangeCursor changes =
         new MongoChangeCursor(
             cursor(new TooLarge()),
-            collection(),
+            "orders",
+            current,
             new ClusterTime(1, 0),
             (token, strip) -> cursor(new TooLarge()));
 
@@ -172,7 +162,7 @@ class LargeEventsTest {
   @Test
   void withoutAWayToTrimTheRefusalIsPassedOn() {
     MongoChangeCursor changes =
-        new MongoChangeCursor(cursor(new TooLarge()), collection(), new ClusterTime(1, 0));
+        new MongoChangeCursor(cursor(new TooLarge()), "orders", current, new ClusterTime(1, 0));
 
     assertThatThrownBy(changes::tryNext)
         .isInstanceOfSatisfying(
