@@ -91,15 +91,16 @@ final class MongoCollectionSource implements CollectionSource {
    * An operationTime (of {@code ping}) gives no such promise: through mongos it is the router's
    * cluster time, which may be ahead of the shards ({@code src/mongo/s/commands/strategy.cpp}), and
    * on a replica set it can be ahead of an earlier-timestamped write not yet committed. See
-   * docs/architecture.md, "Reads tied to T0".
+   * docs/architecture.md, "Source reads: range filters, T0 and read preference".
    */
   @Override
   public ClusterTime captureOperationTime() {
     try (MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> probe =
         majority.watch().maxAwaitTime(maxAwait.toMillis(), TimeUnit.MILLISECONDS).cursor()) {
       ChangeStreamDocument<RawBsonDocument> first = probe.tryNext();
-      if (first != null && first.getClusterTime() != null) {
-        return MongoPositions.clusterTime(first.getClusterTime());
+      BsonTimestamp firstTime = first == null ? null : first.getClusterTime();
+      if (firstTime != null) {
+        return MongoPositions.clusterTime(firstTime);
       }
       BsonDocument highWaterMark = probe.getResumeToken();
       ClusterTime time = MongoPositions.decodeClusterTime(highWaterMark);
