@@ -6,6 +6,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.event.CommandListener;
 import io.tidemark.core.config.ConnectionStrings;
 import io.tidemark.core.config.TidemarkConfig.SourceConfig;
 import io.tidemark.core.error.ErrorCode;
@@ -51,8 +52,10 @@ public final class MongoChangeSource implements ChangeSource {
    * Connects and checks the server answers.
    *
    * @param serverSelectionTimeout how long to wait for a reachable server before failing
+   * @param listeners see every command sent and its outcome (tests, diagnostics)
    */
-  public static MongoChangeSource open(SourceConfig config, Duration serverSelectionTimeout) {
+  public static MongoChangeSource open(
+      SourceConfig config, Duration serverSelectionTimeout, CommandListener... listeners) {
     ConnectionString uri;
     try {
       uri = new ConnectionString(config.uri());
@@ -75,6 +78,7 @@ public final class MongoChangeSource implements ChangeSource {
                     b.serverSelectionTimeout(
                         serverSelectionTimeout.toMillis(), TimeUnit.MILLISECONDS))
             .applyToServerSettings(b -> b.addServerListener(new ConnectivityLog()))
+            .commandListenerList(List.of(listeners))
             .build();
     MongoClient client = MongoClients.create(settings);
     MongoDatabase database = client.getDatabase(config.database());
@@ -107,7 +111,7 @@ public final class MongoChangeSource implements ChangeSource {
               version);
       case NONE ->
           LOG.warn(
-              "MongoDB {} can neither split nor measure change events over 16 MB (MongoDB 4.4+"
+              "MongoDB {} can neither split nor strip change events over 16 MB (MongoDB 4.2+"
                   + " can): such an event stops its collection with an error",
               version);
     }
@@ -190,7 +194,7 @@ public final class MongoChangeSource implements ChangeSource {
 
   @Override
   public CollectionSource collection(String name) {
-    return new MongoCollectionSource(database, name, MAX_AWAIT, largeEvents);
+    return new MongoCollectionSource(client, database, name, MAX_AWAIT, largeEvents);
   }
 
   @Override

@@ -1,9 +1,14 @@
 package io.tidemark.source.mongo;
 
+import com.mongodb.ClientSessionOptions;
+import com.mongodb.ReadConcern;
 import com.mongodb.client.ChangeStreamIterable;
+import com.mongodb.client.ClientSession;
 import com.mongodb.client.MongoChangeStreamCursor;
+import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
@@ -26,15 +31,33 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
-import org.bson.Document;
+import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
 
-/** One MongoDB collection as a {@link CollectionSource}. Thread-safe. */
+/**
+ * One MongoDB collection as a {@link CollectionSource}. Thread-safe.
+ *
+ * <p>The copy, the by-{@code _id} lookups and the change streams read with majority read concern,
+ * whatever {@code source.uri} sets; the copy and the lookups also in a causally consistent session
+ * advanced to T0 (or the event's time), so the driver sends {@code readConcern: {level: majority,
+ * afterClusterTime: T}}. The URI's read preference is honoured: a secondary serves such a read only
+ * once its majority-committed data has reached T (it waits), so a lagging secondary delays the copy
+ * but never shortens it, and a write that a failover rolls back is never copied.
+ */
 final class MongoCollectionSource implements CollectionSource {
   private static final int SNAPSHOT_BATCH_SIZE = 2000;
 
+  private final MongoClient client;
   private final MongoDatabase database;
+
+  /**
+   * As {@code source.uri} configures reads: splitting and counting, where staleness is harmless.
+   */
   private final MongoCollection<RawBsonDocument> collection;
+
+  /** Majority read concern: the copy, the lookups and the streams. */
+  private final MongoCollection<RawBsonDocument> majority;
+
   private final String name;
   private final Duration maxAwait;
   private final LargeEvents largeEvents;
@@ -43,10 +66,16 @@ final class MongoCollectionSource implements CollectionSource {
    * @param largeEvents how the server's change streams get past an event over 16 MB
    */
   MongoCollectionSource(
-      MongoDatabase database, String name, Duration maxAwait, LargeEvents largeEvents) {
+      MongoClient client,
+      MongoDatabase database,
+      String name,
+      Duration maxAwait,
+      LargeEvents largeEvents) {
+    this.client = client;
     this.database = database;
     this.name = name;
     this.collection = database.getCollection(name, RawBsonDocument.class);
+    this.majority = collection.withReadConcern(ReadConcern.MAJORITY);
     this.maxAwait = maxAwait;
     this.largeEvents = largeEvents;
   }
@@ -56,25 +85,41 @@ final class MongoCollectionSource implements CollectionSource {
     return name;
   }
 
+  /**
+   * T0 is the position a change stream opened now has reached: the time of its first event, or else
+   * the high-water mark of its first (empty) batch. A stream only ever passes majority-committed
+   * oplog entries, with no earlier entry still to come, so every write at or before T0 is durable
+   * and visible to a majority read after T0, and every write after it is in a stream started at T0.
+   * An operationTime (of {@code ping}) gives no such promise: through mongos it is the router's
+   * cluster time, which may be ahead of the shards ({@code src/mongo/s/commands/strategy.cpp}), and
+   * on a replica set it can be ahead of an earlier-timestamped write not yet committed. See
+   * docs/architecture.md, "Source reads: range filters, T0 and read preference".
+   */
   @Override
   public ClusterTime captureOperationTime() {
-    Document reply;
-    try {
-      reply = database.runCommand(new Document("ping", 1));
+    try (MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> probe =
+        majority.watch().maxAwaitTime(maxAwait.toMillis(), TimeUnit.MILLISECONDS).cursor()) {
+      ChangeStreamDocument<RawBsonDocument> first = probe.tryNext();
+      BsonTimestamp firstTime = first == null ? null : first.getClusterTime();
+      if (firstTime != null) {
+        return MongoPositions.clusterTime(firstTime);
+      }
+      BsonDocument highWaterMark = probe.getResumeToken();
+      ClusterTime time = MongoPositions.decodeClusterTime(highWaterMark);
+      if (time == null) {
+        throw new TidemarkException(
+            ErrorCode.SOURCE_FAILED,
+            name
+                + ": the change stream opened to fix the copy's start time reported no position"
+                + " Tidemark can read (post-batch resume token "
+                + (highWaterMark == null ? "missing" : highWaterMark.toJson())
+                + "), so the copy cannot be handed off to the stream without a gap. Tidemark needs"
+                + " a replica set or a sharded cluster of MongoDB 4.0.7 or later.");
+      }
+      return time;
     } catch (RuntimeException e) {
-      throw MongoErrors.classify(e, name, "capturing the source's operation time");
+      throw MongoErrors.classify(e, name, "capturing the copy's start time from a change stream");
     }
-    Object time = reply.get("operationTime");
-    if (!(time instanceof BsonTimestamp ts)) {
-      throw new TidemarkException(
-          ErrorCode.SOURCE_FAILED,
-          name
-              + ": MongoDB did not report an operationTime, so the copy cannot be handed off to a"
-              + " change stream without a gap. Tidemark needs a replica set or a sharded cluster"
-              + " (a single-node replica set is enough: start mongod with --replSet and run"
-              + " rs.initiate()).");
-    }
-    return MongoPositions.clusterTime(ts);
   }
 
   @Override
@@ -102,17 +147,42 @@ final class MongoCollectionSource implements CollectionSource {
         KeyRangeFilter.between(
             resumeAfterKey == null ? null : BsonValues.parseCanonical(resumeAfterKey),
             upToKey == null ? null : BsonValues.parseCanonical(upToKey));
+    ClientSession session = null;
     try {
+      session = sessionAfter(readAtOrAfter);
       return new ClassifyingSnapshotCursor(
           new MongoSnapshotCursor(
-              collection
-                  .find(filter)
+              majority
+                  .find(session, filter)
                   .sort(Sorts.ascending("_id"))
                   .batchSize(SNAPSHOT_BATCH_SIZE)
-                  .iterator()),
+                  .iterator(),
+              session),
           name);
     } catch (RuntimeException e) {
+      if (session != null) {
+        session.close();
+      }
       throw MongoErrors.classify(e, name, "opening the copy cursor");
+    }
+  }
+
+  /**
+   * A causally consistent session whose reads see every write up to {@code time}: the driver sends
+   * its operation time as {@code afterClusterTime} (the client's gossiped cluster time, from the
+   * same cluster, is already at least as late).
+   */
+  private ClientSession sessionAfter(ClusterTime time) {
+    ClientSession session =
+        client.startSession(ClientSessionOptions.builder().causallyConsistent(true).build());
+    session.advanceOperationTime(new BsonTimestamp((int) time.seconds(), (int) time.increment()));
+    return session;
+  }
+
+  /** The document as it is now, read by {@code _id} after {@code time} (majority-committed). */
+  private RawBsonDocument byId(BsonValue id, ClusterTime time) {
+    try (ClientSession session = sessionAfter(time)) {
+      return majority.find(session, Filters.eq("_id", id)).first();
     }
   }
 
@@ -124,18 +194,26 @@ final class MongoCollectionSource implements CollectionSource {
   @Override
   public ChangeCursor openStream(Position from) {
     try {
-      MongoChangeCursor.Reopener trimmed =
+      MongoChangeCursor.Reopener reopener =
           largeEvents == LargeEvents.TRIM_AFTER_FAILURE
-              ? token ->
-                  watch(
-                      LargeEvents.trimmingPipeline(),
-                      token == null
-                          ? from
-                          : MongoPositions.afterEvent(token, from.clusterTime(), false))
+              ? (token, stripped) -> {
+                Position after =
+                    token == null
+                        ? from
+                        : MongoPositions.afterEvent(token, from.clusterTime(), false);
+                return stripped
+                    ? watch(
+                        LargeEvents.strippingPipeline(), LargeEvents.STRIPPED_FULL_DOCUMENT, after)
+                    : watch(largeEvents.pipeline(), FullDocument.UPDATE_LOOKUP, after);
+              }
               : null;
       return new ClassifyingChangeCursor(
           new MongoChangeCursor(
-              watch(largeEvents.pipeline(), from), collection, from.clusterTime(), trimmed),
+              watch(largeEvents.pipeline(), FullDocument.UPDATE_LOOKUP, from),
+              name,
+              this::byId,
+              from.clusterTime(),
+              reopener),
           name);
     } catch (RuntimeException e) {
       long behindSeconds =
@@ -153,12 +231,12 @@ final class MongoCollectionSource implements CollectionSource {
 
   /** Opens the collection's change stream with these stages, from a position. */
   private MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> watch(
-      List<BsonDocument> pipeline, Position from) {
+      List<BsonDocument> pipeline, FullDocument fullDocument, Position from) {
     MongoPositions.Parsed parsed = MongoPositions.parse(from);
     ChangeStreamIterable<RawBsonDocument> stream =
-        collection
+        majority
             .watch(pipeline)
-            .fullDocument(FullDocument.UPDATE_LOOKUP)
+            .fullDocument(fullDocument)
             .maxAwaitTime(maxAwait.toMillis(), TimeUnit.MILLISECONDS);
     switch (parsed.mode()) {
       case START_AT:

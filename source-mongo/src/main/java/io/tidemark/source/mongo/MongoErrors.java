@@ -18,11 +18,39 @@ import java.util.Set;
  * Sorts driver failures into Tidemark's error codes: what a reconnect can cure (network, elections,
  * lost cursors) versus what needs an operator (history lost, permissions, bad tokens). The driver
  * has already made its own single resume attempt when a change-stream error reaches us.
+ *
+ * <p>Each server code is classified as {@code src/mongo/base/error_codes.yml} defines it, and the
+ * server's error labels win over the code: {@code NonResumableChangeStreamError} is never retried,
+ * {@code ResumableChangeStreamError} always is.
  */
 final class MongoErrors {
-  /** ChangeStreamHistoryLost, CappedPositionLost, ChangeStreamFatalError. */
-  private static final Set<Integer> HISTORY_LOST = Set.of(286, 136, 280);
+  /**
+   * ChangeStreamHistoryLost (286): the resume point is older than the oplog ({@code
+   * DocumentSourceChangeStreamCheckResumability}); CappedPositionLost (136): the oplog entries the
+   * stream was reading were overwritten under it.
+   */
+  private static final Set<Integer> HISTORY_LOST = Set.of(286, 136);
 
+  /**
+   * ChangeStreamFatalError (280, category NonResumableChangeStreamError): not lost history. The
+   * server raises it when the resume token is not found in the stream ({@code
+   * DocumentSourceChangeStreamEnsureResumeTokenPresent}), when a stage changed an event's {@code
+   * _id}, when a split-event token meets a stream without {@code $changeStreamSplitLargeEvent}, or
+   * when an update lookup finds more than one document.
+   */
+  private static final int CHANGE_STREAM_FATAL = 280;
+
+  /**
+   * The codes of the {@code RetriableError} category in error_codes.yml that a client can see
+   * (network, shutdown, elections, time limits, overload), plus CursorNotFound (43), which the
+   * change-stream specification lists as resumable.
+   */
+  private static final Set<Integer> RETRIABLE =
+      Set.of(
+          6, 7, 43, 89, 91, 134, 189, 262, 358, 402, 406, 407, 412, 453, 462, 9001, 10107, 11600,
+          11602, 13435, 13436, 50915, 91331, 10045600);
+
+  private static final String NON_RESUMABLE = "NonResumableChangeStreamError";
   private static final int UNAUTHORIZED = 13;
   private static final int INVALID_RESUME_TOKEN = 260;
   private static final int BSON_OBJECT_TOO_LARGE = 10334;
@@ -43,7 +71,7 @@ final class MongoErrors {
       return new TidemarkException(
           ErrorCode.HISTORY_LOST,
           where
-              + ": the saved stream position has fallen out of the source's oplog (MongoDB error "
+              + ": the stream's position has fallen out of the source's oplog (MongoDB error "
               + se.getCode()
               + ", "
               + se.getErrorCodeName()
@@ -51,6 +79,22 @@ final class MongoErrors {
               + " 'tidemark resnapshot "
               + collection
               + "', and size the oplog to cover the longest outage you expect.",
+          code,
+          e);
+    }
+    if (e instanceof MongoServerException fatal && fatal.getCode() == CHANGE_STREAM_FATAL) {
+      return new TidemarkException(
+          ErrorCode.SOURCE_FAILED,
+          where
+              + ": MongoDB ended the change stream as unrecoverable (ChangeStreamFatalError, 280: "
+              + serverText(e)
+              + "). This is not lost history, so Tidemark does not rebuild on its own: the server"
+              + " raises it when the saved resume token is not in the stream (the collection was"
+              + " dropped and re-created since, or the stream's stages differ from those the token"
+              + " was read with), or when a stage changed an event's _id. If the saved position"
+              + " cannot be used, rebuild with 'tidemark resnapshot "
+              + collection
+              + "'.",
           code,
           e);
     }
@@ -78,7 +122,7 @@ final class MongoErrors {
           where
               + ": a change event is over MongoDB's 16 MB limit (BSONObjectTooLarge, 10334) and"
               + " this server can neither split it ($changeStreamSplitLargeEvent needs MongoDB 6.0.9"
-              + " or 7.0+) nor measure it to drop its document ($bsonSize needs MongoDB 4.4+)."
+              + " or 7.0+) nor strip it of its document ($unset needs MongoDB 4.2+)."
               + " Upgrade the server, or shrink the document, then rebuild with 'tidemark"
               + " resnapshot "
               + collection
@@ -102,6 +146,12 @@ final class MongoErrors {
   }
 
   private static boolean isTransient(RuntimeException e) {
+    if (e instanceof MongoException me && me.hasErrorLabel(NON_RESUMABLE)) {
+      return false;
+    }
+    if (e instanceof MongoServerException se && RETRIABLE.contains(se.getCode())) {
+      return true;
+    }
     if (e instanceof MongoSocketException
         || e instanceof MongoConnectionPoolClearedException
         || e.getCause() instanceof MongoSocketException
@@ -118,6 +168,11 @@ final class MongoErrors {
         && (me.hasErrorLabel("ResumableChangeStreamError")
             || me.hasErrorLabel("RetryableWriteError")
             || me.hasErrorLabel("TransientTransactionError"));
+  }
+
+  /** The server's own error text when there is one, without the driver's wrapping. */
+  private static String serverText(RuntimeException e) {
+    return e instanceof com.mongodb.MongoCommandException ce ? ce.getErrorMessage() : firstLine(e);
   }
 
   private static String firstLine(Throwable e) {

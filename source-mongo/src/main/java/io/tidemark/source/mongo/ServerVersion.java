@@ -33,9 +33,9 @@ record ServerVersion(int major, int minor, int patch, String text) {
     return major >= 7 || (major == 6 && minor == 0 && patch >= 9);
   }
 
-  /** Whether aggregation has {@code $bsonSize}: MongoDB 4.4 and later. */
-  boolean measuresDocumentSize() {
-    return major > 4 || (major == 4 && minor >= 4);
+  /** Whether aggregation has the {@code $unset} stage: MongoDB 4.2 and later. */
+  boolean hasUnsetStage() {
+    return major > 4 || (major == 4 && minor >= 2);
   }
 
   /** How this server's change streams get past an event over 16 MB. */
@@ -43,7 +43,7 @@ record ServerVersion(int major, int minor, int patch, String text) {
     if (splitsLargeEvents()) {
       return io.tidemark.source.mongo.stream.LargeEvents.SPLIT;
     }
-    return measuresDocumentSize()
+    return hasUnsetStage()
         ? io.tidemark.source.mongo.stream.LargeEvents.TRIM_AFTER_FAILURE
         : io.tidemark.source.mongo.stream.LargeEvents.NONE;
   }

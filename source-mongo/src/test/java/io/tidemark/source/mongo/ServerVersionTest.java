@@ -35,7 +35,9 @@ class ServerVersionTest {
         .isEqualTo(LargeEvents.TRIM_AFTER_FAILURE);
     assertThat(ServerVersion.parse("4.4.0").largeEvents())
         .isEqualTo(LargeEvents.TRIM_AFTER_FAILURE);
-    assertThat(ServerVersion.parse("4.2.24").largeEvents()).isEqualTo(LargeEvents.NONE);
+    assertThat(ServerVersion.parse("4.2.24").largeEvents())
+        .isEqualTo(LargeEvents.TRIM_AFTER_FAILURE);
+    assertThat(ServerVersion.parse("4.0.28").largeEvents()).isEqualTo(LargeEvents.NONE);
     assertThat(ServerVersion.parse("unknown").largeEvents()).isEqualTo(LargeEvents.NONE);
   }
 }

@@ -159,11 +159,26 @@ final class IndexedOplog implements Oplog {
   @Override
   public Cursor createCursor(
       Document changeStreamDocument, String namespace, Aggregation aggregation) {
+    // One resume option only, with MongoDB's codes and texts
+    // (src/mongo/db/pipeline/document_source_change_stream.cpp).
+    if (changeStreamDocument.get("startAfter") != null
+        && changeStreamDocument.get("resumeAfter") != null) {
+      throw new MongoServerError(
+          50865,
+          "Location50865",
+          "Do not specify both 'resumeAfter' and 'startAfter' in a $changeStream stage");
+    }
     Object resumeToken = changeStreamDocument.get("startAfter");
     if (resumeToken == null) {
       resumeToken = changeStreamDocument.get("resumeAfter");
     }
     Object startAtOperationTime = changeStreamDocument.get("startAtOperationTime");
+    if (resumeToken != null && startAtOperationTime != null) {
+      throw new MongoServerError(
+          40674,
+          "Location40674",
+          "Only one type of resume option is allowed, but multiple were found");
+    }
     long position;
     if (resumeToken != null) {
       position = ChangeStreamCursor.timestampOf(resumeToken);

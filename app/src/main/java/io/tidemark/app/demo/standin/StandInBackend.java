@@ -13,11 +13,10 @@ import java.util.List;
 
 /**
  * The memory backend with the stand-in's gaps closed: an {@link IndexedOplog} fed under the
- * collections' locks, change streams that render MongoDB's events, {@code operationTime} in every
- * reply and {@code postBatchResumeToken} in change stream batches.
- *
- * <p>It deliberately adds neither {@code $clusterTime} nor {@code logicalSessionTimeoutMinutes}:
- * with them the driver would start sessions, which the stand-in cannot serve.
+ * collections' locks, change streams that render MongoDB's events, {@code operationTime} and {@code
+ * $clusterTime} in every reply, sessions and causally consistent reads ({@link LogicalSessions}),
+ * {@code $type} checked as MongoDB checks it ({@link TypeCodes}) and {@code postBatchResumeToken}
+ * in change stream batches.
  */
 final class StandInBackend extends MemoryBackend {
 
@@ -51,9 +50,8 @@ final class StandInBackend extends MemoryBackend {
   @Override
   public Document handleCommand(
       Channel channel, String databaseName, String command, Document query) {
-    if (command.equalsIgnoreCase("find")) {
-      TypeQueryCompat.dropUnknownTypeCodes(query.get("filter"));
-    }
+    TypeCodes.checkFilters(command, query);
+    LogicalSessions.checkReadConcern(query, indexedOplog.currentTime());
     Document reply =
         isSample(command, query)
             ? sampleWithRetries(channel, databaseName, command, query)
@@ -68,8 +66,9 @@ final class StandInBackend extends MemoryBackend {
         && getCursorRegistry().getCursor(id.longValue()) instanceof ChangeStreamCursor stream) {
       cursorReply.put("postBatchResumeToken", stream.postBatchResumeToken());
     }
+    LogicalSessions.advertise(command, reply);
     // Read after the command ran, so a write's reply covers its own oplog entry.
-    reply.put("operationTime", indexedOplog.currentTime());
+    LogicalSessions.appendTimes(reply, indexedOplog.currentTime());
     return reply;
   }
 

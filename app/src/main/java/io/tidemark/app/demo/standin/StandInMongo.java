@@ -12,8 +12,12 @@ import org.slf4j.LoggerFactory;
  * capture closed (see {@code MONGO-NOTES.md}):
  *
  * <ul>
- *   <li>every reply carries {@code operationTime}, the timestamp of the newest oplog entry, and
- *       {@code startAtOperationTime(T)} yields exactly the events at or after T;
+ *   <li>every reply carries {@code operationTime} and {@code $clusterTime}, the timestamp of the
+ *       newest oplog entry, and {@code startAtOperationTime(T)} yields exactly the events at or
+ *       after T;
+ *   <li>sessions: the driver starts them, and causally consistent reads ({@code afterClusterTime})
+ *       are served or refused as MongoDB does ({@link LogicalSessions});
+ *   <li>{@code $type} codes are checked as MongoDB checks them ({@link TypeCodes});
  *   <li>change events have {@code ns}, {@code documentKey: {_id}} and, for updates, {@code
  *       updateDescription}; replacements are {@code replace} events; a drop ends the stream with
  *       {@code invalidate};
@@ -24,8 +28,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #truncateOplogBefore} simulates a capped oplog losing history (code 286).
  * </ul>
  *
- * Still missing, as on the stock stand-in: sessions and transactions, database and cluster change
- * streams, rename events, pre- and post-images, and some BSON types.
+ * Still missing, as on the stock stand-in: transactions, database and cluster change streams,
+ * rename events, pre- and post-images, and some BSON types.
  *
  * <p>Lifecycle: {@link #start()} binds 127.0.0.1 on a free port; {@link #close()} stops the server
  * and drops all data. Thread-safe.

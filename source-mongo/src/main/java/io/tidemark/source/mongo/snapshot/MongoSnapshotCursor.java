@@ -1,5 +1,6 @@
 package io.tidemark.source.mongo.snapshot;
 
+import com.mongodb.client.ClientSession;
 import com.mongodb.client.MongoCursor;
 import io.tidemark.core.event.SourceDocument;
 import io.tidemark.core.spi.SnapshotCursor;
@@ -7,13 +8,22 @@ import io.tidemark.source.mongo.convert.BsonSourceDocument;
 import io.tidemark.source.mongo.convert.BsonValues;
 import org.bson.RawBsonDocument;
 
-/** Documents in {@code _id} order from one find cursor. One reader thread. */
+/**
+ * Documents in {@code _id} order from one find cursor, read in the client session that ties the
+ * reads to the copy's start time; closing the cursor ends the session. One reader thread.
+ */
 public final class MongoSnapshotCursor implements SnapshotCursor {
   private final MongoCursor<RawBsonDocument> cursor;
+  private final ClientSession session;
   private RawBsonDocument last;
 
-  public MongoSnapshotCursor(MongoCursor<RawBsonDocument> cursor) {
+  /**
+   * @param cursor the find cursor, opened in {@code session}
+   * @param session the session the cursor reads in; closed with the cursor
+   */
+  public MongoSnapshotCursor(MongoCursor<RawBsonDocument> cursor, ClientSession session) {
     this.cursor = cursor;
+    this.session = session;
   }
 
   @Override
@@ -32,6 +42,10 @@ public final class MongoSnapshotCursor implements SnapshotCursor {
 
   @Override
   public void close() {
-    cursor.close();
+    try {
+      cursor.close();
+    } finally {
+      session.close();
+    }
   }
 }

@@ -1,9 +1,9 @@
 package io.tidemark.source.mongo.stream;
 
+import com.mongodb.client.model.changestream.FullDocument;
 import java.util.List;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
-import org.bson.BsonInt32;
 import org.bson.BsonString;
 
 /**
@@ -17,19 +17,20 @@ public enum LargeEvents {
    */
   SPLIT,
   /**
-   * MongoDB 4.4 to 6.0.8: after a 10334 the stream is opened again from the last event read, with
-   * stages that drop {@code fullDocument} and {@code updateDescription} from an event too large to
-   * send; the cursor then reads the document by {@code _id}, as an update lookup would.
+   * MongoDB 4.2 to 6.0.8: after a 10334 the stream is opened again from the last event read, with
+   * stages that drop {@code fullDocument} and {@code updateDescription} and without update lookup;
+   * the cursor reads the document by {@code _id}, as an update lookup would, and goes back to the
+   * normal stream right after that event.
    */
   TRIM_AFTER_FAILURE,
   /** Older or unknown servers: a 10334 stops the collection with an explained error. */
   NONE;
 
-  /** Event size from which the trimming stages drop the large parts: 16 MiB less room to spare. */
-  static final int TRIM_ABOVE_BYTES = (16 << 20) - (64 << 10);
-
-  /** The field the trimming stages add: the event's size before trimming. */
-  static final String EVENT_BYTES_FIELD = "tidemarkEventBytes";
+  /**
+   * The stripped stream asks for no update lookup: the looked-up document would make the event
+   * large again, wherever the server adds it (on mongos, after the shards' stages).
+   */
+  public static final FullDocument STRIPPED_FULL_DOCUMENT = FullDocument.DEFAULT;
 
   /** The stages after {@code $changeStream} that every stream of this kind has. */
   public List<BsonDocument> pipeline() {
@@ -39,30 +40,20 @@ public enum LargeEvents {
   }
 
   /**
-   * The stages that keep an event under the limit: measure it ({@code $bsonSize}, MongoDB 4.4+),
-   * and when it is too large, drop its document and update description, which Tidemark can read
-   * again by {@code _id} (it never uses the description).
+   * The stages of the stream that gets past an event MongoDB refused to send: they drop the
+   * document and the update description of every event, unconditionally, and Tidemark reads the
+   * document by {@code _id} (it never uses the description). They do not measure the event first:
+   * {@code $bsonSize} of {@code $$ROOT} serialises the whole event, which fails with the same 10334
+   * over 16 MB ({@code ExpressionBsonSize::evaluate}, {@code
+   * src/mongo/db/pipeline/expression.cpp}), and on a sharded cluster the shard's part of the event
+   * is built before these stages run. The cursor uses this stream only to get past the refused
+   * event ({@link MongoChangeCursor}).
    */
-  public static List<BsonDocument> trimmingPipeline() {
-    BsonDocument measure =
-        new BsonDocument(
-            "$set",
-            new BsonDocument(
-                EVENT_BYTES_FIELD, new BsonDocument("$bsonSize", new BsonString("$$ROOT"))));
-    BsonDocument tooLarge =
-        new BsonDocument(
-            "$gt",
-            new BsonArray(
-                List.of(new BsonString("$" + EVENT_BYTES_FIELD), new BsonInt32(TRIM_ABOVE_BYTES))));
-    BsonDocument trim = new BsonDocument();
+  public static List<BsonDocument> strippingPipeline() {
+    BsonArray fields = new BsonArray();
     for (String field : List.of("fullDocument", "updateDescription", "fullDocumentBeforeChange")) {
-      trim.append(
-          field,
-          new BsonDocument(
-              "$cond",
-              new BsonArray(
-                  List.of(tooLarge, new BsonString("$$REMOVE"), new BsonString("$" + field)))));
+      fields.add(new BsonString(field));
     }
-    return List.of(measure, new BsonDocument("$set", trim));
+    return List.of(new BsonDocument("$unset", fields));
   }
 }

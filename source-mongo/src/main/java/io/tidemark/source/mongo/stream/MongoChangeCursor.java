@@ -2,8 +2,6 @@ package io.tidemark.source.mongo.stream;
 
 import com.mongodb.MongoServerException;
 import com.mongodb.client.MongoChangeStreamCursor;
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
@@ -33,51 +31,61 @@ public final class MongoChangeCursor implements ChangeCursor {
   private static final Logger LOG = LoggerFactory.getLogger(MongoChangeCursor.class);
   private static final int BSON_OBJECT_TOO_LARGE = 10334;
 
-  private final MongoCollection<RawBsonDocument> collection;
+  private final String collection;
+  private final DocumentLookup lookup;
   private final SplitEventAssembler splitEvents;
-  private final Reopener trimmed;
+  private final Reopener reopener;
   private MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> cursor;
-  private boolean trimming;
+  // Whether the cursor is the stripped stream, and whether it has returned an event yet.
+  private boolean stripped;
+  private boolean strippedEventRead;
   private ClusterTime lastClusterTime;
 
   /**
-   * Opens the same stream again with {@link LargeEvents#trimmingPipeline()}, for a server that can
-   * neither split nor send an event over 16 MB.
+   * Opens the same stream again after a resume token, for a server that can neither split nor send
+   * an event over 16 MB: stripped of every event's document ({@link
+   * LargeEvents#strippingPipeline()}, no update lookup), or normal again.
    */
   @FunctionalInterface
   public interface Reopener {
     /**
      * @param resumeToken the token of the last event read, or null to start where the stream did
+     * @param stripped true for the stream without documents, false for the normal one
      */
-    MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> reopen(BsonDocument resumeToken);
+    MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> reopen(
+        BsonDocument resumeToken, boolean stripped);
   }
 
   /**
    * @param cursor the opened stream
-   * @param collection the same collection, to re-read a document whose update lookup came back
-   *     empty
+   * @param collection the collection's name, for messages
+   * @param lookup reads a document whose update lookup came back empty, or that an event over 16 MB
+   *     could not carry, by {@code _id} after the event's time
    * @param startTime the cluster time of the position the stream was opened from
-   * @param trimmed opens the stream again without the large parts of an event over 16 MB, or null
-   *     when an event over 16 MB is an error ({@link LargeEvents})
+   * @param reopener opens the stream again without the documents to get past an event over 16 MB,
+   *     or null when an event over 16 MB is an error ({@link LargeEvents})
    */
   public MongoChangeCursor(
       MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> cursor,
-      MongoCollection<RawBsonDocument> collection,
+      String collection,
+      DocumentLookup lookup,
       ClusterTime startTime,
-      Reopener trimmed) {
+      Reopener reopener) {
     this.cursor = cursor;
     this.collection = collection;
+    this.lookup = lookup;
     this.lastClusterTime = startTime;
-    this.trimmed = trimmed;
-    this.splitEvents = new SplitEventAssembler(collection.getNamespace().getCollectionName());
+    this.reopener = reopener;
+    this.splitEvents = new SplitEventAssembler(collection);
   }
 
   /** A cursor for a server that splits large events, or where they are an error. */
   public MongoChangeCursor(
       MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> cursor,
-      MongoCollection<RawBsonDocument> collection,
+      String collection,
+      DocumentLookup lookup,
       ClusterTime startTime) {
-    this(cursor, collection, startTime, null);
+    this(cursor, collection, lookup, startTime, null);
   }
 
   @Override
@@ -100,27 +108,41 @@ public final class MongoChangeCursor implements ChangeCursor {
   }
 
   /**
-   * The next change, opening the stream again with the trimming stages when the server refuses to
-   * send one over 16 MB (once: the trimmed stream keeps every later event under the limit).
+   * The next change. When the server refuses to send one over 16 MB, the stream is opened again
+   * after the last event read, stripped of documents; once the stripped stream has returned an
+   * event (the refused one), the normal stream is opened again after it, so only that event costs a
+   * read by {@code _id}.
    */
   private ChangeStreamDocument<RawBsonDocument> next() {
+    if (stripped && strippedEventRead) {
+      switchTo(false);
+    }
     try {
-      return cursor.tryNext();
+      ChangeStreamDocument<RawBsonDocument> change = cursor.tryNext();
+      strippedEventRead = stripped && change != null;
+      return change;
     } catch (MongoServerException e) {
-      if (e.getCode() != BSON_OBJECT_TOO_LARGE || trimmed == null || trimming) {
+      if (e.getCode() != BSON_OBJECT_TOO_LARGE || reopener == null || stripped) {
         throw e;
       }
-      BsonDocument resumeToken = cursor.getResumeToken();
       LOG.warn(
           "{}: the next change event is over MongoDB's 16 MB limit and this server cannot split"
-              + " it; reading on with events too large to send stripped of their document, which"
-              + " is read by _id instead",
-          collection.getNamespace().getCollectionName());
-      cursor.close();
-      cursor = trimmed.reopen(resumeToken);
-      trimming = true;
-      return cursor.tryNext();
+              + " it; reading past it on a stream without documents, the document is read by _id",
+          collection);
+      switchTo(true);
+      ChangeStreamDocument<RawBsonDocument> change = cursor.tryNext();
+      strippedEventRead = change != null;
+      return change;
     }
+  }
+
+  /** Reopens the stream after the last event read, stripped or normal. */
+  private void switchTo(boolean strip) {
+    BsonDocument resumeToken = cursor.getResumeToken();
+    cursor.close();
+    cursor = reopener.reopen(resumeToken, strip);
+    stripped = strip;
+    strippedEventRead = false;
   }
 
   private ChangeEvent toEvent(ChangeStreamDocument<RawBsonDocument> change) {
@@ -172,10 +194,10 @@ public final class MongoChangeCursor implements ChangeCursor {
   /**
    * An insert, replace or update with the document it carries. An update carries the document as it
    * is now ({@code updateLookup}); when the lookup found nothing the document was deleted later. An
-   * event trimmed for being over 16 MB carries none. Either way the document is read once more by
-   * {@code _id}, so nothing is skipped: found, its current state is applied (later events for it
-   * follow in the stream); still absent, the row is deleted (the delete event that follows is then
-   * a harmless repeat).
+   * event read from the stream stripped of documents (it was over 16 MB) carries none. Either way
+   * the document is read once more by {@code _id}, so nothing is skipped: found, its current state
+   * is applied (later events for it follow in the stream); still absent, the row is deleted (the
+   * delete event that follows is then a harmless repeat).
    */
   private ChangeEvent withDocument(
       Operation operation,
@@ -186,21 +208,19 @@ public final class MongoChangeCursor implements ChangeCursor {
       TransactionId txn) {
     RawBsonDocument full = change.getFullDocument();
     if (full == null) {
-      long eventBytes = trimmedEventBytes(change);
-      if (eventBytes > 0) {
+      if (stripped) {
         LOG.warn(
-            "{}: {} event for _id {} at {} was {} bytes, over MongoDB's 16 MB limit: its document"
-                + " is read by _id instead (its current state)",
-            collection.getNamespace().getCollectionName(),
+            "{}: {} event for _id {} at {} was over MongoDB's 16 MB limit: its document is read by"
+                + " _id instead (its current state)",
+            collection,
             change.getOperationTypeString(),
             key,
-            position.clusterTime(),
-            eventBytes);
+            position.clusterTime());
       } else if (operation != Operation.UPDATE) {
         throw new IllegalStateException(
             change.getOperationTypeString() + " event without fullDocument for _id " + id);
       }
-      full = collection.find(Filters.eq("_id", id)).first();
+      full = lookup.byId(id, position.clusterTime());
     }
     if (full == null) {
       return new ChangeEvent(
@@ -212,16 +232,6 @@ public final class MongoChangeCursor implements ChangeCursor {
           change.getOperationTypeString() + " of a deleted document");
     }
     return new ChangeEvent(operation, key, new BsonSourceDocument(full), position, txn, null);
-  }
-
-  /** The event's size when the trimming stages dropped its document for being too large, else 0. */
-  private static long trimmedEventBytes(ChangeStreamDocument<RawBsonDocument> change) {
-    BsonDocument extra = change.getExtraElements();
-    if (extra == null || !extra.isNumber(LargeEvents.EVENT_BYTES_FIELD)) {
-      return 0;
-    }
-    long bytes = extra.getNumber(LargeEvents.EVENT_BYTES_FIELD).longValue();
-    return bytes > LargeEvents.TRIM_ABOVE_BYTES ? bytes : 0;
   }
 
   @Override

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.MongoCommandException;
-import com.mongodb.MongoNamespace;
 import com.mongodb.ServerAddress;
-import com.mongodb.client.FindIterable;
 import com.mongodb.client.MongoChangeStreamCursor;
-import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
+import com.mongodb.client.model.changestream.FullDocument;
 import io.tidemark.core.event.ChangeEvent;
 import io.tidemark.core.event.Operation;
 import io.tidemark.core.position.ClusterTime;
@@ -20,7 +18,6 @@ import java.util.Deque;
 import java.util.List;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
-import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.BsonTimestamp;
 import org.bson.RawBsonDocument;
@@ -97,64 +94,65 @@ class LargeEventsTest {
                 });
   }
 
-  /** A collection whose find by _id returns {@link #CURRENT}. */
-  @SuppressWarnings("unchecked")
-  private static MongoCollection<RawBsonDocument> collection() {
-    FindIterable<RawBsonDocument> found =
-        (FindIterable<RawBsonDocument>)
-            Proxy.newProxyInstance(
-                LargeEventsTest.class.getClassLoader(),
-                new Class<?>[] {FindIterable.class},
-                (proxy, method, args) -> method.getName().equals("first") ? CURRENT : null);
-    return (MongoCollection<RawBsonDocument>)
-        Proxy.newProxyInstance(
-            LargeEventsTest.class.getClassLoader(),
-            new Class<?>[] {MongoCollection.class},
-            (proxy, method, args) ->
-                switch (method.getName()) {
-                  case "getNamespace" -> new MongoNamespace("shop", "orders");
-                  case "find" -> found;
-                  default -> null;
-                });
-  }
+  /** Lookups by _id, each answered with {@link #CURRENT}: the _id and the time asked for. */
+  private final List<String> lookups = new ArrayList<>();
+
+  private final DocumentLookup current =
+      (id, time) -> {
+        lookups.add(id + " after " + time);
+        return CURRENT;
+      };
+
+  /** A stream reopened by the cursor: after which token, and whether stripped of documents. */
+  private record Reopened(BsonDocument after, boolean stripped) {}
 
   @Test
-  void anEventTooLargeToSendIsReadByIdFromAStreamOpenedAgainAfterTheLastEvent() {
-    List<BsonDocument> reopenedAfter = new ArrayList<>();
-    BsonDocument measured =
-        new BsonDocument(LargeEvents.EVENT_BYTES_FIELD, new BsonInt64(23_000_000));
-    MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> trimmed =
-        cursor(
-            new Event(change("update", "t2", null, measured)),
-            new Event(change("insert", "t3", SMALL, null)),
-            new TooLarge());
+  void anEventTooLargeToSendIsReadByIdFromAStrippedStreamThenTheStreamIsNormalAgain() {
+    List<Reopened> reopened = new ArrayList<>();
+    MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> stripped =
+        cursor(new Event(change("update", "t2", null, null)));
+    MongoChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> normalAgain =
+        cursor(new Event(change("insert", "t3", SMALL, null)));
     MongoChangeCursor changes =
         new MongoChangeCursor(
             cursor(new Event(change("insert", "t1", SMALL, null)), new TooLarge()),
-            collection(),
+            "orders",
+            current,
             new ClusterTime(1, 0),
-            token -> {
-              reopenedAfter.add(token);
-              return trimmed;
+            (token, strip) -> {
+              reopened.add(new Reopened(token, strip));
+              return strip ? stripped : normalAgain;
             });
 
     assertThat(changes.tryNext().position().token()).contains("t1");
     ChangeEvent large = changes.tryNext();
+    ChangeEvent next = changes.tryNext();
 
-    assertThat(reopenedAfter).containsExactly(new BsonDocument("_data", new BsonString("t1")));
     assertThat(large.operation()).isEqualTo(Operation.UPDATE);
-    assertThat(large.document().toJson()).contains("current");
+    assertThat(large.document().toJson()).as("read by _id").contains("current");
+    assertThat(lookups)
+        .as("read after the event's own time")
+        .containsExactly("BsonInt32{value=7} after " + large.position().clusterTime());
     assertThat(large.position().token()).contains("t2");
-    assertThat(changes.tryNext().position().token()).contains("t3");
-    assertThatThrownBy(changes::tryNext)
-        .as("a trimmed stream that still fails is not opened again")
-        .isInstanceOf(MongoCommandException.class);
+    assertThat(next.position().token()).contains("t3");
+    assertThat(next.document().toJson())
+        .as("the normal stream's own document")
+        .contains("\"v\": 1");
+    assertThat(reopened)
+        .containsExactly(
+            new Reopened(new BsonDocument("_data", new BsonString("t1")), true),
+            new Reopened(new BsonDocument("_data", new BsonString("t2")), false));
   }
 
   @Test
-  void withoutAWayToTrimTheRefusalIsPassedOn() {
+  void aStrippedStreamThatStillFailsIsPassedOn() {
     MongoChangeCursor changes =
-        new MongoChangeCursor(cursor(new TooLarge()), collection(), new ClusterTime(1, 0));
+        new MongoChangeCursor(
+            cursor(new TooLarge()),
+            "orders",
+            current,
+            new ClusterTime(1, 0),
+            (token, strip) -> cursor(new TooLarge()));
 
     assertThatThrownBy(changes::tryNext)
         .isInstanceOfSatisfying(
@@ -162,15 +160,25 @@ class LargeEventsTest {
   }
 
   @Test
-  void theTrimmingStagesMeasureTheEventAndDropItsLargePartsOnlyWhenTooLarge() {
-    assertThat(LargeEvents.trimmingPipeline().toString())
+  void withoutAWayToTrimTheRefusalIsPassedOn() {
+    MongoChangeCursor changes =
+        new MongoChangeCursor(cursor(new TooLarge()), "orders", current, new ClusterTime(1, 0));
+
+    assertThatThrownBy(changes::tryNext)
+        .isInstanceOfSatisfying(
+            MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(10334));
+  }
+
+  @Test
+  void theStrippedStreamDropsTheLargePartsUnconditionallyAndLooksNothingUp() {
+    // No $bsonSize of $$ROOT: the server serialises its argument (ExpressionBsonSize::evaluate,
+    // src/mongo/db/pipeline/expression.cpp), which fails with the same 10334 over 16 MB.
+    assertThat(LargeEvents.strippingPipeline().toString())
         .isEqualTo(
-            "[{\"$set\": {\"tidemarkEventBytes\": {\"$bsonSize\": \"$$ROOT\"}}}, {\"$set\":"
-                + " {\"fullDocument\": {\"$cond\": [{\"$gt\": [\"$tidemarkEventBytes\", 16711680]},"
-                + " \"$$REMOVE\", \"$fullDocument\"]}, \"updateDescription\": {\"$cond\": [{\"$gt\":"
-                + " [\"$tidemarkEventBytes\", 16711680]}, \"$$REMOVE\", \"$updateDescription\"]},"
-                + " \"fullDocumentBeforeChange\": {\"$cond\": [{\"$gt\": [\"$tidemarkEventBytes\","
-                + " 16711680]}, \"$$REMOVE\", \"$fullDocumentBeforeChange\"]}}}]");
+            "[{\"$unset\": [\"fullDocument\", \"updateDescription\","
+                + " \"fullDocumentBeforeChange\"]}]")
+        .doesNotContain("$$ROOT");
+    assertThat(LargeEvents.STRIPPED_FULL_DOCUMENT).isEqualTo(FullDocument.DEFAULT);
     assertThat(LargeEvents.SPLIT.pipeline().toString())
         .isEqualTo("[{\"$changeStreamSplitLargeEvent\": {}}]");
     assertThat(LargeEvents.TRIM_AFTER_FAILURE.pipeline()).isEmpty();

@@ -3,9 +3,7 @@ package io.tidemark.source.mongo.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.mongodb.MongoNamespace;
 import com.mongodb.client.MongoChangeStreamCursor;
-import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.SplitEvent;
 import io.tidemark.core.error.TidemarkException;
@@ -120,17 +118,8 @@ class SplitEventAssemblerTest {
                       case "getResumeToken" -> resumeToken[0];
                       default -> null;
                     });
-    @SuppressWarnings("unchecked")
-    MongoCollection<RawBsonDocument> collection =
-        (MongoCollection<RawBsonDocument>)
-            Proxy.newProxyInstance(
-                getClass().getClassLoader(),
-                new Class<?>[] {MongoCollection.class},
-                (proxy, method, args) ->
-                    method.getName().equals("getNamespace")
-                        ? new MongoNamespace("shop", "orders")
-                        : null);
-    MongoChangeCursor changes = new MongoChangeCursor(cursor, collection, new ClusterTime(1, 0));
+    MongoChangeCursor changes =
+        new MongoChangeCursor(cursor, "orders", (id, time) -> null, new ClusterTime(1, 0));
 
     assertThat(changes.tryNext()).as("only the first fragment arrived").isNull();
     assertThat(changes.position()).as("no position inside a split event").isNull();
