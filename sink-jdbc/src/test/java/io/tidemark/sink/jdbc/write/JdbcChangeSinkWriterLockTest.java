@@ -21,6 +21,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -123,9 +125,23 @@ class JdbcChangeSinkWriterLockTest {
       sink.applyBatch("orders", Target.LIVE, List.of(upsert("a", "1")), position("t1", 1, 0));
       assertThat(held(metrics)).isEqualTo(1);
 
+      // The intruder queues for the lock before the sink's session ends, so that PostgreSQL
+      // grants it the lock as that session goes; asked afterwards, it could lose the lock to the
+      // sink's watchdog taking it back, and wait forever.
+      st.execute("SET application_name = 'intruder " + meta + "'");
+      CompletableFuture<Boolean> intruderLocks =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return st.execute(
+                      "SELECT pg_advisory_lock(hashtextextended('tidemark:" + meta + ":p', 0))");
+                } catch (SQLException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      db.awaitSessionWaitingForALock("intruder " + meta);
       terminateLockSession(meta, "p");
-      // Waits until the terminated session is gone, then keeps the lock from the sink.
-      st.execute("SELECT pg_advisory_lock(hashtextextended('tidemark:" + meta + ":p', 0))");
+      intruderLocks.get(20, TimeUnit.SECONDS);
       await("the sink sees its lock lost", () -> held(metrics) == 0);
 
       assertThat(metrics.get(JdbcChangeSink.WRITER_LOCK_LOST).functionCounter().count())
