@@ -48,6 +48,7 @@ final class MongoCollectionSource implements CollectionSource {
   private static final int SNAPSHOT_BATCH_SIZE = 2000;
 
   private final MongoClient client;
+  private final MongoDatabase database;
 
   /**
    * As {@code source.uri} configures reads: splitting and counting, where staleness is harmless.
@@ -71,6 +72,7 @@ final class MongoCollectionSource implements CollectionSource {
       Duration maxAwait,
       LargeEvents largeEvents) {
     this.client = client;
+    this.database = database;
     this.name = name;
     this.collection = database.getCollection(name, RawBsonDocument.class);
     this.majority = collection.withReadConcern(ReadConcern.MAJORITY);
