@@ -28,9 +28,11 @@ final class StandInBackend extends MemoryBackend {
   private static final int SAMPLE_ATTEMPTS = 20;
 
   private final IndexedOplog indexedOplog;
+  private final ClientApplications clients;
 
-  StandInBackend() {
+  StandInBackend(CommandObserver observer) {
     indexedOplog = new IndexedOplog(getClock(), getCursorRegistry(), this::findCurrentDocument);
+    clients = new ClientApplications(observer);
   }
 
   IndexedOplog indexedOplog() {
@@ -50,6 +52,7 @@ final class StandInBackend extends MemoryBackend {
   @Override
   public Document handleCommand(
       Channel channel, String databaseName, String command, Document query) {
+    clients.received(channel, databaseName, command, query);
     TypeCodes.checkFilters(command, query);
     LogicalSessions.checkReadConcern(query, indexedOplog.currentTime());
     Document reply =

@@ -55,7 +55,15 @@ public final class StandInMongo implements AutoCloseable {
 
   /** Starts a server on 127.0.0.1 and a free port, with an empty oplog. */
   public static StandInMongo start() {
-    StandInBackend backend = new StandInBackend();
+    return start(CommandObserver.NONE);
+  }
+
+  /**
+   * Starts a server on 127.0.0.1 and a free port, with an empty oplog, that shows every command it
+   * receives to {@code observer}.
+   */
+  public static StandInMongo start(CommandObserver observer) {
+    StandInBackend backend = new StandInBackend(observer);
     MongoServer server = new MongoServer(backend);
     server.enableOplog();
     server.bind(new InetSocketAddress("127.0.0.1", 0), 1, NETWORK_THREADS);
