@@ -74,6 +74,16 @@ final class IndexedOplog implements Oplog {
     return append(operation, database, collection, documentId, document, updateDescription, null);
   }
 
+  /** Appends a rename of {@code database.collection} to {@code targetNamespace}. */
+  OplogEntry appendRename(String database, String collection, String targetNamespace) {
+    return append(Operation.RENAME, database, collection, null, null, null, targetNamespace);
+  }
+
+  /** Appends the drop of a database, after the drops of its collections. */
+  OplogEntry appendDropDatabase(String database) {
+    return append(Operation.DROP_DATABASE, database, null, null, null, null, null);
+  }
+
   private synchronized OplogEntry append(
       Operation operation,
       String database,

@@ -69,6 +69,8 @@ final class StandInBackend extends MemoryBackend {
     Document reply;
     if (command.equalsIgnoreCase("aggregate") && ChangeStreamRequest.isChangeStream(query)) {
       reply = openChangeStream(databaseName, query);
+    } else if (command.equalsIgnoreCase("renameCollection")) {
+      reply = renameCollection(channel, databaseName, command, query);
     } else if (isSample(command, query)) {
       reply = sampleWithRetries(channel, databaseName, command, query);
     } else {
@@ -115,6 +117,53 @@ final class StandInBackend extends MemoryBackend {
             .append("id", id)
             .append("ns", databaseName + "." + collection);
     return new Document("cursor", cursor).append("ok", 1.0);
+  }
+
+  /**
+   * Renames as the stock server does, then logs the rename for change streams ({@code rename} event
+   * with {@code to}; manual: {@code reference/change-events/rename}). Two cases the stand-in cannot
+   * log as MongoDB does are refused: across databases, and over an existing target ({@code
+   * dropTarget}), which MongoDB logs as one rename, where the stock server drops the target first.
+   */
+  private Document renameCollection(
+      Channel channel, String databaseName, String command, Document query) {
+    String from = String.valueOf(query.get(command));
+    String to = String.valueOf(query.get("to"));
+    int fromDot = from.indexOf('.');
+    int toDot = to.indexOf('.');
+    if (fromDot < 0 || toDot < 0 || !from.substring(0, fromDot).equals(to.substring(0, toDot))) {
+      throw new MongoServerError(
+          238,
+          "NotImplemented",
+          "the stand-in renames within one database only: " + from + " to " + to);
+    }
+    String database = from.substring(0, fromDot);
+    if (Boolean.TRUE.equals(query.get("dropTarget"))
+        && resolveDatabase(database).resolveCollection(to.substring(toDot + 1), false) != null) {
+      throw new MongoServerError(
+          238, "NotImplemented", "the stand-in does not rename over an existing collection: " + to);
+    }
+    Document reply = super.handleCommand(channel, databaseName, command, query);
+    if (!from.equals(to)) {
+      indexedOplog.appendRename(database, from.substring(fromDot + 1), to);
+    }
+    return reply;
+  }
+
+  /**
+   * Drops as the stock server does (a {@code drop} logged per collection), then logs the {@code
+   * dropDatabase}: "A dropDatabase command generates a drop event for each collection in the
+   * database before generating a dropDatabase event" (manual: {@code
+   * reference/change-events/dropDatabase}). Nothing is logged for a database that did not exist.
+   */
+  @Override
+  protected Document handleDropDatabase(String databaseName) {
+    boolean existed = listDatabaseNames().contains(databaseName);
+    Document reply = super.handleDropDatabase(databaseName);
+    if (existed) {
+      indexedOplog.appendDropDatabase(databaseName);
+    }
+    return reply;
   }
 
   /** An {@code aggregate} whose pipeline has a {@code $sample} stage. */

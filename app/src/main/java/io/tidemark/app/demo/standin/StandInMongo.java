@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code $type} codes are checked as MongoDB checks them ({@link TypeCodes});
  *   <li>change streams on a collection or a whole database ({@link ChangeStreamCursor}): events
  *       have {@code ns}, {@code documentKey: {_id}} and, for updates, {@code updateDescription};
- *       replacements are {@code replace} events; a drop ends the stream with {@code invalidate};
+ *       replacements are {@code replace} events; drops, renames and database drops are reported,
+ *       and end the streams MongoDB ends, with {@code invalidate};
  *   <li>batches carry {@code postBatchResumeToken}, also the first (empty) one;
  *   <li>the oplog is indexed by timestamp, so a getMore reads only what is new to it;
  *   <li>each write is logged under its collection's lock, so the oplog order is the order in which
@@ -35,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #truncateOplogBefore} simulates a capped oplog losing history (code 286).
  * </ul>
  *
- * Still missing: transactions, cluster-wide change streams, rename and dropDatabase events, pre-
- * and post-images, expanded events, the 16 MB limit on events, and some BSON types.
+ * Still missing: transactions, cluster-wide change streams, pre- and post-images, expanded events,
+ * the 16 MB limit on events, and some BSON types.
  *
  * <p>Lifecycle: {@link #start()} binds 127.0.0.1 on a free port; {@link #close()} stops the server
  * and drops all data. Thread-safe.
