@@ -277,8 +277,8 @@ record ChangeStreamRequest(
     List<Document> kept = new ArrayList<>();
     boolean split = false;
     for (int i = 1; i < pipeline.size(); i++) {
-      Document stage = pipeline.get(i);
-      String name = stage.keySet().iterator().next();
+      Map.Entry<String, Object> stage = pipeline.get(i).entrySet().iterator().next();
+      String name = stage.getKey();
       if (name.equals("$changeStream")) {
         throw new MongoServerError(
             40602, "Location40602", "$changeStream is only valid as the first stage in a pipeline");
@@ -296,10 +296,10 @@ record ChangeStreamRequest(
             20, "IllegalOperation", name + " is not permitted in a $changeStream pipeline");
       }
       if (!name.equals(SPLIT_STAGE)) {
-        kept.add(stage);
+        kept.add(pipeline.get(i));
         continue;
       }
-      if (!(stage.get(name) instanceof Document spec) || !spec.isEmpty()) {
+      if (!(stage.getValue() instanceof Document spec) || !spec.isEmpty()) {
         throw new MongoServerError(
             7182800,
             "Location7182800",

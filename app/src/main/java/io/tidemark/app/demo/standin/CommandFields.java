@@ -152,14 +152,15 @@ final class CommandFields {
       return;
     }
     boolean first = true;
-    for (String field : query.keySet()) {
+    for (Map.Entry<String, Object> entry : query.entrySet()) {
+      String field = entry.getKey();
       if (first) {
         first = false; // the command name itself
         continue;
       }
       if (fields.served().contains(field) || GENERIC_SERVED.contains(field)) {
         if (field.equals("hint")) {
-          checkHint(command, query.get(field));
+          checkHint(command, entry.getValue());
         }
         continue;
       }
