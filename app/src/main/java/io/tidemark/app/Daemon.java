@@ -1,5 +1,6 @@
 package io.tidemark.app;
 
+import com.mongodb.event.CommandListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -61,9 +62,16 @@ public final class Daemon implements AutoCloseable {
     return start(config, registry, PhaseListener.NONE);
   }
 
-  /** Starts with a listener told of every phase boundary (tests use it to inject faults). */
+  /**
+   * Starts with a listener told of every phase boundary (tests use it to inject faults) and,
+   * optionally, driver command listeners on the MongoDB client (tests record the commands Tidemark
+   * sends; see {@link MongoChangeSource#open}).
+   */
   public static Daemon start(
-      TidemarkConfig config, MeterRegistry registry, PhaseListener listener) {
+      TidemarkConfig config,
+      MeterRegistry registry,
+      PhaseListener listener,
+      CommandListener... mongoCommandListeners) {
     log.info("starting pipeline '{}' with {}", config.pipeline(), config);
     JdbcChangeSink sink = JdbcChangeSink.openWriter(config.sink(), config.pipeline());
     MongoChangeSource source;
@@ -71,7 +79,7 @@ public final class Daemon implements AutoCloseable {
       sink.bindMetrics(registry);
       // A configured collection that does not exist yet is no reason to refuse: MongoDB creates
       // it on its first insert, and its pipeline waits for it (state WAITING).
-      source = MongoChangeSource.open(config.source(), CONNECT_TIMEOUT);
+      source = MongoChangeSource.open(config.source(), CONNECT_TIMEOUT, mongoCommandListeners);
     } catch (RuntimeException e) {
       sink.close();
       throw e;

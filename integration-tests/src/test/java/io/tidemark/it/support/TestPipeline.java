@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemark.app.Daemon;
 import io.tidemark.app.config.YamlConfigLoader;
 import io.tidemark.app.verify.TableComparison;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.core.pipeline.CollectionStatus;
+import io.tidemark.core.pipeline.PhaseListener;
 import io.tidemark.it.fixture.MongoFixture;
 import io.tidemark.it.fixture.PostgresFixture;
 import java.nio.file.Files;
@@ -110,8 +113,13 @@ public final class TestPipeline {
     return file;
   }
 
+  /** Starts a daemon in this JVM; its MongoDB commands are recorded ({@code CommandRecorder}). */
   public Daemon startDaemon(String yaml) {
-    return Daemon.start(new YamlConfigLoader().parse(yaml, "test configuration"));
+    return Daemon.start(
+        new YamlConfigLoader().parse(yaml, "test configuration"),
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        PhaseListener.NONE,
+        mongo.commandListeners());
   }
 
   public TableComparison.Result compare(String collection, String table) throws SQLException {

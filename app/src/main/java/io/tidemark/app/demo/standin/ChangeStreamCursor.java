@@ -4,7 +4,6 @@ import de.bwaldvogel.mongo.backend.AbstractCursor;
 import de.bwaldvogel.mongo.backend.aggregation.Aggregation;
 import de.bwaldvogel.mongo.bson.BsonTimestamp;
 import de.bwaldvogel.mongo.bson.Document;
-import de.bwaldvogel.mongo.exception.MongoServerError;
 import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -12,75 +11,61 @@ import io.tidemark.app.demo.standin.OplogEntry.Operation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * A collection change stream over {@link IndexedOplog}: each batch renders the entries after the
- * stream's position as MongoDB's change events ({@code _id}, {@code operationType}, {@code
- * clusterTime}, {@code wallTime}, {@code ns}, {@code documentKey: {_id}}, {@code fullDocument},
- * {@code updateDescription}), then runs the pipeline stages that followed {@code $changeStream}.
+ * A change stream over {@link IndexedOplog}, on one collection or a whole database ({@code
+ * aggregate: 1}): each batch renders the entries after the stream's position as MongoDB's change
+ * events, then runs the stages that followed {@code $changeStream}.
  *
- * <p>Resume tokens are {@code {_data: "82" + the timestamp as 16 hex digits}}: the same leading
- * bytes as MongoDB's tokens (type byte 0x82, then the cluster time), so they sort by time and the
- * timestamp can be read back; they identify an event because every entry has its own timestamp.
+ * <p>Which entries a stream sees, and what ends it, follow {@code buildOperationFilter} and {@code
+ * buildInvalidationFilter} ({@code src/mongo/db/pipeline/change_stream_filter_helpers.cpp}):
+ *
+ * <ul>
+ *   <li>a collection stream: the collection's writes, its {@code drop}, and a {@code rename} from
+ *       or to it, each of the last two followed by {@code invalidate}; not {@code dropDatabase}
+ *       (the collection's own {@code drop} comes first);
+ *   <li>a database stream: every collection's writes, {@code drop}s and {@code rename}s (system
+ *       collections are never logged), and {@code dropDatabase}, followed by {@code invalidate}.
+ * </ul>
+ *
+ * Event fields follow {@code docs/change_stream_events.md} of {@code mongodb/mongo}: every event
+ * has {@code _id}, {@code operationType}, {@code clusterTime}, {@code wallTime}; all but {@code
+ * invalidate} have {@code ns} ({@code {db}} alone for {@code dropDatabase}); writes have {@code
+ * documentKey: {_id}}; inserts and replaces {@code fullDocument}; updates {@code updateDescription}
+ * (and the current document with {@code updateLookup}); a rename {@code to}. Tokens: {@link
+ * ResumeTokens}.
  *
  * <p>Threading: the server may run two getMores of one cursor on different threads; batches are
  * synchronized on the cursor.
  */
 final class ChangeStreamCursor extends AbstractCursor {
 
-  // MongoDB fills a batch up to 16 MiB; half of it leaves room for the reply around the events.
+  // MongoDB fills a batch up to 16 MiB (source/change-streams/change-streams.md of
+  // mongodb/specifications); half of it leaves room for the reply around the events.
   private static final int MAX_BATCH_BYTES = 8 * 1024 * 1024;
   // Bounds one getMore's work when the entries after the position belong to other collections.
   private static final int MAX_ENTRIES_SCANNED_PER_BATCH = 100_000;
-  private static final String TOKEN_PREFIX = "82";
 
   private final IndexedOplog oplog;
   private final String database;
-  private final String collection;
+  private final String collection; // null for a whole-database stream
   private final boolean lookUpFullDocument;
   private final Aggregation stages; // null when $changeStream is the only stage
 
   private long position; // guarded by this: the timestamp of the last entry this stream has passed
   private volatile boolean invalidated;
 
-  ChangeStreamCursor(
-      long id,
-      IndexedOplog oplog,
-      String database,
-      String collection,
-      long position,
-      boolean lookUpFullDocument,
-      Aggregation stages) {
+  ChangeStreamCursor(long id, IndexedOplog oplog, ChangeStreamRequest request, Aggregation stages) {
     super(id);
     this.oplog = oplog;
-    this.database = database;
-    this.collection = collection;
-    this.position = position;
-    this.lookUpFullDocument = lookUpFullDocument;
-    this.stages = stages;
+    this.database = request.database();
+    this.collection = request.collection();
+    this.position = request.start();
+    this.lookUpFullDocument = request.lookUpFullDocument();
+    this.stages = request.stages().isEmpty() ? null : stages;
   }
 
-  static Document resumeToken(long timestamp) {
-    return new Document("_data", TOKEN_PREFIX + String.format(Locale.ROOT, "%016X", timestamp));
-  }
-
-  /** The timestamp in a token made by {@link #resumeToken}; code 260 for anything else. */
-  static long timestampOf(Object token) {
-    if (token instanceof Document document && document.get("_data") instanceof String data) {
-      if (data.length() >= 18 && data.startsWith(TOKEN_PREFIX)) {
-        try {
-          return Long.parseUnsignedLong(data.substring(2, 18), 16);
-        } catch (NumberFormatException e) {
-          // falls through to the error below
-        }
-      }
-    }
-    throw new MongoServerError(
-        260, "InvalidResumeToken", "Not a resume token of this stand-in server: " + token);
-  }
-
-  /** Closed by an invalidate event (its collection was dropped); the server then drops it. */
+  /** Closed by an invalidate event; the server then drops it. */
   @Override
   public boolean isEmpty() {
     return invalidated;
@@ -100,7 +85,7 @@ final class ChangeStreamCursor extends AbstractCursor {
     if (invalidated) {
       return List.of();
     }
-    oplog.checkUnreadHistoryKept(position, database + "." + collection);
+    oplog.checkUnreadHistoryKept(position);
     List<Document> batch = readBatch(batchSize);
     if (batch.isEmpty() && !await.isZero() && oplog.awaitNewerThan(position, await)) {
       batch = readBatch(batchSize);
@@ -108,9 +93,14 @@ final class ChangeStreamCursor extends AbstractCursor {
     return batch;
   }
 
-  /** Where the stream stands: a token to resume after everything it has returned or skipped. */
+  /**
+   * Where the stream stands, for every reply: a token to resume after everything it has returned or
+   * skipped (the post-batch resume token, {@code source/change-streams/change-streams.md} of {@code
+   * mongodb/specifications}).
+   */
   synchronized Document postBatchResumeToken() {
-    return resumeToken(position);
+    // After an invalidate, the token of the last event returned: the invalidate's own.
+    return invalidated ? ResumeTokens.invalidate(position) : ResumeTokens.event(position);
   }
 
   private List<Document> readBatch(int batchSize) {
@@ -126,13 +116,13 @@ final class ChangeStreamCursor extends AbstractCursor {
       }
       scanned++;
       position = entry.timestamp();
-      if (!entry.belongsTo(database, collection)) {
+      if (!isSeen(entry)) {
         continue;
       }
       Document event = toEvent(entry);
       events.add(event);
       bytes += encodedSize(event);
-      if (entry.operation() == Operation.DROP) {
+      if (invalidates(entry)) {
         events.add(invalidateEvent(entry));
         invalidated = true;
         break;
@@ -145,9 +135,31 @@ final class ChangeStreamCursor extends AbstractCursor {
     return stages.runStages(events.stream().map(Document::cloneDeeply));
   }
 
+  private boolean isSeen(OplogEntry entry) {
+    if (!entry.database().equals(database)) {
+      return false;
+    }
+    if (collection == null) {
+      return true;
+    }
+    return switch (entry.operation()) {
+      case RENAME ->
+          collection.equals(entry.collection())
+              || (database + "." + collection).equals(entry.targetNamespace());
+      case DROP_DATABASE -> false;
+      default -> collection.equals(entry.collection());
+    };
+  }
+
+  private boolean invalidates(OplogEntry entry) {
+    return collection == null
+        ? entry.operation() == Operation.DROP_DATABASE
+        : entry.operation() == Operation.DROP || entry.operation() == Operation.RENAME;
+  }
+
   private Document toEvent(OplogEntry entry) {
     Document event =
-        new Document("_id", resumeToken(entry.timestamp()))
+        new Document("_id", ResumeTokens.event(entry.timestamp()))
             .append("operationType", entry.operation().eventName())
             .append("clusterTime", new BsonTimestamp(entry.timestamp()))
             .append("wallTime", entry.wallTime());
@@ -163,21 +175,34 @@ final class ChangeStreamCursor extends AbstractCursor {
       }
       default -> {}
     }
-    event.append("ns", new Document("db", entry.database()).append("coll", entry.collection()));
-    if (entry.operation() != Operation.DROP) {
-      event.append("documentKey", new Document("_id", entry.documentId()));
-    }
-    if (entry.operation() == Operation.UPDATE) {
-      event.append("updateDescription", entry.updateDescription());
+    event.append("ns", namespace(entry.database(), entry.collection()));
+    switch (entry.operation()) {
+      case INSERT, REPLACE, DELETE ->
+          event.append("documentKey", new Document("_id", entry.documentId()));
+      case UPDATE ->
+          event
+              .append("documentKey", new Document("_id", entry.documentId()))
+              .append("updateDescription", entry.updateDescription());
+      case RENAME -> {
+        String target = entry.targetNamespace();
+        int dot = target.indexOf('.');
+        event.append("to", namespace(target.substring(0, dot), target.substring(dot + 1)));
+      }
+      default -> {}
     }
     return event;
   }
 
-  private static Document invalidateEvent(OplogEntry drop) {
-    return new Document("_id", resumeToken(drop.timestamp()))
+  private static Document namespace(String database, String collection) {
+    Document ns = new Document("db", database);
+    return collection == null ? ns : ns.append("coll", collection);
+  }
+
+  private static Document invalidateEvent(OplogEntry invalidating) {
+    return new Document("_id", ResumeTokens.invalidate(invalidating.timestamp()))
         .append("operationType", "invalidate")
-        .append("clusterTime", new BsonTimestamp(drop.timestamp()))
-        .append("wallTime", drop.wallTime());
+        .append("clusterTime", new BsonTimestamp(invalidating.timestamp()))
+        .append("wallTime", invalidating.wallTime());
   }
 
   private static int encodedSize(Document event) {

@@ -49,7 +49,7 @@ final class IndexedOplog implements Oplog {
 
   // Written under this object's lock, read without it (operationTime of every reply).
   private volatile long lastTimestamp;
-  // Entries older than this were dropped by truncateBefore; 0 while nothing was dropped.
+  // The oldest time the oplog holds: the start, later what truncateBefore kept from.
   private volatile long horizon;
   private volatile boolean closed;
 
@@ -60,16 +60,38 @@ final class IndexedOplog implements Oplog {
     // The clock starts at "now" with increment 0, so that operationTime before the first write is
     // still a time that every later entry is after.
     this.lastTimestamp = clock.instant().getEpochSecond() << 32;
+    this.horizon = lastTimestamp;
   }
 
   /** Appends one write with the next timestamp and wakes the change streams waiting for it. */
-  synchronized OplogEntry append(
+  OplogEntry append(
       Operation operation,
       String database,
       String collection,
       Object documentId,
       Document document,
       Document updateDescription) {
+    return append(operation, database, collection, documentId, document, updateDescription, null);
+  }
+
+  /** Appends a rename of {@code database.collection} to {@code targetNamespace}. */
+  OplogEntry appendRename(String database, String collection, String targetNamespace) {
+    return append(Operation.RENAME, database, collection, null, null, null, targetNamespace);
+  }
+
+  /** Appends the drop of a database, after the drops of its collections. */
+  OplogEntry appendDropDatabase(String database) {
+    return append(Operation.DROP_DATABASE, database, null, null, null, null, null);
+  }
+
+  private synchronized OplogEntry append(
+      Operation operation,
+      String database,
+      String collection,
+      Object documentId,
+      Document document,
+      Document updateDescription,
+      String targetNamespace) {
     // Like MongoDB: seconds from the wall clock, increment counting writes within the second; never
     // backwards, even if the wall clock is.
     long firstOfThisSecond = (clock.instant().getEpochSecond() << 32) | 1;
@@ -86,7 +108,8 @@ final class IndexedOplog implements Oplog {
             collection,
             documentId,
             document,
-            updateDescription);
+            updateDescription,
+            targetNamespace);
     entries.put(timestamp, entry);
     lastTimestamp = timestamp;
     notifyAll();
@@ -119,11 +142,18 @@ final class IndexedOplog implements Oplog {
    * Fails an open stream if an entry it has not read yet may have been dropped: one newer than
    * {@code position} and older than the horizon.
    */
-  void checkUnreadHistoryKept(long position, String namespace) {
-    long horizon = this.horizon;
-    if (horizon != 0 && Long.compareUnsigned(position + 1, horizon) < 0) {
-      throw historyLost(namespace, position, horizon);
+  void checkUnreadHistoryKept(long position) {
+    if (Long.compareUnsigned(position + 1, horizon) < 0) {
+      throw historyLost();
     }
+  }
+
+  /**
+   * The oldest cluster time the oplog holds: the stand-in's start at first (a new replica set's
+   * oplog begins when it is initiated), later the time {@link #truncateBefore} kept from.
+   */
+  long oldestTime() {
+    return horizon;
   }
 
   /**
@@ -156,80 +186,38 @@ final class IndexedOplog implements Oplog {
     return documentLookup.findCopy(database, collection, id);
   }
 
-  @Override
-  public Cursor createCursor(
-      Document changeStreamDocument, String namespace, Aggregation aggregation) {
-    // One resume option only, with MongoDB's codes and texts
-    // (src/mongo/db/pipeline/document_source_change_stream.cpp).
-    if (changeStreamDocument.get("startAfter") != null
-        && changeStreamDocument.get("resumeAfter") != null) {
-      throw new MongoServerError(
-          50865,
-          "Location50865",
-          "Do not specify both 'resumeAfter' and 'startAfter' in a $changeStream stage");
-    }
-    Object resumeToken = changeStreamDocument.get("startAfter");
-    if (resumeToken == null) {
-      resumeToken = changeStreamDocument.get("resumeAfter");
-    }
-    Object startAtOperationTime = changeStreamDocument.get("startAtOperationTime");
-    if (resumeToken != null && startAtOperationTime != null) {
-      throw new MongoServerError(
-          40674,
-          "Location40674",
-          "Only one type of resume option is allowed, but multiple were found");
-    }
-    long position;
-    if (resumeToken != null) {
-      position = ChangeStreamCursor.timestampOf(resumeToken);
-      // Like MongoDB, resuming needs the token's own entry to be still in the oplog.
-      if (Long.compareUnsigned(position, horizon) < 0) {
-        throw historyLost(namespace, position, horizon);
-      }
-    } else if (startAtOperationTime instanceof BsonTimestamp operationTime) {
-      long start = operationTime.getValue();
-      if (Long.compareUnsigned(start, horizon) < 0) {
-        throw historyLost(namespace, start, horizon);
-      }
-      // Inclusive of events at the start time: the position is the last one the stream has passed.
-      position = start == 0 ? 0 : start - 1;
-    } else if (startAtOperationTime != null) {
-      throw new MongoServerError(
-          14,
-          "TypeMismatch",
-          "startAtOperationTime must be a timestamp, not " + startAtOperationTime.getClass());
-    } else {
-      position = lastTimestamp;
-    }
-    boolean lookUpFullDocument = "updateLookup".equals(changeStreamDocument.get("fullDocument"));
-    int dot = namespace.indexOf('.');
+  /**
+   * Opens a change stream; {@link ChangeStreamRequest} has checked it, including that its start is
+   * still in the oplog.
+   */
+  ChangeStreamCursor open(ChangeStreamRequest request, Aggregation stages) {
     ChangeStreamCursor cursor =
-        new ChangeStreamCursor(
-            cursorRegistry.generateCursorId(),
-            this,
-            namespace.substring(0, dot),
-            namespace.substring(dot + 1),
-            position,
-            lookUpFullDocument,
-            aggregation.getStages().isEmpty() ? null : aggregation);
+        new ChangeStreamCursor(cursorRegistry.generateCursorId(), this, request, stages);
     cursorRegistry.add(cursor);
     return cursor;
   }
 
-  private static MongoServerError historyLost(String namespace, long position, long horizon) {
+  /**
+   * The stock server opens change streams through here; the stand-in opens them itself ({@link
+   * StandInBackend}), with the checks MongoDB makes.
+   */
+  @Override
+  public Cursor createCursor(
+      Document changeStreamDocument, String namespace, Aggregation aggregation) {
+    throw new IllegalStateException("change streams are opened by StandInBackend");
+  }
+
+  /**
+   * MongoDB's ChangeStreamHistoryLost, with its text ({@code
+   * DocumentSourceChangeStreamCheckResumability::doGetNext}, {@code
+   * src/mongo/db/pipeline/document_source_change_stream_check_resumability.cpp}).
+   */
+  static MongoServerError historyLost() {
     return new MongoServerError(
         CHANGE_STREAM_HISTORY_LOST,
         "ChangeStreamHistoryLost",
-        "Resume of change stream on "
-            + namespace
-            + " was not possible, as the resume point may no longer be in the oplog: it is at "
-            + describe(position)
-            + " and the oldest kept entry is at or after "
-            + describe(horizon));
-  }
-
-  private static String describe(long timestamp) {
-    return "Timestamp(" + (timestamp >>> 32) + ", " + (timestamp & 0xFFFFFFFFL) + ")";
+        "Resume of change stream was not possible, as the resume point may no longer be in the"
+            + " oplog.");
   }
 
   // The stock server reports writes through the four callbacks below. Inserts, updates and deletes

@@ -31,6 +31,8 @@ final class LogicalSessions {
 
   private static final int INVALID_OPTIONS = 72;
   private static final int NOT_IMPLEMENTED = 238;
+  // "available" on a replica set: "For non-sharded collections ... "local" and "available" read
+  // concerns behave identically" (manual: reference/read-concern-available).
   private static final Set<String> SERVED_LEVELS = Set.of("local", "majority", "available");
 
   private LogicalSessions() {}

@@ -11,7 +11,9 @@ import java.time.Instant;
  * @param timestamp the BSON timestamp as its 64-bit value (seconds in the high half, increment in
  *     the low half); unique and increasing, so it doubles as the resume token
  * @param document the inserted document or the replacement; null for other operations
+ * @param collection null for a dropped database
  * @param updateDescription {@code {updatedFields, removedFields, truncatedArrays}} for updates
+ * @param targetNamespace {@code db.collection} a rename moved the collection to; null otherwise
  */
 record OplogEntry(
     long timestamp,
@@ -21,7 +23,8 @@ record OplogEntry(
     String collection,
     Object documentId,
     Document document,
-    Document updateDescription) {
+    Document updateDescription,
+    String targetNamespace) {
 
   /** The kinds of write the stand-in logs, with the {@code operationType} of their event. */
   enum Operation {
@@ -29,7 +32,9 @@ record OplogEntry(
     UPDATE("update"),
     REPLACE("replace"),
     DELETE("delete"),
-    DROP("drop");
+    DROP("drop"),
+    RENAME("rename"),
+    DROP_DATABASE("dropDatabase");
 
     private final String eventName;
 
@@ -40,9 +45,5 @@ record OplogEntry(
     String eventName() {
       return eventName;
     }
-  }
-
-  boolean belongsTo(String database, String collection) {
-    return this.database.equals(database) && this.collection.equals(collection);
   }
 }

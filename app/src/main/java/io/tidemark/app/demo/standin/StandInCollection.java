@@ -16,8 +16,9 @@ import io.tidemark.app.demo.standin.OplogEntry.Operation;
  *
  * <p>It logs from the per-document hooks of the stock collection ({@code addDocument}, {@code
  * removeDocument}, {@code handleUpdate}); every write path goes through them, including upserts,
- * {@code findAndModify} (which the stock server does not log at all) and {@code $out}. All of them
- * run inside the collection's synchronized methods.
+ * {@code findAndModify} (which the stock server does not log at all, where MongoDB's oplog "records
+ * all operations that modify the data", manual: {@code core/replica-set-oplog}) and {@code $out}.
+ * All of them run inside the collection's synchronized methods.
  */
 final class StandInCollection extends MemoryCollection {
 
@@ -99,6 +100,12 @@ final class StandInCollection extends MemoryCollection {
     return null;
   }
 
+  /**
+   * A replacement has no update operators, and MongoDB reports it as a {@code replace} event, an
+   * operator update as {@code update} ("replace: Full document replacement (e.g., replaceOne, or
+   * update with a replacement document...)", {@code docs/change_stream_events.md} in {@code
+   * mongodb/mongo}).
+   */
   private static boolean isReplacement(Document update) {
     return update.keySet().stream().noneMatch(key -> key.startsWith("$"));
   }

@@ -5,7 +5,12 @@ import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 
-/** A memory database whose collections log their writes to the {@link IndexedOplog}. */
+/**
+ * A memory database whose collections log their writes to the {@link IndexedOplog}; the server's
+ * own {@code system.*} collections are not logged, which no change stream shows anyway (a database
+ * stream matches collection names "NOT followed by '$' or 'system.'", {@code
+ * getNsRegexForChangeStream} in {@code src/mongo/db/pipeline/document_source_change_stream.cpp}).
+ */
 final class StandInDatabase extends MemoryDatabase {
 
   // Null while the super constructor runs: it opens the server's system.* collections, which are

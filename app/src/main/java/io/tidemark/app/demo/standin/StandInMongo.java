@@ -9,18 +9,26 @@ import org.slf4j.LoggerFactory;
 /**
  * An in-process MongoDB stand-in for the demo and for tests on machines without MongoDB: {@code
  * mongo-java-server} with its memory backend, the oplog on, and the gaps that matter to change data
- * capture closed (see {@code MONGO-NOTES.md}):
+ * capture closed (docs/mongodb-stand-in.md lists what it does and lacks). It may only behave as
+ * MongoDB is documented or coded to behave: every change to the stock server cites where, and what
+ * it cannot serve it refuses rather than answers differently.
  *
  * <ul>
+ *   <li>it claims a MongoDB version ({@link StandInVersion}, 7.0.0 unless told otherwise) and
+ *       refuses what that version lacks;
+ *   <li>commands, their fields and query operators are checked as MongoDB's parsers check them
+ *       ({@link CommandFields}, {@link QueryFilters}), change stream options and stages too ({@link
+ *       ChangeStreamRequest});
  *   <li>every reply carries {@code operationTime} and {@code $clusterTime}, the timestamp of the
  *       newest oplog entry, and {@code startAtOperationTime(T)} yields exactly the events at or
  *       after T;
  *   <li>sessions: the driver starts them, and causally consistent reads ({@code afterClusterTime})
  *       are served or refused as MongoDB does ({@link LogicalSessions});
  *   <li>{@code $type} codes are checked as MongoDB checks them ({@link TypeCodes});
- *   <li>change events have {@code ns}, {@code documentKey: {_id}} and, for updates, {@code
- *       updateDescription}; replacements are {@code replace} events; a drop ends the stream with
- *       {@code invalidate};
+ *   <li>change streams on a collection or a whole database ({@link ChangeStreamCursor}): events
+ *       have {@code ns}, {@code documentKey: {_id}} and, for updates, {@code updateDescription};
+ *       replacements are {@code replace} events; drops, renames and database drops are reported,
+ *       and end the streams MongoDB ends, with {@code invalidate};
  *   <li>batches carry {@code postBatchResumeToken}, also the first (empty) one;
  *   <li>the oplog is indexed by timestamp, so a getMore reads only what is new to it;
  *   <li>each write is logged under its collection's lock, so the oplog order is the order in which
@@ -28,8 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #truncateOplogBefore} simulates a capped oplog losing history (code 286).
  * </ul>
  *
- * Still missing, as on the stock stand-in: transactions, database and cluster change streams,
- * rename events, pre- and post-images, and some BSON types.
+ * Still missing: transactions, cluster-wide change streams, pre- and post-images, expanded events,
+ * the 16 MB limit on events, and some BSON types.
  *
  * <p>Lifecycle: {@link #start()} binds 127.0.0.1 on a free port; {@link #close()} stops the server
  * and drops all data. Thread-safe.
@@ -55,7 +63,23 @@ public final class StandInMongo implements AutoCloseable {
 
   /** Starts a server on 127.0.0.1 and a free port, with an empty oplog. */
   public static StandInMongo start() {
-    StandInBackend backend = new StandInBackend();
+    return start(CommandObserver.NONE);
+  }
+
+  /**
+   * Starts a server on 127.0.0.1 and a free port, with an empty oplog, that shows every command it
+   * receives to {@code observer}.
+   */
+  public static StandInMongo start(CommandObserver observer) {
+    return start(StandInVersion.DEFAULT, observer);
+  }
+
+  /**
+   * Starts a server that claims to be MongoDB {@code version} and refuses what that version lacks,
+   * showing every command it receives to {@code observer}.
+   */
+  public static StandInMongo start(StandInVersion version, CommandObserver observer) {
+    StandInBackend backend = new StandInBackend(version, observer);
     MongoServer server = new MongoServer(backend);
     server.enableOplog();
     server.bind(new InetSocketAddress("127.0.0.1", 0), 1, NETWORK_THREADS);

@@ -19,7 +19,8 @@ import java.util.Set;
  * <p>Valid codes of the types the stand-in cannot hold (Undefined 6, which its decoder turns into
  * null; DBPointer 12, JavaScript 13, Symbol 14, JavaScript-with-scope 15, which it cannot decode:
  * {@code BsonDecoder} of mongo-java-server 1.47.0) are removed from the set after the check: no
- * stored value has those types, so they would match nothing, as on MongoDB.
+ * stored value has those types, so they would match nothing, as on MongoDB. {@link QueryFilters}
+ * finds the {@code $type} operators.
  */
 final class TypeCodes {
   private static final int BAD_VALUE = 2;
@@ -56,58 +57,23 @@ final class TypeCodes {
   private TypeCodes() {}
 
   /**
-   * Checks and prepares every query filter of a command: {@code find}, {@code count}, {@code
-   * distinct}, {@code findAndModify}, {@code delete}, {@code update}, and the {@code $match} stages
-   * of {@code aggregate}.
+   * Checks one {@code $type} operator of a condition and keeps only the codes of types the stand-in
+   * can hold.
    */
-  static void checkFilters(String command, Document query) {
-    switch (command.toLowerCase(java.util.Locale.ROOT)) {
-      case "find" -> checkFilter(query.get("filter"));
-      case "count", "distinct", "findandmodify" -> checkFilter(query.get("query"));
-      case "delete" -> eachStatement(query.get("deletes"));
-      case "update" -> eachStatement(query.get("updates"));
-      case "aggregate" -> {
-        if (query.get("pipeline") instanceof List<?> stages) {
-          for (Object stage : stages) {
-            if (stage instanceof Document d) {
-              checkFilter(d.get("$match"));
-            }
-          }
-        }
-      }
-      default -> {}
-    }
+  static void checkTypeSet(Map.Entry<String, Object> type) {
+    type.setValue(storableTypes(type.getValue()));
   }
 
-  private static void eachStatement(Object statements) {
-    if (statements instanceof List<?> list) {
-      for (Object statement : list) {
-        if (statement instanceof Document d) {
-          checkFilter(d.get("q"));
-        }
-      }
-    }
-  }
-
-  /** Walks a filter; {@code $expr} holds aggregation expressions, where {@code $type} differs. */
-  private static void checkFilter(Object node) {
-    if (node instanceof Document doc) {
-      for (Map.Entry<String, Object> e : doc.entrySet()) {
-        if (e.getKey().equals("$type")) {
-          e.setValue(storableTypes(e.getValue()));
-        } else if (!e.getKey().equals("$expr")) {
-          checkFilter(e.getValue());
-        }
-      }
-      if (doc.get("$type") instanceof List<?> kept && kept.isEmpty()) {
-        // Only types the stand-in cannot hold: nothing matches. An empty $type set is an error
-        // on MongoDB ("must match at least one type", src/mongo/db/matcher/expression_parser.cpp)
-        // and here, so say "nothing" with an empty $in instead.
-        doc.remove("$type");
-        doc.put("$in", List.of());
-      }
-    } else if (node instanceof Collection<?> items) {
-      items.forEach(TypeCodes::checkFilter);
+  /**
+   * A {@code $type} left with only types the stand-in cannot hold matches nothing. An empty {@code
+   * $type} set is an error on MongoDB ("must match at least one type", {@code
+   * src/mongo/db/matcher/expression_parser.cpp}) and here, so say "nothing" with an empty {@code
+   * $in} instead.
+   */
+  static void replaceEmptyTypeSet(Document condition) {
+    if (condition.get("$type") instanceof List<?> kept && kept.isEmpty()) {
+      condition.remove("$type");
+      condition.put("$in", List.of());
     }
   }
 

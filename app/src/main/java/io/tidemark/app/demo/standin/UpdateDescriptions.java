@@ -10,10 +10,12 @@ import java.util.Objects;
  * Builds a change event's {@code updateDescription} by comparing a document before and after an
  * update.
  *
- * <p>MongoDB derives it from the update operators, so its paths can differ from ours: where a
- * client {@code $set}s a whole sub-document, MongoDB reports that field while we report the
- * sub-fields that changed ({@code "a.b"}); arrays are reported whole, never truncated. Both
- * describe the same change: applying either to the old document gives the new one.
+ * <p>The fields are MongoDB's ({@code updatedFields}, {@code removedFields}, {@code
+ * truncatedArrays}: manual {@code reference/change-events/update}). MongoDB derives them from the
+ * update operators, so its paths can differ from ours: where a client {@code $set}s a whole
+ * sub-document, MongoDB reports that field while we report the sub-fields that changed ({@code
+ * "a.b"}); arrays are reported whole, never truncated. Both describe the same change: applying
+ * either to the old document gives the new one.
  */
 final class UpdateDescriptions {
 
