@@ -7,7 +7,6 @@ import io.tidemark.it.campaign.Findings.Category;
 import io.tidemark.it.campaign.History.Kind;
 import io.tidemark.it.support.EngineProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -177,54 +176,15 @@ final class CampaignChecker {
   }
 
   /** Stack traces and secrets in every output of the run. */
-  void logs(List<Path> files, List<String> secrets) throws IOException {
+  void logs(List<Path> files, LogCheck check) throws IOException {
     List<Path> all = new ArrayList<>(files);
     all.add(dir.resolve("verify.out"));
     for (Path file : all) {
-      if (!Files.exists(file)) {
-        continue;
-      }
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      String previous = "";
-      boolean traceReported = false;
-      for (int i = 0; i < lines.size(); i++) {
-        String line = lines.get(i);
-        boolean trace =
-            line.startsWith("\tat ")
-                || line.startsWith("Caused by: ")
-                || line.startsWith("Exception in thread ");
-        if (trace && !traceReported) {
-          traceReported = true;
-          run.findings()
-              .add(
-                  Category.LOG,
-                  file.getFileName()
-                      + " line "
-                      + (i + 1)
-                      + ": a stack trace at INFO, after: "
-                      + previous
-                      + " / "
-                      + line.strip());
-        }
-        if (!trace) {
-          previous = line;
-        }
-        for (int s = 0; s < secrets.size(); s++) {
-          if (line.contains(secrets.get(s))) {
-            run.findings()
-                .add(
-                    Category.LOG,
-                    file.getFileName()
-                        + " line "
-                        + (i + 1)
-                        + " holds the run's "
-                        + (s == 0 ? "sink password" : "admin token")
-                        + " unmasked: "
-                        + line.replace(secrets.get(s), "<SECRET>"));
-          }
-        }
+      for (String problem : check.problems(file)) {
+        run.findings().add(Category.LOG, problem);
       }
     }
+    run.history().record(Kind.CHECK, "logs read: " + all.size() + " files");
   }
 
   private long count(String sql) {

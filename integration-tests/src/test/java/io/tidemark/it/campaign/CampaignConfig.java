@@ -95,8 +95,8 @@ record CampaignConfig(
     }
   }
 
-  /** The secrets that must never appear in a log or an output. */
-  List<String> secrets() {
-    return List.of(password, token);
+  /** The secrets that must never appear in a log or an output, by what they are. */
+  Map<String, String> secrets() {
+    return Map.of("sink password", password, "admin token", token);
   }
 }

@@ -133,7 +133,9 @@ final class CampaignRun {
                 .write(dir.resolve("verify.yaml"), -1);
         verified = checker.verify(direct);
         wrongCounters = checker.counters(workload.expectedCounters());
-        checker.logs(daemon.logs(), config.secrets());
+        checker.logs(
+            daemon.logs(),
+            new LogCheck(config.secrets(), settings.avoids(Avoid.LIBRARY_STACK_TRACES)));
       }
       RunResult result =
           new RunResult(

@@ -95,7 +95,7 @@ final class CampaignWorkload {
     } else if (lateExists && dice < 15) {
       late.step();
       collection = LATE;
-      what = "step (writes " + late.writes() + ")";
+      what = "counter-step (writes " + late.writes() + ")";
     } else {
       ModelCollection c = collections.get(random.nextInt(collections.size()));
       collection = c.name;

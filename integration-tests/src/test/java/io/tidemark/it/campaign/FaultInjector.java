@@ -156,11 +156,11 @@ final class FaultInjector {
       return FaultOutcome.skipped("another fault was stopping or starting the daemon");
     }
     try {
-      String phase;
-      if (f.variant() == 1 && awaitHandOver(Duration.ofSeconds(20))) {
+      String phase = Phases.daemon(run.daemon().status());
+      if (f.variant() == 1
+          && phase.startsWith("rebuild")
+          && awaitHandOver(Duration.ofSeconds(20))) {
         phase = "swap";
-      } else {
-        phase = Phases.daemon(run.daemon().status());
       }
       run.daemon().kill();
       run.history().record(Kind.FAULT, "#" + f.number() + " SIGKILL sent (" + phase + ")");
