@@ -24,17 +24,24 @@ class CampaignIT {
   void everyRunConvergesWithNothingLostNothingDuplicatedNothingStale() throws Exception {
     CampaignSettings settings = CampaignSettings.fromSystemProperties();
     Files.createDirectories(settings.dir());
-    Path runs = settings.dir().resolve("runs.txt");
-    Files.deleteIfExists(runs);
+    Path runLines = settings.dir().resolve("runs.txt");
+    Files.deleteIfExists(runLines);
     List<RunResult> results = new ArrayList<>();
     try (RestartablePostgres postgres =
         RestartablePostgres.create(settings.dir().resolve("postgres"))) {
+      List<CampaignSettings> runs = new ArrayList<>();
       for (long seed : settings.seeds()) {
-        RunResult result = new CampaignRun(seed, settings, postgres).run();
+        runs.add(settings.forRun(seed, settings.seconds(), settings.faults()));
+      }
+      if (settings.withRegressions()) {
+        runs.addAll(RegressionSeeds.active(settings));
+      }
+      for (CampaignSettings run : runs) {
+        RunResult result = new CampaignRun(run.seeds().get(0), run, postgres).run();
         results.add(result);
         System.out.println("[campaign] " + result.line());
         Files.writeString(
-            runs,
+            runLines,
             result.line() + System.lineSeparator(),
             StandardCharsets.UTF_8,
             StandardOpenOption.CREATE,

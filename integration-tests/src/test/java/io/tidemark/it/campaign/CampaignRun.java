@@ -97,18 +97,22 @@ final class CampaignRun {
                 mongoProxy,
                 pgProxy,
                 workload::operationTime,
+                settings.avoid(),
                 new ConcurrentHashMap<>());
         ProgressSampler sampler =
             new ProgressSampler(postgres, database, daemon, history, findings, expected);
         FaultInjector injector = new FaultInjector(run, schedule, workload.collectionNames());
-        daemon.start("the run begins");
-        sampler.start();
+        // Writes start first: the late collection must be able to appear while a daemon that
+        // refuses to start without it keeps trying.
         AtomicInteger failedWrites = new AtomicInteger();
         BackgroundWriter writer =
             BackgroundWriter.start(
                 () -> step(workload, findings, failedWrites),
                 Math.max(0, 1000 / settings.opsPerSecond() - 1));
         try {
+          daemon.start("the run begins");
+          workload.daemonStarted();
+          sampler.start();
           injector.start();
           TimeUnit.SECONDS.sleep(settings.seconds());
           history.record(Kind.RUN, "the schedule is over: no new faults");
@@ -149,7 +153,8 @@ final class CampaignRun {
               verified.differences(),
               wrongCounters,
               findings.all(),
-              history.file());
+              history.file(),
+              settings.rerunCommand(seed));
       history.record(Kind.RUN, result.line());
       if (result.passed()) {
         postgres.dropDatabase(database);

@@ -23,12 +23,18 @@ final class CampaignSummary {
     out.append(
         String.format(
             Locale.ROOT,
-            "Campaign: %d runs (%d passed, %d failed), %d s of faults each, %d documents seeded,"
-                + " ~%d ops/s, avoiding: %s%n",
+            "Campaign: %d runs (%d passed, %d failed), %d s of faults each (%s), %d documents"
+                + " seeded, ~%d ops/s, avoiding: %s%n",
             results.size(),
             passed,
             results.size() - passed,
             settings.seconds(),
+            settings.faults().size() == FaultKind.values().length
+                ? "all kinds"
+                : settings.faults().stream()
+                    .map(FaultKind::label)
+                    .sorted()
+                    .collect(Collectors.joining(",")),
             settings.documents(),
             settings.opsPerSecond(),
             settings.avoid().isEmpty()
@@ -86,7 +92,7 @@ final class CampaignSummary {
             .append("\n    history: ")
             .append(r.history())
             .append("\n    re-run: ")
-            .append(settings.rerunCommand(r.seed()))
+            .append(r.rerun())
             .append('\n');
       }
     }

@@ -29,7 +29,9 @@ final class CampaignWorkload {
   private final Random random;
   private final List<ModelCollection> collections;
   private final CounterWorkload late;
-  private final long lateCreatedAtOp;
+  private final long expectedOps;
+  private long lateCreatedAtOp = Long.MAX_VALUE;
+  private volatile boolean daemonStarted;
   private final Map<String, Long> opsByKind = new TreeMap<>();
   private long ops;
   private boolean lateExists;
@@ -44,7 +46,7 @@ final class CampaignWorkload {
     this.random = new Random(seed);
     this.collections = CampaignCollections.create(db, random);
     this.late = new CounterWorkload(db.getCollection(LATE), random.nextLong());
-    this.lateCreatedAtOp = 1 + random.nextInt((int) Math.max(1, expectedOps / 3));
+    this.expectedOps = expectedOps;
   }
 
   /** Seeds {@code documents} documents over the modelled collections, before the daemon starts. */
@@ -81,9 +83,17 @@ final class CampaignWorkload {
     return collections;
   }
 
+  /** The daemon is up (or gave up starting): the late collection may now appear. */
+  void daemonStarted() {
+    daemonStarted = true;
+  }
+
   /** One write to a random collection. */
   void step() {
     ops++;
+    if (daemonStarted && lateCreatedAtOp == Long.MAX_VALUE) {
+      lateCreatedAtOp = ops + random.nextInt((int) Math.max(1, Math.min(expectedOps / 3, 3000)));
+    }
     int dice = random.nextInt(100);
     String collection;
     String what;

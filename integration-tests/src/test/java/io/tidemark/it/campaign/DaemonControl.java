@@ -35,6 +35,7 @@ final class DaemonControl implements AutoCloseable {
   private volatile EngineProcess process;
   private volatile AdminClient admin;
   private volatile boolean expectedDown = true;
+  private volatile long upSinceNanos = System.nanoTime();
   private int starts; // guarded by this
 
   DaemonControl(Path dir, CampaignConfig config, History history, Findings findings) {
@@ -78,6 +79,7 @@ final class DaemonControl implements AutoCloseable {
         if (started.isAlive() && client.answers()) {
           process = started;
           admin = client;
+          upSinceNanos = System.nanoTime();
           expectedDown = false;
           history.record(Kind.STATE, "daemon #" + n + " up, admin API on port " + port);
           return;
@@ -104,6 +106,11 @@ final class DaemonControl implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start the daemon: " + e, e);
     }
+  }
+
+  /** When the running daemon came up (System.nanoTime). */
+  long upSinceNanos() {
+    return upSinceNanos;
   }
 
   /** How many daemons were started so far (a pause does not survive a restart). */

@@ -19,7 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Injects a run's faults at their times, each on a thread of its own so that they overlap as the
@@ -41,6 +43,16 @@ final class FaultInjector {
   private final Thread scheduler;
   private volatile boolean stopping;
   private volatile long sinkOutageEndedNanos = System.nanoTime();
+
+  /**
+   * Held for reading by sink outages and for writing by a second daemon: a second daemon started
+   * while the first loses its sink connections (and with them its writer lock) may rightly take
+   * over, so the two never overlap and the second daemon's verdict stays sound.
+   */
+  private final ReentrantReadWriteLock sinkQuiet = new ReentrantReadWriteLock();
+
+  private final AtomicInteger outages = new AtomicInteger();
+  private volatile long outageEndedNanos = System.nanoTime();
 
   FaultInjector(RunContext run, FaultSchedule schedule, List<String> collections) {
     this.run = run;
@@ -108,17 +120,18 @@ final class FaultInjector {
   private void inject(Fault f) {
     run.history().record(Kind.FAULT, "begin " + f);
     try {
+      boolean handedOver = awaitTrigger(f);
       FaultOutcome outcome =
           switch (f.kind()) {
-            case KILL -> kill(f);
+            case KILL -> kill(f, handedOver);
             case TERM -> terminate(f);
             case PAUSE -> pause(f);
             case RESNAPSHOT, RESNAPSHOT_TWICE -> resnapshot(f);
-            case MONGO_CUT -> cut(run.mongoProxy(), f);
-            case MONGO_DELAY -> delay(f);
-            case PG_CUT -> pgCut(f);
-            case PG_RESTART_FAST -> restartPostgres(f, StopMode.FAST);
-            case PG_RESTART_IMMEDIATE -> restartPostgres(f, StopMode.IMMEDIATE);
+            case MONGO_CUT -> outage(() -> cut(run.mongoProxy(), f));
+            case MONGO_DELAY -> outage(() -> delay(f));
+            case PG_CUT -> outage(() -> pgCut(f));
+            case PG_RESTART_FAST -> outage(() -> restartPostgres(f, StopMode.FAST));
+            case PG_RESTART_IMMEDIATE -> outage(() -> restartPostgres(f, StopMode.IMMEDIATE));
             case READER_LOCK -> readerLock(f);
             case SECOND_DAEMON -> secondDaemon();
             case HISTORY_LOST_RESNAPSHOT, HISTORY_LOST_FAIL -> historyLoss.inject(f);
@@ -132,6 +145,27 @@ final class FaultInjector {
     } catch (RuntimeException e) {
       run.history().record(Kind.FAULT, "end #" + f.number() + " " + f.kind() + " by " + e);
     }
+  }
+
+  /** A fault that cuts, slows or stops a server. */
+  private interface Outage {
+    FaultOutcome run() throws InterruptedException;
+  }
+
+  /** Runs a network or server fault, noting while it lasts and when it ended. */
+  private FaultOutcome outage(Outage outage) throws InterruptedException {
+    outages.incrementAndGet();
+    try {
+      return outage.run();
+    } finally {
+      outageEndedNanos = System.nanoTime();
+      outages.decrementAndGet();
+    }
+  }
+
+  /** Whether a network or server fault was under way at some time after {@code sinceNanos}. */
+  private boolean outageSince(long sinceNanos) {
+    return outages.get() > 0 || outageEndedNanos - sinceNanos > 0;
   }
 
   private void count(FaultKind kind, String phase) {
@@ -151,17 +185,35 @@ final class FaultInjector {
     }
   }
 
-  private FaultOutcome kill(Fault f) throws InterruptedException {
+  /**
+   * Waits for the fault's moment, at most {@value Fault#TRIGGER_SECONDS} s; true when that moment
+   * was a rebuild's hand-over.
+   */
+  private boolean awaitTrigger(Fault f) throws InterruptedException {
+    Duration timeout = Duration.ofSeconds(Fault.TRIGGER_SECONDS);
+    boolean reached =
+        switch (f.trigger()) {
+          case NOW -> true;
+          case COPY -> Phases.await(run.daemon(), timeout, s -> Phases.copying(s, f.collection()));
+          case REBUILD ->
+              Phases.await(run.daemon(), timeout, s -> Phases.catchingUp(s, f.collection()));
+          case HANDOVER -> awaitHandOver(timeout);
+        };
+    if (f.trigger() != Fault.Trigger.NOW) {
+      run.history()
+          .record(
+              Kind.FAULT,
+              "#" + f.number() + (reached ? " reached " : " did not reach ") + f.trigger());
+    }
+    return reached && f.trigger() == Fault.Trigger.HANDOVER;
+  }
+
+  private FaultOutcome kill(Fault f, boolean atHandOver) throws InterruptedException {
     if (!run.daemon().lifecycle().tryLock(20, TimeUnit.SECONDS)) {
       return FaultOutcome.skipped("another fault was stopping or starting the daemon");
     }
     try {
-      String phase = Phases.daemon(run.daemon().status());
-      if (f.variant() == 1
-          && phase.startsWith("rebuild")
-          && awaitHandOver(Duration.ofSeconds(20))) {
-        phase = "swap";
-      }
+      String phase = atHandOver ? "swap" : Phases.daemon(run.daemon().status());
       run.daemon().kill();
       run.history().record(Kind.FAULT, "#" + f.number() + " SIGKILL sent (" + phase + ")");
       holdFor(f.seconds());
@@ -185,6 +237,10 @@ final class FaultInjector {
     long from = size(log);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!stopping && System.nanoTime() < deadline) {
+      if (!Phases.daemon(run.daemon().status()).startsWith("rebuild")) {
+        TimeUnit.MILLISECONDS.sleep(100);
+        continue;
+      }
       try {
         byte[] all = Files.readAllBytes(log);
         if (all.length > from
@@ -245,6 +301,13 @@ final class FaultInjector {
       if (status.isEmpty() || phase.equals("failed")) {
         return FaultOutcome.skipped("no daemon answers, or " + c + " is FAILED");
       }
+      if (run.avoid().contains(CampaignSettings.Avoid.PAUSE_DURING_COPY)
+          && phase.endsWith("copy")) {
+        return FaultOutcome.skipped(c + " is copying (campaign.avoid=pause-during-copy)");
+      }
+      if (f.variant() == 1) {
+        return flap(c, phase, f.seconds() / 8);
+      }
       int generation = run.daemon().generation();
       int code = run.daemon().post(c, "pause");
       if (code != 200) {
@@ -273,6 +336,29 @@ final class FaultInjector {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Pauses and resumes four times in quick succession, without waiting for the states: where pause
+   * and resume meet the copy's workers and the stream's reader mid-step.
+   */
+  private FaultOutcome flap(String c, String phase, double gapSeconds) throws InterruptedException {
+    for (int i = 0; i < 4; i++) {
+      run.daemon().post(c, "pause");
+      holdFor(gapSeconds);
+      run.daemon().post(c, "resume");
+      holdFor(gapSeconds);
+    }
+    boolean resumed =
+        Phases.await(
+            run.daemon(),
+            Duration.ofSeconds(15),
+            s -> Phases.state(s, c) != null && !"PAUSED".equals(Phases.state(s, c)));
+    if (!resumed) {
+      run.findings()
+          .add(Category.CONVERGENCE, c + " still PAUSED 15 s after four quick pause/resume");
+    }
+    return FaultOutcome.done(phase, "paused and resumed four times, " + gapSeconds + " s apart");
   }
 
   private FaultOutcome resnapshot(Fault f) throws InterruptedException {
@@ -309,13 +395,23 @@ final class FaultInjector {
   }
 
   private FaultOutcome pgCut(Fault f) throws InterruptedException {
-    FaultOutcome result = cut(run.pgProxy(), f);
-    sinkOutageEndedNanos = System.nanoTime();
-    return result;
+    if (!sinkQuiet.readLock().tryLock(60, TimeUnit.SECONDS)) {
+      return FaultOutcome.skipped("a second daemon was starting");
+    }
+    try {
+      return cut(run.pgProxy(), f);
+    } finally {
+      sinkOutageEndedNanos = System.nanoTime();
+      sinkQuiet.readLock().unlock();
+    }
   }
 
   private FaultOutcome restartPostgres(Fault f, StopMode mode) throws InterruptedException {
+    if (!sinkQuiet.readLock().tryLock(60, TimeUnit.SECONDS)) {
+      return FaultOutcome.skipped("a second daemon was starting");
+    }
     if (!postgresRestart.tryLock(20, TimeUnit.SECONDS)) {
+      sinkQuiet.readLock().unlock();
       return FaultOutcome.skipped("PostgreSQL is being restarted by another fault");
     }
     try {
@@ -324,10 +420,11 @@ final class FaultInjector {
       run.history().record(Kind.FAULT, "#" + f.number() + " PostgreSQL stopped (" + mode + ")");
       holdFor(f.seconds());
       run.postgres().start();
-      sinkOutageEndedNanos = System.nanoTime();
       return FaultOutcome.done(phase, "PostgreSQL started again");
     } finally {
       postgresRestart.unlock();
+      sinkOutageEndedNanos = System.nanoTime();
+      sinkQuiet.readLock().unlock();
     }
   }
 
@@ -360,20 +457,37 @@ final class FaultInjector {
   }
 
   private FaultOutcome secondDaemon() throws InterruptedException {
+    if (!sinkQuiet.writeLock().tryLock(30, TimeUnit.SECONDS)) {
+      return FaultOutcome.skipped("sink outages went on for 30 s");
+    }
+    try {
+      return secondDaemonWhileSinkQuiet();
+    } finally {
+      sinkQuiet.writeLock().unlock();
+    }
+  }
+
+  private FaultOutcome secondDaemonWhileSinkQuiet() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() - sinkOutageEndedNanos < QUIET_AFTER_SINK_OUTAGE_NANOS
-        || postgresRestart.isLocked()
         || !run.daemon().isRunning()) {
       if (stopping || System.nanoTime() > deadline) {
         return FaultOutcome.skipped("the sink was not quiet for 15 s, or no daemon ran");
       }
       TimeUnit.MILLISECONDS.sleep(200);
     }
+    if (run.avoid().contains(CampaignSettings.Avoid.LOCK_LOST_UNNOTICED)
+        && sinkOutageEndedNanos - run.daemon().upSinceNanos() > 0) {
+      return FaultOutcome.skipped(
+          "the daemon lost its sink connections since it started"
+              + " (campaign.avoid=lock-lost-unnoticed)");
+    }
     if (!run.daemon().lifecycle().tryLock(20, TimeUnit.SECONDS)) {
       return FaultOutcome.skipped("another fault was stopping or starting the daemon");
     }
     try {
       String phase = Phases.daemon(run.daemon().status());
+      long started = System.nanoTime();
       EngineProcess second = run.daemon().startSecond(45);
       String log = second.log();
       if (second.isAlive()) {
@@ -388,6 +502,10 @@ final class FaultInjector {
         return FaultOutcome.done(phase, "NOT refused");
       }
       int code = second.exitCode();
+      if (code == 3 && outageSince(started)) {
+        return FaultOutcome.done(
+            phase, "exit 3: a database was unreachable during a network fault (inconclusive)");
+      }
       if (code != 4 || !log.contains("is already being written by")) {
         run.findings()
             .add(

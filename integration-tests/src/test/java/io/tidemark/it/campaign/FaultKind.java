@@ -6,7 +6,9 @@ import java.util.Locale;
 enum FaultKind {
   KILL("SIGKILL of the daemon, restarted after 0-2 s"),
   TERM("SIGTERM of the daemon (exit 0 expected within 60 s), restarted after 0-2 s"),
-  PAUSE("pause of a collection through the admin API, resumed after 0.5-6 s"),
+  PAUSE(
+      "pause of a collection through the admin API, resumed after 0.5-6 s; or (2 in 5) four"
+          + " pause/resume pairs in quick succession"),
   RESNAPSHOT("resnapshot of a live collection through the admin API"),
   RESNAPSHOT_TWICE("resnapshot, and a second one 0.2-3 s later while the first runs"),
   MONGO_CUT("every MongoDB connection reset, new ones refused for 0-6 s"),

@@ -1,5 +1,6 @@
 package io.tidemark.it.campaign;
 
+import io.tidemark.it.campaign.Fault.Trigger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -12,14 +13,15 @@ import java.util.Set;
 
 /**
  * The faults of one run and the collections' {@code onHistoryLost} modes, all from the seed, so
- * that a run can be repeated by its seed (the same faults at the same offsets; the threads'
- * interleaving is the machine's).
+ * that a run can be repeated by its seed: the same faults, due at the same offsets, waiting for the
+ * same moments; the threads' interleaving is the machine's.
  *
  * <p>About one fault per {@value #SECONDS_PER_FAULT} seconds. Kinds are dealt from shuffled decks
  * of every kind, so each kind comes about equally often and a run of two minutes meets each at
- * least once. Times are uniform over the run, except that some faults are pulled to where two
- * events meet: the first seconds (the initial copy) and just after a resnapshot (a rebuild's copy,
- * its hand-over and its swap).
+ * least once. Due times are uniform over the run, three in ten in the first eight seconds (the
+ * initial copy). Some faults then wait for a moment where two events meet ({@link Trigger}): a kill
+ * at a rebuild's hand-over, a pause or a reader while a rebuild catches up (those are moved to just
+ * after a resnapshot of their collection), a pause, a kill or an outage while a copy runs.
  */
 record FaultSchedule(List<Fault> faults, Map<String, String> historyLostModes) {
 
@@ -40,7 +42,6 @@ record FaultSchedule(List<Fault> faults, Map<String, String> historyLostModes) {
     int count = kinds.isEmpty() ? 0 : Math.max(3, runSeconds / SECONDS_PER_FAULT);
     List<FaultKind> deck = new ArrayList<>();
     List<Fault> faults = new ArrayList<>();
-    List<Double> resnapshots = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       if (deck.isEmpty()) {
         deck.addAll(EnumSet.copyOf(kinds));
@@ -48,42 +49,23 @@ record FaultSchedule(List<Fault> faults, Map<String, String> historyLostModes) {
       }
       FaultKind kind = deck.remove(deck.size() - 1);
       double at = 0.5 + random.nextDouble() * Math.max(1, runSeconds - 3);
-      if (random.nextInt(5) == 0) {
-        at = 0.5 + random.nextDouble() * 5; // during the initial copy
+      if (random.nextInt(10) < 3) {
+        at = 0.5 + random.nextDouble() * 8;
       }
-      if (kind == FaultKind.RESNAPSHOT || kind == FaultKind.RESNAPSHOT_TWICE) {
-        resnapshots.add(at);
-      }
-      faults.add(fault(random, i, at, kind, collections, modes));
+      faults.add(FaultChoices.fault(random, at, kind, collections, modes));
     }
+    List<Fault> resnapshots =
+        faults.stream()
+            .filter(f -> f.kind() == FaultKind.RESNAPSHOT || f.kind() == FaultKind.RESNAPSHOT_TWICE)
+            .toList();
     List<Fault> placed = new ArrayList<>();
     for (Fault f : faults) {
-      boolean meetsRebuilds =
-          f.kind() == FaultKind.KILL
-              || f.kind() == FaultKind.PAUSE
-              || f.kind() == FaultKind.READER_LOCK
-              || f.kind() == FaultKind.PG_CUT
-              || f.kind() == FaultKind.MONGO_CUT;
-      if (meetsRebuilds && !resnapshots.isEmpty() && random.nextBoolean()) {
-        double after = resnapshots.get(random.nextInt(resnapshots.size()));
-        f = at(f, Math.min(runSeconds - 1.0, after + 0.3 + random.nextDouble() * 4));
-      }
-      placed.add(f);
+      placed.add(trigger(random, f, resnapshots, runSeconds));
     }
     placed.sort(Comparator.comparingDouble(Fault::atSeconds));
     List<Fault> numbered = new ArrayList<>();
     for (int i = 0; i < placed.size(); i++) {
-      Fault f = placed.get(i);
-      numbered.add(
-          new Fault(
-              i + 1,
-              f.atSeconds(),
-              f.kind(),
-              f.collection(),
-              f.table(),
-              f.seconds(),
-              f.latencyMillis(),
-              f.variant()));
+      numbered.add(placed.get(i).numbered(i + 1));
     }
     return new FaultSchedule(numbered, modes);
   }
@@ -102,56 +84,42 @@ record FaultSchedule(List<Fault> faults, Map<String, String> historyLostModes) {
     return modes;
   }
 
-  private static Fault fault(
-      Random random,
-      int i,
-      double at,
-      FaultKind kind,
-      List<String> collections,
-      Map<String, String> modes) {
-    String collection = collections.get(random.nextInt(collections.size()));
-    return switch (kind) {
+  /** Gives some faults a moment to wait for; those waiting on a rebuild move after a resnapshot. */
+  private static Fault trigger(Random random, Fault f, List<Fault> resnapshots, int runSeconds) {
+    int dice = random.nextInt(12);
+    Fault resnapshot =
+        resnapshots.isEmpty() ? null : resnapshots.get(random.nextInt(resnapshots.size()));
+    double after =
+        resnapshot == null
+            ? f.atSeconds()
+            : Math.min(runSeconds - 1.0, resnapshot.atSeconds() + 0.3 + random.nextDouble() * 2);
+    String rebuilt = resnapshot == null ? null : resnapshot.collection();
+    return switch (f.kind()) {
       case KILL ->
-          new Fault(
-              i, at, kind, null, null, random.nextDouble() * 2, 0, random.nextInt(3) == 0 ? 1 : 0);
-      case TERM -> new Fault(i, at, kind, null, null, random.nextDouble() * 2, 0, 0);
-      case PAUSE -> new Fault(i, at, kind, collection, null, 0.5 + random.nextDouble() * 5.5, 0, 0);
-      case RESNAPSHOT -> new Fault(i, at, kind, collection, null, 0, 0, 0);
-      case RESNAPSHOT_TWICE ->
-          new Fault(i, at, kind, collection, null, 0.2 + random.nextDouble() * 2.8, 0, 0);
-      case MONGO_CUT, PG_CUT ->
-          new Fault(
-              i, at, kind, null, null, random.nextInt(4) == 0 ? 0 : random.nextDouble() * 6, 0, 0);
-      case MONGO_DELAY ->
-          new Fault(
-              i, at, kind, null, null, 2 + random.nextDouble() * 6, 50 + random.nextInt(351), 0);
-      case PG_RESTART_FAST, PG_RESTART_IMMEDIATE ->
-          new Fault(i, at, kind, null, null, random.nextDouble() * 3, 0, 0);
-      case READER_LOCK -> {
-        int variant = random.nextInt(3) == 0 ? 1 : 0;
-        String table = variant == 1 ? "order_lines" : TABLES.get(random.nextInt(TABLES.size()));
-        yield new Fault(i, at, kind, null, table, 2 + random.nextDouble() * 6, 0, variant);
-      }
-      case SECOND_DAEMON -> new Fault(i, at, kind, null, null, 0, 0, 0);
-      case HISTORY_LOST_RESNAPSHOT, HISTORY_LOST_FAIL -> {
-        String mode = kind == FaultKind.HISTORY_LOST_FAIL ? "fail" : "resnapshot";
-        List<String> candidates =
-            collections.stream().filter(c -> modes.get(c).equals(mode)).toList();
-        yield new Fault(
-            i, at, kind, candidates.get(random.nextInt(candidates.size())), null, 2, 0, 0);
-      }
+          dice < 4 && resnapshot != null
+              ? f.withTrigger(Trigger.HANDOVER, after, null, null)
+              : dice < 6 ? f.withTrigger(Trigger.COPY, f.atSeconds(), null, null) : f;
+      case PAUSE ->
+          dice < 4
+              ? f.withTrigger(Trigger.COPY, f.atSeconds(), f.collection(), null)
+              : dice < 7 && resnapshot != null
+                  ? f.withTrigger(Trigger.REBUILD, after, rebuilt, null)
+                  : f;
+      case READER_LOCK ->
+          dice < 5 && resnapshot != null
+              ? f.withTrigger(
+                  Trigger.REBUILD,
+                  after,
+                  rebuilt,
+                  rebuilt.equals("orders") && f.variant() == 1 ? "order_lines" : rebuilt)
+              : f;
+      case TERM, MONGO_CUT, MONGO_DELAY, PG_CUT, PG_RESTART_FAST, PG_RESTART_IMMEDIATE ->
+          dice < 3
+              ? f.withTrigger(Trigger.COPY, f.atSeconds(), null, null)
+              : dice < 5 && resnapshot != null
+                  ? f.withTrigger(Trigger.REBUILD, after, null, null)
+                  : f;
+      default -> f;
     };
-  }
-
-  private static Fault at(Fault f, double at) {
-    return new Fault(
-        f.number(),
-        at,
-        f.kind(),
-        f.collection(),
-        f.table(),
-        f.seconds(),
-        f.latencyMillis(),
-        f.variant());
   }
 }

@@ -28,6 +28,30 @@ final class Phases {
     return false;
   }
 
+  /** Whether the collection (any, when null) or its rebuild copies. */
+  static boolean copying(Optional<JsonNode> status, String collection) {
+    return matches(status, collection, phase -> phase.endsWith("copy"));
+  }
+
+  /** Whether the collection's rebuild (any, when null) has copied and catches up or streams. */
+  static boolean catchingUp(Optional<JsonNode> status, String collection) {
+    return matches(status, collection, phase -> phase.equals("rebuild"));
+  }
+
+  private static boolean matches(
+      Optional<JsonNode> status, String collection, Predicate<String> phase) {
+    if (status.isEmpty()) {
+      return false;
+    }
+    for (JsonNode c : status.get().path("collections")) {
+      if ((collection == null || c.path("collection").asText().equals(collection))
+          && phase.test(phase(c))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether a rebuild of the collection is running. */
   static boolean rebuilding(Optional<JsonNode> status, String collection) {
     JsonNode c = find(status, collection);

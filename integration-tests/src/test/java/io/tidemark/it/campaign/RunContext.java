@@ -3,6 +3,7 @@ package io.tidemark.it.campaign;
 import io.tidemark.app.demo.standin.StandInMongo;
 import io.tidemark.it.fixture.TcpProxy;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -22,6 +23,7 @@ import java.util.function.LongSupplier;
  * @param mongoProxy the proxy the daemon reaches MongoDB through
  * @param pgProxy the proxy the daemon reaches PostgreSQL through
  * @param operationTime the source's current operation time, packed, read directly
+ * @param avoid the known defects the run steps around
  * @param locks a lock per collection name
  */
 record RunContext(
@@ -35,9 +37,11 @@ record RunContext(
     TcpProxy mongoProxy,
     TcpProxy pgProxy,
     LongSupplier operationTime,
+    Set<CampaignSettings.Avoid> avoid,
     Map<String, ReentrantLock> locks) {
 
   RunContext {
+    avoid = Set.copyOf(avoid);
     locks =
         locks instanceof ConcurrentHashMap<String, ReentrantLock>
             ? locks

@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
  * @param wrongCounters documents whose counter row was wrong, missing or extra
  * @param findings everything found wrong, in order
  * @param history the run's history file
+ * @param rerun the command that runs this seed again with these settings
  */
 record RunResult(
     long seed,
@@ -35,7 +36,8 @@ record RunResult(
     long differences,
     long wrongCounters,
     List<Finding> findings,
-    Path history) {
+    Path history,
+    String rerun) {
 
   RunResult {
     operationsByKind = Map.copyOf(operationsByKind);
