@@ -51,7 +51,7 @@ record CampaignSettings(
   /** Defaults of the short campaign that runs inside {@code ./mvnw verify}. */
   static final String SHORT_SEEDS = "1,2";
 
-  static final int SHORT_SECONDS = 20;
+  static final int SHORT_SECONDS = 15;
 
   /**
    * Known defects (issue 10) that make every run fail the same way; while one is listed here, the

@@ -39,7 +39,7 @@ record FaultSchedule(List<Fault> faults, Map<String, String> historyLostModes) {
       long seed, int runSeconds, List<String> collections, Set<FaultKind> kinds) {
     Random random = new Random(seed ^ 0x5eed_fa17L);
     Map<String, String> modes = modes(random, collections);
-    int count = kinds.isEmpty() ? 0 : Math.max(3, runSeconds / SECONDS_PER_FAULT);
+    int count = kinds.isEmpty() ? 0 : Math.max(4, runSeconds / SECONDS_PER_FAULT);
     List<FaultKind> deck = new ArrayList<>();
     List<Fault> faults = new ArrayList<>();
     for (int i = 0; i < count; i++) {
