@@ -63,10 +63,7 @@ final class CampaignChecker {
       run.findings()
           .add(
               Category.DIFFERENCE,
-              "tidemark verify exited "
-                  + outcome.exitCode()
-                  + ": "
-                  + FaultInjector.lastLines(output));
+              "tidemark verify exited " + outcome.exitCode() + ": " + LogCheck.lastLines(output));
       return new VerifyCounts(0, 0, 0);
     }
     JsonNode report = JSON.readTree(output.substring(jsonStart));

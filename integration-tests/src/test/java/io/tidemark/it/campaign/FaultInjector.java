@@ -4,14 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.it.campaign.Findings.Category;
 import io.tidemark.it.campaign.History.Kind;
 import io.tidemark.it.campaign.RestartablePostgres.StopMode;
-import io.tidemark.it.fixture.TcpProxy;
-import io.tidemark.it.support.EngineProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Injects a run's faults at their times, each on a thread of its own so that they overlap as the
@@ -31,33 +24,20 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * landed in) and when it ended; only faults that happened are counted.
  */
 final class FaultInjector {
-  /** A second daemon is only meaningful once the first has held its lock for a while. */
-  private static final long QUIET_AFTER_SINK_OUTAGE_NANOS = TimeUnit.SECONDS.toNanos(15);
-
   private final RunContext run;
   private final FaultSchedule schedule;
   private final HistoryLoss historyLoss;
-  private final ReentrantLock postgresRestart = new ReentrantLock();
+  private final OutageFaults outages;
   private final Map<String, Long> executed = new TreeMap<>();
   private final List<Thread> threads = new ArrayList<>();
   private final Thread scheduler;
   private volatile boolean stopping;
-  private volatile long sinkOutageEndedNanos = System.nanoTime();
-
-  /**
-   * Held for reading by sink outages and for writing by a second daemon: a second daemon started
-   * while the first loses its sink connections (and with them its writer lock) may rightly take
-   * over, so the two never overlap and the second daemon's verdict stays sound.
-   */
-  private final ReentrantReadWriteLock sinkQuiet = new ReentrantReadWriteLock();
-
-  private final AtomicInteger outages = new AtomicInteger();
-  private volatile long outageEndedNanos = System.nanoTime();
 
   FaultInjector(RunContext run, FaultSchedule schedule, List<String> collections) {
     this.run = run;
     this.schedule = schedule;
     this.historyLoss = new HistoryLoss(run, this::holdFor, collections);
+    this.outages = new OutageFaults(run, this::holdFor, () -> stopping);
     this.scheduler = new Thread(this::dispatch, "campaign-faults");
     scheduler.setDaemon(true);
   }
@@ -127,13 +107,13 @@ final class FaultInjector {
             case TERM -> terminate(f);
             case PAUSE -> pause(f);
             case RESNAPSHOT, RESNAPSHOT_TWICE -> resnapshot(f);
-            case MONGO_CUT -> outage(() -> cut(run.mongoProxy(), f));
-            case MONGO_DELAY -> outage(() -> delay(f));
-            case PG_CUT -> outage(() -> pgCut(f));
-            case PG_RESTART_FAST -> outage(() -> restartPostgres(f, StopMode.FAST));
-            case PG_RESTART_IMMEDIATE -> outage(() -> restartPostgres(f, StopMode.IMMEDIATE));
-            case READER_LOCK -> readerLock(f);
-            case SECOND_DAEMON -> secondDaemon();
+            case MONGO_CUT -> outages.mongoCut(f);
+            case MONGO_DELAY -> outages.mongoDelay(f);
+            case PG_CUT -> outages.pgCut(f);
+            case PG_RESTART_FAST -> outages.restartPostgres(f, StopMode.FAST);
+            case PG_RESTART_IMMEDIATE -> outages.restartPostgres(f, StopMode.IMMEDIATE);
+            case READER_LOCK -> outages.readerLock(f);
+            case SECOND_DAEMON -> outages.secondDaemon();
             case HISTORY_LOST_RESNAPSHOT, HISTORY_LOST_FAIL -> historyLoss.inject(f);
           };
       if (outcome.happened()) {
@@ -145,27 +125,6 @@ final class FaultInjector {
     } catch (RuntimeException e) {
       run.history().record(Kind.FAULT, "end #" + f.number() + " " + f.kind() + " by " + e);
     }
-  }
-
-  /** A fault that cuts, slows or stops a server. */
-  private interface Outage {
-    FaultOutcome run() throws InterruptedException;
-  }
-
-  /** Runs a network or server fault, noting while it lasts and when it ended. */
-  private FaultOutcome outage(Outage outage) throws InterruptedException {
-    outages.incrementAndGet();
-    try {
-      return outage.run();
-    } finally {
-      outageEndedNanos = System.nanoTime();
-      outages.decrementAndGet();
-    }
-  }
-
-  /** Whether a network or server fault was under way at some time after {@code sinceNanos}. */
-  private boolean outageSince(long sinceNanos) {
-    return outages.get() > 0 || outageEndedNanos - sinceNanos > 0;
   }
 
   private void count(FaultKind kind, String phase) {
@@ -376,155 +335,5 @@ final class FaultInjector {
     int second = run.daemon().post(c, "resnapshot");
     return FaultOutcome.done(
         phase, "first answered " + first + ", second (" + during + ") " + second);
-  }
-
-  private FaultOutcome cut(TcpProxy proxy, Fault f) throws InterruptedException {
-    String phase = Phases.daemon(run.daemon().status());
-    proxy.cutFor(Duration.ofMillis((long) (f.seconds() * 1000)));
-    holdFor(f.seconds());
-    return FaultOutcome.done(phase, "cut " + proxy.cuts() + " so far");
-  }
-
-  private FaultOutcome delay(Fault f) throws InterruptedException {
-    String phase = Phases.daemon(run.daemon().status());
-    run.mongoProxy()
-        .delayFor(
-            Duration.ofMillis((long) (f.seconds() * 1000)), Duration.ofMillis(f.latencyMillis()));
-    holdFor(f.seconds());
-    return FaultOutcome.done(phase, "delayed");
-  }
-
-  private FaultOutcome pgCut(Fault f) throws InterruptedException {
-    if (!sinkQuiet.readLock().tryLock(60, TimeUnit.SECONDS)) {
-      return FaultOutcome.skipped("a second daemon was starting");
-    }
-    try {
-      return cut(run.pgProxy(), f);
-    } finally {
-      sinkOutageEndedNanos = System.nanoTime();
-      sinkQuiet.readLock().unlock();
-    }
-  }
-
-  private FaultOutcome restartPostgres(Fault f, StopMode mode) throws InterruptedException {
-    if (!sinkQuiet.readLock().tryLock(60, TimeUnit.SECONDS)) {
-      return FaultOutcome.skipped("a second daemon was starting");
-    }
-    if (!postgresRestart.tryLock(20, TimeUnit.SECONDS)) {
-      sinkQuiet.readLock().unlock();
-      return FaultOutcome.skipped("PostgreSQL is being restarted by another fault");
-    }
-    try {
-      String phase = Phases.daemon(run.daemon().status());
-      run.postgres().stop(mode);
-      run.history().record(Kind.FAULT, "#" + f.number() + " PostgreSQL stopped (" + mode + ")");
-      holdFor(f.seconds());
-      run.postgres().start();
-      return FaultOutcome.done(phase, "PostgreSQL started again");
-    } finally {
-      postgresRestart.unlock();
-      sinkOutageEndedNanos = System.nanoTime();
-      sinkQuiet.readLock().unlock();
-    }
-  }
-
-  private FaultOutcome readerLock(Fault f) throws InterruptedException {
-    String phase = Phases.daemon(run.daemon().status());
-    try (Connection c = run.postgres().connect(run.database());
-        Statement st = c.createStatement()) {
-      c.setAutoCommit(false);
-      st.execute("SET LOCAL statement_timeout = '30s'");
-      st.execute("SELECT count(*) FROM \"public\".\"" + f.table() + "\"");
-      run.history()
-          .record(Kind.FAULT, "#" + f.number() + " reader holds ACCESS SHARE on " + f.table());
-      if (f.variant() == 1) {
-        holdFor(0.5 + f.seconds() / 4);
-        st.execute("SELECT count(*) FROM \"public\".\"orders\"");
-        run.history().record(Kind.FAULT, "#" + f.number() + " reader holds orders too");
-      }
-      holdFor(f.seconds());
-      c.commit();
-      return FaultOutcome.done(
-          phase, "held " + f.table() + (f.variant() == 1 ? " then orders" : ""));
-    } catch (SQLException e) {
-      return FaultOutcome.skipped(
-          "the reader's transaction ended: "
-              + e.getMessage()
-              + " (SQLSTATE "
-              + e.getSQLState()
-              + ")");
-    }
-  }
-
-  private FaultOutcome secondDaemon() throws InterruptedException {
-    if (!sinkQuiet.writeLock().tryLock(30, TimeUnit.SECONDS)) {
-      return FaultOutcome.skipped("sink outages went on for 30 s");
-    }
-    try {
-      return secondDaemonWhileSinkQuiet();
-    } finally {
-      sinkQuiet.writeLock().unlock();
-    }
-  }
-
-  private FaultOutcome secondDaemonWhileSinkQuiet() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() - sinkOutageEndedNanos < QUIET_AFTER_SINK_OUTAGE_NANOS
-        || !run.daemon().isRunning()) {
-      if (stopping || System.nanoTime() > deadline) {
-        return FaultOutcome.skipped("the sink was not quiet for 15 s, or no daemon ran");
-      }
-      TimeUnit.MILLISECONDS.sleep(200);
-    }
-    if (run.avoid().contains(CampaignSettings.Avoid.LOCK_LOST_UNNOTICED)
-        && sinkOutageEndedNanos - run.daemon().upSinceNanos() > 0) {
-      return FaultOutcome.skipped(
-          "the daemon lost its sink connections since it started"
-              + " (campaign.avoid=lock-lost-unnoticed)");
-    }
-    if (!run.daemon().lifecycle().tryLock(20, TimeUnit.SECONDS)) {
-      return FaultOutcome.skipped("another fault was stopping or starting the daemon");
-    }
-    try {
-      String phase = Phases.daemon(run.daemon().status());
-      long started = System.nanoTime();
-      EngineProcess second = run.daemon().startSecond(45);
-      String log = second.log();
-      if (second.isAlive()) {
-        second.kill();
-        run.findings()
-            .add(
-                Category.DAEMON,
-                "a second daemon on the same pipeline was not refused within 45 s while the first"
-                    + " held the writer lock; both were killed and the first started again");
-        run.daemon().kill();
-        run.daemon().start("after the second daemon was not refused");
-        return FaultOutcome.done(phase, "NOT refused");
-      }
-      int code = second.exitCode();
-      if (code == 3 && outageSince(started)) {
-        return FaultOutcome.done(
-            phase, "exit 3: a database was unreachable during a network fault (inconclusive)");
-      }
-      if (code != 4 || !log.contains("is already being written by")) {
-        run.findings()
-            .add(
-                Category.DAEMON,
-                "a second daemon on the same pipeline exited "
-                    + code
-                    + " instead of 4 with 'is already being written by': "
-                    + lastLines(log));
-      }
-      return FaultOutcome.done(phase, "refused, exit " + code);
-    } catch (IOException e) {
-      return FaultOutcome.skipped("the second daemon's log could not be read: " + e);
-    } finally {
-      run.daemon().lifecycle().unlock();
-    }
-  }
-
-  static String lastLines(String log) {
-    String[] lines = log.strip().split("\n");
-    return String.join(" | ", List.of(lines).subList(Math.max(0, lines.length - 3), lines.length));
   }
 }

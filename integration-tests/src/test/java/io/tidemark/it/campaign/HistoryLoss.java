@@ -27,11 +27,6 @@ import org.bson.BsonTimestamp;
  * resumes every other collection at or after the truncation point.
  */
 final class HistoryLoss {
-  /** Sleeps for a fault's hold, shortened when the run stops. */
-  interface Hold {
-    void hold(double seconds) throws InterruptedException;
-  }
-
   private final RunContext run;
   private final Hold hold;
   private final List<String> collections;

@@ -110,4 +110,10 @@ final class LogCheck {
     String s = message.replaceAll("@[0-9a-f]+", "@…").replaceAll("\\d+", "N");
     return s.length() > 160 ? s.substring(0, 160) + "…" : s;
   }
+
+  /** The last three lines of an output, on one line, for a finding. */
+  static String lastLines(String log) {
+    String[] lines = log.strip().split("\n");
+    return String.join(" | ", List.of(lines).subList(Math.max(0, lines.length - 3), lines.length));
+  }
 }
