@@ -122,7 +122,9 @@ final class CampaignRun {
         }
         writes = workload.operations();
         history.record(Kind.RUN, "writes stopped after " + writes + " operations");
-        converge(run, workload.collectionNames(), workload.operationTime());
+        try (PeriodicNoops noops = PeriodicNoops.start(db)) {
+          converge(run, workload.collectionNames(), workload.operationTime());
+        }
         sampler.close();
         history.record(Kind.RUN, "sampler stopped after " + sampler.samples() + " samples");
         int code = daemon.terminate(60);

@@ -275,7 +275,12 @@ final class FaultInjector {
       boolean paused =
           Phases.await(
               run.daemon(), Duration.ofSeconds(15), s -> "PAUSED".equals(Phases.state(s, c)));
-      if (!paused && run.daemon().generation() == generation && run.daemon().isRunning()) {
+      // A collection whose live stream is down for a rebuild (REBUILDING) cannot show PAUSED.
+      boolean canShowPaused = !"REBUILDING".equals(Phases.state(status, c));
+      if (!paused
+          && canShowPaused
+          && run.daemon().generation() == generation
+          && run.daemon().isRunning()) {
         run.findings()
             .add(
                 Category.CONVERGENCE,
@@ -285,9 +290,7 @@ final class FaultInjector {
       run.daemon().post(c, "resume");
       boolean resumed =
           Phases.await(
-              run.daemon(),
-              Duration.ofSeconds(15),
-              s -> Phases.state(s, c) != null && !"PAUSED".equals(Phases.state(s, c)));
+              run.daemon(), Duration.ofSeconds(15), s -> !"PAUSED".equals(Phases.state(s, c)));
       if (!resumed) {
         run.findings().add(Category.CONVERGENCE, c + " still PAUSED 15 s after resume");
       }
@@ -310,9 +313,7 @@ final class FaultInjector {
     }
     boolean resumed =
         Phases.await(
-            run.daemon(),
-            Duration.ofSeconds(15),
-            s -> Phases.state(s, c) != null && !"PAUSED".equals(Phases.state(s, c)));
+            run.daemon(), Duration.ofSeconds(15), s -> !"PAUSED".equals(Phases.state(s, c)));
     if (!resumed) {
       run.findings()
           .add(Category.CONVERGENCE, c + " still PAUSED 15 s after four quick pause/resume");
