@@ -95,22 +95,30 @@ class CampaignPartsTest {
             "2026-12-04T07:20:30.000Z ERROR [tidemark-orders] CollectionPipeline - orders: stopped",
             "java.lang.IllegalStateException: boom",
             "\tat io.tidemark.core.pipeline.CollectionPipeline.run(CollectionPipeline.java:1)",
+            "2026-12-04T07:20:31.000Z ERROR [tidemark-late] CollectionPipeline - late: stopped:"
+                + " late: opening the change stream at the saved position 1.2 (…), 3s behind the"
+                + " source clock, failed: the saved stream position has fallen out of the"
+                + " source's oplog (MongoDB error 286, ChangeStreamHistoryLost), so …",
             ""));
     Map<String, String> secrets = Map.of("sink password", "pw-1234", "admin token", "tk-99");
 
     List<String> all = new LogCheck(secrets, false).problems(log);
     List<String> withoutLibraries = new LogCheck(secrets, true).problems(log);
 
-    assertThat(all).hasSize(3);
+    assertThat(all).hasSize(4);
     assertThat(all.get(0))
         .contains("line 1 holds the run's sink password unmasked")
         .contains("password=<sink password>")
         .doesNotContain("pw-1234");
     assertThat(all.get(1))
+        .contains("line 9: 1 ERROR(s) no fault explains")
+        .contains("orders: stopped");
+    assertThat(all.get(2))
         .contains("line 4: 2 stack trace(s) at INFO, printed by: WARN ProxyConnection");
-    assertThat(all.get(2)).contains("line 11: 1 stack trace(s)").contains("CollectionPipeline");
-    assertThat(withoutLibraries).hasSize(2);
-    assertThat(withoutLibraries.get(1)).contains("CollectionPipeline");
+    assertThat(all.get(3)).contains("line 11: 1 stack trace(s)").contains("CollectionPipeline");
+    assertThat(String.join("\n", all)).as("a history-lost stop is expected").doesNotContain("late");
+    assertThat(withoutLibraries).hasSize(3);
+    assertThat(withoutLibraries.get(2)).contains("CollectionPipeline");
   }
 
   @Test

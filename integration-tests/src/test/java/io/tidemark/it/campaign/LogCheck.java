@@ -14,13 +14,23 @@ import java.util.regex.Pattern;
 /**
  * Reads one output of the daemon (or of a command) for what must never be there when it runs at
  * INFO: a stack trace (they belong to {@code --debug}; docs/operations.md: "--debug anywhere gives
- * DEBUG logs and stack traces"), and any of the run's secrets. Stack traces are grouped by the log
- * line that printed them (its logger, or the java.util.logging record), one problem per group.
+ * DEBUG logs and stack traces"), any of the run's secrets, and an ERROR that no fault of the
+ * schedule explains: the only ones a run may cause are collections stopped because their position
+ * fell out of the oplog (history-lost faults with {@code onHistoryLost: fail}); anything else
+ * logged at ERROR (a swap that failed, an unexpected failure, a rebuild stopped) is a finding even
+ * when the tables end up right. Stack traces and errors are grouped by the log line that printed
+ * them (its logger, or the java.util.logging record), one problem per group.
  */
 final class LogCheck {
   /** A logback line of the daemon: time, level, thread, logger, message. */
   private static final Pattern LOGBACK =
       Pattern.compile("^\\d{4}-\\d\\d-\\d\\dT\\S+ +(\\w+) +\\[[^\\]]*\\] (\\S+) - (.*)$");
+
+  /** The one ERROR a schedule may cause: a collection stopped by a history-lost fault. */
+  private static final Pattern EXPECTED_ERROR =
+      Pattern.compile(
+          "^(\\S+): stopped: \\1: (opening|reading) the change stream.* failed: the saved stream"
+              + " position has fallen out of the source's oplog \\(MongoDB error 286.*");
 
   /** A java.util.logging record's second line ({@code WARNING: message}). */
   private static final Pattern JUL = Pattern.compile("^(SEVERE|WARNING|INFO|CONFIG|FINE): (.*)$");
@@ -55,6 +65,7 @@ final class LogCheck {
     }
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     Map<String, int[]> traces = new LinkedHashMap<>(); // owner -> {first line, count}
+    Map<String, int[]> errors = new LinkedHashMap<>();
     String owner = "(start of file)";
     boolean inTrace = false;
     for (int i = 0; i < lines.size(); i++) {
@@ -64,6 +75,11 @@ final class LogCheck {
       if (logback.matches()) {
         owner = logback.group(1) + " " + logback.group(2) + " - " + shape(logback.group(3));
         inTrace = false;
+        int lineNumber = i + 1;
+        if (logback.group(1).equals("ERROR")
+            && !EXPECTED_ERROR.matcher(logback.group(3)).matches()) {
+          errors.computeIfAbsent(owner, o -> new int[] {lineNumber, 0})[1]++;
+        }
       } else if (jul.matches()) {
         owner = "java.util.logging " + jul.group(1) + ": " + shape(jul.group(2));
         inTrace = false;
@@ -87,6 +103,16 @@ final class LogCheck {
         }
       }
     }
+    errors.forEach(
+        (o, at) ->
+            problems.add(
+                file.getFileName()
+                    + " line "
+                    + at[0]
+                    + ": "
+                    + at[1]
+                    + " ERROR(s) no fault explains: "
+                    + o));
     traces.forEach(
         (o, at) ->
             problems.add(
