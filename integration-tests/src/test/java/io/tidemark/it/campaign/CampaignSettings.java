@@ -90,7 +90,14 @@ record CampaignSettings(
      * by starting a second daemon only beside a daemon that has not lost its sink connections since
      * it started.
      */
-    LOCK_LOST_UNNOTICED;
+    LOCK_LOST_UNNOTICED,
+    /**
+     * Finding F5 (FINDINGS.md): a daemon whose start meets a PostgreSQL outage in its metadata
+     * migration exits 1 (a failure for an operator) instead of 3 (unreachable). Avoided by not
+     * restarting the daemon while PostgreSQL is cut or restarted, and not starting such an outage
+     * while the daemon restarts.
+     */
+    START_DURING_SINK_OUTAGE;
 
     static Set<Avoid> parse(String text) {
       if (text == null || text.isBlank() || text.strip().equalsIgnoreCase("none")) {
@@ -156,7 +163,7 @@ record CampaignSettings(
             System.getProperty(
                 "campaign.avoid",
                 "late-collection,password-in-url,library-stack-traces,pause-during-copy,"
-                    + "lock-lost-unnoticed")),
+                    + "lock-lost-unnoticed,start-during-sink-outage")),
         Path.of(System.getProperty("campaign.dir", "target/campaign")).toAbsolutePath(),
         listed.isBlank() && runs <= 0);
   }

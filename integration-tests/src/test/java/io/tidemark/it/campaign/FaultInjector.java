@@ -145,6 +145,23 @@ final class FaultInjector {
   }
 
   /**
+   * Starts the daemon again; while F5 is avoided, not while PostgreSQL is cut or restarted (a start
+   * that meets a sink outage in its migration exits 1).
+   */
+  private void restart(String why) throws InterruptedException {
+    boolean quiet =
+        run.avoid().contains(CampaignSettings.Avoid.START_DURING_SINK_OUTAGE)
+            && outages.holdSinkQuiet(Duration.ofSeconds(60));
+    try {
+      run.daemon().start(why);
+    } finally {
+      if (quiet) {
+        outages.releaseSinkQuiet();
+      }
+    }
+  }
+
+  /**
    * Waits for the fault's moment, at most {@value Fault#TRIGGER_SECONDS} s; true when that moment
    * was a rebuild's hand-over.
    */
@@ -176,7 +193,7 @@ final class FaultInjector {
       run.daemon().kill();
       run.history().record(Kind.FAULT, "#" + f.number() + " SIGKILL sent (" + phase + ")");
       holdFor(f.seconds());
-      run.daemon().start("after SIGKILL #" + f.number());
+      restart("after SIGKILL #" + f.number());
       return FaultOutcome.done(phase, "killed and started again");
     } finally {
       run.daemon().lifecycle().unlock();
@@ -241,7 +258,7 @@ final class FaultInjector {
         run.findings().add(Category.DAEMON, "the daemon exited " + code + " after SIGTERM");
       }
       holdFor(f.seconds());
-      run.daemon().start("after SIGTERM #" + f.number());
+      restart("after SIGTERM #" + f.number());
       return FaultOutcome.done(phase, "exit code " + code + ", started again");
     } finally {
       run.daemon().lifecycle().unlock();

@@ -47,6 +47,18 @@ final class OutageFaults {
     this.stopping = stopping;
   }
 
+  /**
+   * Keeps sink outages from starting until {@link #releaseSinkQuiet}, waiting for running ones to
+   * end; false when they did not end in time (then nothing is held).
+   */
+  boolean holdSinkQuiet(Duration timeout) throws InterruptedException {
+    return sinkQuiet.writeLock().tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  void releaseSinkQuiet() {
+    sinkQuiet.writeLock().unlock();
+  }
+
   FaultOutcome mongoCut(Fault f) throws InterruptedException {
     return outage(() -> cut(run.mongoProxy(), f));
   }
