@@ -5,7 +5,9 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.bson.Document;
 
@@ -17,6 +19,7 @@ public final class CounterWorkload {
   private final MongoCollection<Document> collection;
   private final Random random;
   private final List<Integer> live = new ArrayList<>();
+  private final Map<Integer, Integer> counters = new HashMap<>();
   private int nextId;
   private long writes;
   private long deletes;
@@ -38,6 +41,7 @@ public final class CounterWorkload {
     List<Document> batch = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       batch.add(document(nextId));
+      counters.put(nextId, 0);
       live.add(nextId++);
       if (batch.size() == 1000) {
         collection.insertMany(batch);
@@ -55,23 +59,27 @@ public final class CounterWorkload {
     int dice = random.nextInt(100);
     if (dice < 15 || live.isEmpty()) {
       collection.insertOne(document(nextId));
+      counters.put(nextId, 0);
       live.add(nextId++);
       return;
     }
     int id = live.get(random.nextInt(live.size()));
     if (dice < 70) {
       collection.updateOne(Filters.eq("_id", id), Updates.inc("counter", 1));
+      counters.merge(id, 1, Integer::sum);
     } else if (dice < 80) {
       collection.updateOne(
           Filters.eq("_id", id),
           Updates.combine(Updates.set("nested.a", random.nextInt(1000)), Updates.unset("name")));
     } else if (dice < 90) {
+      int counter = 1000 + random.nextInt(1000);
       collection.replaceOne(
-          Filters.eq("_id", id),
-          document(id).append("counter", 1000 + random.nextInt(1000)).append("replaced", true));
+          Filters.eq("_id", id), document(id).append("counter", counter).append("replaced", true));
+      counters.put(id, counter);
     } else {
       collection.deleteOne(Filters.eq("_id", id));
       live.remove(Integer.valueOf(id));
+      counters.remove(id);
       deletes++;
     }
   }
@@ -86,5 +94,13 @@ public final class CounterWorkload {
 
   public int liveDocuments() {
     return live.size();
+  }
+
+  /**
+   * The {@code counter} every live document must have by now, by {@code _id}: what the writes of
+   * this workload leave, whatever the collection or a table shows.
+   */
+  public Map<Integer, Integer> expectedCounters() {
+    return Map.copyOf(counters);
   }
 }

@@ -96,6 +96,20 @@ public final class EngineProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The exit code of a process that has ended; -1 while it runs. */
+  public int exitCode() {
+    return process.isAlive() ? -1 : process.exitValue();
+  }
+
+  /** Waits up to {@code timeoutSeconds} for the process to end by itself; true when it did. */
+  public boolean awaitExit(long timeoutSeconds) throws InterruptedException {
+    return process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
   public String log() throws IOException {
     return Files.readString(log);
   }
