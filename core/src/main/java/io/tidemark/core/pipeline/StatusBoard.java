@@ -49,8 +49,17 @@ final class StatusBoard {
     state = newState;
   }
 
-  /** Clears a failure once a rebuild has replaced the table. */
+  /**
+   * Clears a failure once a rebuild has replaced the table. A collection that was FAILED or
+   * REBUILDING is catching up from then on (its stream starts again from the rebuilt table's
+   * position); the state moves before the error is cleared, so that no reader ever sees FAILED
+   * without its reason (campaign finding F6).
+   */
   void recovered() {
+    CollectionState was = state;
+    if (was == CollectionState.FAILED || was == CollectionState.REBUILDING) {
+      state = CollectionState.CATCHING_UP;
+    }
     lastError = null;
   }
 

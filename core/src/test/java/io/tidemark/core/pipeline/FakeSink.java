@@ -127,8 +127,12 @@ final class FakeSink implements ChangeSink {
   }
 
   @Override
-  public synchronized void prepareTable(TableMapping mapping, Target target) {
-    log.add("prepareTable " + (target == Target.SHADOW ? mapping.shadowTable() : mapping.table()));
+  public void prepareTable(TableMapping mapping, Target target) {
+    before("prepareTable", target);
+    synchronized (this) {
+      log.add(
+          "prepareTable " + (target == Target.SHADOW ? mapping.shadowTable() : mapping.table()));
+    }
   }
 
   @Override

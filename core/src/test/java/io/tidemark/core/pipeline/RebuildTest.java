@@ -145,6 +145,42 @@ class RebuildTest {
     sink.awaitPosition(later.position());
   }
 
+  /**
+   * Campaign finding F6: between the swap and the live stream's next attempt, a reader of the
+   * status saw FAILED with no error. The live stream's next attempt is held at its first sink call,
+   * so that the status in between is looked at for certain.
+   */
+  @Test
+  void aFailedCollectionRebuiltIsNeverFailedWithoutItsReason() throws Exception {
+    ChangeEvent first = upsert(Operation.INSERT, "a", 60, 1);
+    source.events.add(first);
+    source.add(FakeDocument.of("a", "v", new Value.Int32(7)));
+    CollectionPipeline pipeline = pipeline();
+    runner.start(pipeline);
+    sink.awaitPosition(first.position());
+    sink.failNext(
+        "applyBatch",
+        Target.LIVE,
+        new TidemarkException(ErrorCode.SINK_FAILED, "permission denied for table (test)"));
+    source.events.add(upsert(Operation.UPDATE, "a", 65, 2));
+    awaitState(pipeline, CollectionState.FAILED);
+    assertThat(pipeline.status().lastError()).contains("permission denied for table (test)");
+
+    FakeSink.Gate nextLiveAttempt = sink.hold("prepareTable", Target.LIVE);
+    assertThat(pipeline.requestResnapshot()).isTrue();
+    nextLiveAttempt.awaitEntered();
+
+    assertThat(swapped()).isTrue();
+    CollectionStatus between = pipeline.status();
+    assertThat(between.state())
+        .as("state after the swap, before the stream runs again (error: %s)", between.lastError())
+        .isEqualTo(CollectionState.CATCHING_UP);
+    assertThat(between.lastError()).isNull();
+    nextLiveAttempt.release();
+    awaitState(pipeline, CollectionState.STREAMING);
+    assertThat(sink.table()).containsExactly(Map.entry("a", row("a", 7)));
+  }
+
   private static void awaitRebuild(CollectionPipeline pipeline, CollectionState state)
       throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
