@@ -178,7 +178,8 @@ public final class JdbcChangeSink implements ChangeSink {
       }
     } catch (FlywayException e) {
       closeAfterFailure(lock);
-      throw migrationFailure(e, config);
+      throw new MigrationErrors(dataSource, dialect, errors)
+          .translate(e, metadataSchema, config.jdbcUrl(), pipeline);
     } catch (SQLException e) {
       closeAfterFailure(lock);
       throw errors.translate(e, "take the writer lock of pipeline '" + pipeline + "'");
@@ -739,30 +740,6 @@ public final class JdbcChangeSink implements ChangeSink {
               + ").");
     }
     return table;
-  }
-
-  private TidemarkException migrationFailure(FlywayException e, SinkConfig config) {
-    String where =
-        "bring the metadata schema "
-            + dialect.quoteIdentifier(metadataSchema)
-            + " up to date at "
-            + ConnectionStrings.mask(config.jdbcUrl());
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException) {
-        return errors.translate((SQLException) t, where);
-      }
-    }
-    return new TidemarkException(
-        ErrorCode.SINK_FAILED,
-        "Could not "
-            + where
-            + " in pipeline '"
-            + pipeline
-            + "': "
-            + SinkErrors.databaseMessage(e)
-            + ". Fix the schema as Flyway's message says, or point sink.metadataSchema at a new"
-            + " schema.",
-        e);
   }
 
   private void closePool() {
