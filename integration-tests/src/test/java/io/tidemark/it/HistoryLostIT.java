@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tidemark.app.Daemon;
+import io.tidemark.core.config.SourceConfig;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.core.pipeline.CollectionStatus;
+import io.tidemark.core.position.ClusterTime;
+import io.tidemark.core.position.HistoryWindow;
 import io.tidemark.it.support.CounterWorkload;
 import io.tidemark.it.support.TestPipeline;
+import io.tidemark.source.mongo.MongoChangeSource;
 import java.time.Duration;
 import org.bson.BsonTimestamp;
 import org.bson.Document;
@@ -15,9 +19,37 @@ import org.junit.jupiter.api.Test;
 
 /**
  * When the committed position has fallen out of the oplog, the collection stops with a message that
- * says so and names the command to rebuild; it does not retry forever or skip the gap.
+ * says so and names the command to rebuild; it does not retry forever or skip the gap. Before that,
+ * the oplog window the headroom metric is computed from spans the history a stream can resume from.
  */
 class HistoryLostIT {
+
+  @Test
+  void theOplogWindowSpansTheWritesJustMade() {
+    TestPipeline p = TestPipeline.create("window");
+    p.collection("items").insertOne(new Document("_id", 1));
+    ClusterTime written = operationTime(p);
+
+    try (MongoChangeSource source =
+        MongoChangeSource.open(
+            new SourceConfig(p.mongo().connectionString(), p.db().getName()),
+            Duration.ofSeconds(10),
+            p.mongo().commandListeners())) {
+      HistoryWindow window =
+          source
+              .historyWindow()
+              .orElseThrow(() -> new AssertionError("no oplog window on a replica set member"));
+      assertThat(window.oldest()).isLessThanOrEqualTo(window.newest());
+      // The insert is in the oplog: the window's newest entry is at or after it.
+      assertThat(window.newest()).isGreaterThanOrEqualTo(written);
+    }
+  }
+
+  private static ClusterTime operationTime(TestPipeline p) {
+    BsonTimestamp t =
+        p.db().runCommand(new Document("ping", 1)).get("operationTime", BsonTimestamp.class);
+    return new ClusterTime(t.getTime(), t.getInc());
+  }
 
   @Test
   void positionOutOfTheOplogStopsTheCollectionWithTheRebuildCommand() throws Exception {

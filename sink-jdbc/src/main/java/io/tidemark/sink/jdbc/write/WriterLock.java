@@ -201,6 +201,7 @@ final class WriterLock implements AutoCloseable {
   private void checkHeld() {
     Connection c = connection;
     String reason;
+    boolean connectionFailed = false;
     try (PreparedStatement ps = c.prepareStatement(dialect.selectAdvisoryLockHeld())) {
       ps.setString(1, key);
       try (ResultSet rs = ps.executeQuery()) {
@@ -210,6 +211,7 @@ final class WriterLock implements AutoCloseable {
       }
       reason = "(its session no longer holds it)";
     } catch (SQLException e) {
+      connectionFailed = true;
       reason =
           "(its connection failed: "
               + SinkErrors.databaseMessage(e)
@@ -221,13 +223,17 @@ final class WriterLock implements AutoCloseable {
     closeQuietly(c);
     losses.incrementAndGet();
     lastReportedHolder = null;
-    LOG.error(
+    // A failed connection is a network fault or a database restart, which the watchdog repairs
+    // on its own (WARN). A session that is alive but no longer holds the lock means someone
+    // released it by hand (pg_advisory_unlock_all), which an operator should know of (ERROR).
+    String message =
         "[{}] lost the writer lock {}: this process writes nothing until it holds the lock again"
-            + " (lease epoch {}); it tries every {} ms",
-        pipeline,
-        reason,
-        epoch,
-        policy.checkIntervalMillis());
+            + " (lease epoch {}); it tries every {} ms";
+    if (connectionFailed) {
+      LOG.warn(message, pipeline, reason, epoch, policy.checkIntervalMillis());
+    } else {
+      LOG.error(message, pipeline, reason, epoch, policy.checkIntervalMillis());
+    }
   }
 
   private void retake() {
@@ -237,9 +243,11 @@ final class WriterLock implements AutoCloseable {
       if (!tryLock(c)) {
         String holder = lease.holder(c);
         if (!holder.equals(lastReportedHolder)) {
-          LOG.warn(
+          // Another process took over while this one had lost the lock: two daemons are
+          // configured for one pipeline, which needs an operator (campaign finding F3).
+          LOG.error(
               "[{}] cannot take the writer lock back: it is held by {}; this process writes"
-                  + " nothing until it is free",
+                  + " nothing until it is free. Stop one of the two processes.",
               pipeline,
               holder);
           lastReportedHolder = holder;

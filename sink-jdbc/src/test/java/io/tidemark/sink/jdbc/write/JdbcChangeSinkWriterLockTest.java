@@ -7,6 +7,10 @@ import static io.tidemark.sink.jdbc.write.TestRows.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
@@ -22,9 +26,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * One writer per pipeline: a second is refused before it changes anything; a displaced one can
@@ -117,6 +123,11 @@ class JdbcChangeSinkWriterLockTest {
     String meta = TestDatabase.freshName("meta");
     String schema = TestDatabase.freshName("target");
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    Logger lockLog = (Logger) LoggerFactory.getLogger(WriterLock.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.list = new CopyOnWriteArrayList<>(); // appended to by the watchdog's thread
+    logged.start();
+    lockLog.addAppender(logged);
     try (JdbcChangeSink sink = JdbcChangeSink.openWriter(db.config(schema, meta), "p", QUICK);
         Connection intruder = db.dataSource().getConnection();
         Statement st = intruder.createStatement()) {
@@ -146,6 +157,19 @@ class JdbcChangeSinkWriterLockTest {
 
       assertThat(metrics.get(JdbcChangeSink.WRITER_LOCK_LOST).functionCounter().count())
           .isEqualTo(1);
+      // A lost connection is a network fault the watchdog repairs on its own: WARN, not ERROR
+      // (the campaign's log check failed on the ERROR after every PostgreSQL cut). Another
+      // process holding the lock then needs an operator: ERROR.
+      await(
+          "the sink says it lost its lock",
+          () -> levelOf(logged, "lost the writer lock (its connection failed") != null);
+      assertThat(levelOf(logged, "lost the writer lock (its connection failed"))
+          .isEqualTo(Level.WARN);
+      await(
+          "the sink says who holds its lock",
+          () -> levelOf(logged, "cannot take the writer lock back: it is held by") != null);
+      assertThat(levelOf(logged, "cannot take the writer lock back: it is held by"))
+          .isEqualTo(Level.ERROR);
       assertThatThrownBy(
               () ->
                   sink.applyBatch(
@@ -170,7 +194,18 @@ class JdbcChangeSinkWriterLockTest {
           .isEqualTo("2");
       assertThat(metrics.get(JdbcChangeSink.WRITER_LOCK_LOST).functionCounter().count())
           .isEqualTo(1);
+    } finally {
+      lockLog.detachAppender(logged);
     }
+  }
+
+  /** The level of the first event whose message starts with {@code prefix}, or null. */
+  private static Level levelOf(ListAppender<ILoggingEvent> logged, String prefix) {
+    return logged.list.stream()
+        .filter(e -> e.getFormattedMessage().contains("] " + prefix))
+        .map(ILoggingEvent::getLevel)
+        .findFirst()
+        .orElse(null);
   }
 
   @Test
