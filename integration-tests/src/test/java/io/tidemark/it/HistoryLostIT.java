@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tidemark.app.Daemon;
-import io.tidemark.core.config.SourceConfig;
+import io.tidemark.core.config.TidemarkConfig.SourceConfig;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.core.pipeline.CollectionStatus;
 import io.tidemark.core.position.ClusterTime;
