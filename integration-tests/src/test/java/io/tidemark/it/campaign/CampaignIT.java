@@ -33,9 +33,7 @@ class CampaignIT {
       for (long seed : settings.seeds()) {
         runs.add(settings.forRun(seed, settings.seconds(), settings.faults()));
       }
-      if (settings.withRegressions()) {
-        runs.addAll(RegressionSeeds.active(settings));
-      }
+      runs.addAll(RegressionSeeds.active(settings));
       for (CampaignSettings run : runs) {
         RunResult result = new CampaignRun(run.seeds().get(0), run, postgres).run();
         results.add(result);

@@ -25,6 +25,9 @@ import java.util.stream.Collectors;
  *       by default, {@code none} for a run without faults);
  *   <li>{@code campaign.avoid}: known defects the run steps around until they are fixed (see {@link
  *       Avoid}); {@code none} avoids nothing;
+ *   <li>{@code campaign.regressions}: {@code short}, {@code all} or {@code none} of the seeds that
+ *       showed a fixed finding ({@link RegressionSeeds}); {@code short} in the short campaign,
+ *       {@code none} otherwise;
  *   <li>{@code campaign.dir}: where histories, logs and the summary go.
  * </ul>
  *
@@ -35,8 +38,9 @@ import java.util.stream.Collectors;
  * @param faults the fault kinds to inject
  * @param avoid known defects stepped around
  * @param dir the output directory
- * @param withRegressions whether the seeds of fixed findings run too ({@link RegressionSeeds}): in
- *     the short campaign, where no seeds or runs are given
+ * @param regressions which seeds of fixed findings run too ({@link RegressionSeeds}): the short
+ *     ones in the short campaign (where no seeds or runs are given), none otherwise, unless {@code
+ *     campaign.regressions} says {@code short}, {@code all} or {@code none}
  */
 record CampaignSettings(
     List<Long> seeds,
@@ -46,7 +50,15 @@ record CampaignSettings(
     Set<FaultKind> faults,
     Set<Avoid> avoid,
     Path dir,
-    boolean withRegressions) {
+    Regressions regressions) {
+
+  /** Which regression seeds run besides the campaign's own. */
+  enum Regressions {
+    NONE,
+    /** Those short enough for {@code ./mvnw verify} ({@link RegressionSeeds#inBuild}). */
+    SHORT,
+    ALL
+  }
 
   /** Defaults of the short campaign that runs inside {@code ./mvnw verify}. */
   static final String SHORT_SEEDS = "1,2";
@@ -54,9 +66,11 @@ record CampaignSettings(
   static final int SHORT_SECONDS = 15;
 
   /**
-   * Known defects (issue 10) that make every run fail the same way; while one is listed here, the
-   * campaign steps around it so that it can still find everything else. Remove an entry's use once
-   * its fix is merged (see {@code integration-tests/src/test/resources/campaign/FINDINGS.md}).
+   * Known defects that made every run fail the same way; while one is avoided ({@code
+   * -Dcampaign.avoid=…}), the campaign steps around it so that it can still find everything else.
+   * All of them are fixed now and none is avoided by default; they stay so that a run of an older
+   * build can still be read, and as the model for the next finding (see {@code
+   * integration-tests/src/test/resources/campaign/FINDINGS.md}).
    */
   enum Avoid {
     /**
@@ -159,19 +173,20 @@ record CampaignSettings(
         Integer.getInteger("campaign.documents", 20_000),
         Integer.getInteger("campaign.opsPerSecond", 150),
         parseFaults(System.getProperty("campaign.faults", "all")),
-        Avoid.parse(
-            System.getProperty(
-                "campaign.avoid",
-                "late-collection,password-in-url,library-stack-traces,pause-during-copy,"
-                    + "lock-lost-unnoticed,start-during-sink-outage")),
+        // Every finding so far is fixed (FINDINGS.md): nothing is avoided unless asked for.
+        Avoid.parse(System.getProperty("campaign.avoid", "none")),
         Path.of(System.getProperty("campaign.dir", "target/campaign")).toAbsolutePath(),
-        listed.isBlank() && runs <= 0);
+        Regressions.valueOf(
+            System.getProperty(
+                    "campaign.regressions", listed.isBlank() && runs <= 0 ? "short" : "none")
+                .strip()
+                .toUpperCase(Locale.ROOT)));
   }
 
   /** These settings for one run of {@code seed}, {@code seconds} long, with these faults only. */
   CampaignSettings forRun(long seed, int runSeconds, Set<FaultKind> kinds) {
     return new CampaignSettings(
-        List.of(seed), runSeconds, documents, opsPerSecond, kinds, avoid, dir, false);
+        List.of(seed), runSeconds, documents, opsPerSecond, kinds, avoid, dir, Regressions.NONE);
   }
 
   static Set<FaultKind> parseFaults(String text) {
