@@ -97,7 +97,7 @@ class CampaignPartsTest {
             "\tat io.tidemark.core.pipeline.CollectionPipeline.run(CollectionPipeline.java:1)",
             "2026-12-04T07:20:31.000Z ERROR [tidemark-late] CollectionPipeline - late: stopped:"
                 + " late: opening the change stream at the saved position 1.2 (…), 3s behind the"
-                + " source clock, failed: the saved stream position has fallen out of the"
+                + " source clock, failed: the stream's position has fallen out of the"
                 + " source's oplog (MongoDB error 286, ChangeStreamHistoryLost), so …",
             ""));
     Map<String, String> secrets = Map.of("sink password", "pw-1234", "admin token", "tk-99");
@@ -125,7 +125,7 @@ class CampaignPartsTest {
   void theExpectedHistoryLossMessageIsTheDocumentedOne() {
     // docs/operations.md, "Collection FAILED: history lost"; HistoryLostIT asserts the same parts.
     String documented =
-        "orders: reading the change stream failed: the saved stream position has fallen out of"
+        "orders: reading the change stream failed: the stream's position has fallen out of"
             + " the source's oplog (MongoDB error 286, ChangeStreamHistoryLost), so changes made"
             + " since then can no longer be read. Rebuild the table with 'tidemark resnapshot"
             + " orders', and size the oplog to cover the longest outage you expect.";

@@ -17,7 +17,7 @@ final class ExpectedFailures {
   static Pattern historyLostMessage(String collection) {
     return Pattern.compile(
         Pattern.quote(collection)
-            + ": (opening|reading) the change stream.* failed: the saved stream position has"
+            + ": (opening|reading) the change stream.* failed: the stream's position has"
             + " fallen out of the source's oplog \\(MongoDB error 286, ChangeStreamHistoryLost\\).*"
             + Pattern.quote("'tidemark resnapshot " + collection + "'")
             + ".*",

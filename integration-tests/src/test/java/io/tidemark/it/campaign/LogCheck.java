@@ -29,7 +29,7 @@ final class LogCheck {
   /** The one ERROR a schedule may cause: a collection stopped by a history-lost fault. */
   private static final Pattern EXPECTED_ERROR =
       Pattern.compile(
-          "^(\\S+): stopped: \\1: (opening|reading) the change stream.* failed: the saved stream"
+          "^(\\S+): stopped: \\1: (opening|reading) the change stream.* failed: the stream's"
               + " position has fallen out of the source's oplog \\(MongoDB error 286.*");
 
   /** A java.util.logging record's second line ({@code WARNING: message}). */

@@ -108,39 +108,34 @@ class MigrationErrorsTest {
 
   /** As HikariCP's {@code ProxyConnection.ClosedConnection}: every call but close fails. */
   private static Connection closedConnection() {
-    return (Connection)
-        Proxy.newProxyInstance(
-            MigrationErrorsTest.class.getClassLoader(),
-            new Class<?>[] {Connection.class},
-            (proxy, method, args) -> {
-              switch (method.getName()) {
-                case "close":
-                  return null;
-                case "isClosed":
-                  return true;
-                default:
-                  throw new SQLException("Connection is closed");
-              }
-            });
+    return connection(true);
   }
 
+  /** A connection that answers {@code isValid}, as one to a reachable database does. */
   private static Connection answeringConnection() {
+    return connection(false);
+  }
+
+  private static Connection connection(boolean closed) {
     return (Connection)
         Proxy.newProxyInstance(
             MigrationErrorsTest.class.getClassLoader(),
             new Class<?>[] {Connection.class},
-            (proxy, method, args) -> {
-              switch (method.getName()) {
-                case "isValid":
-                  return true;
-                case "close":
-                  return null;
-                case "isClosed":
-                  return false;
-                default:
-                  throw new UnsupportedOperationException(method.getName());
-              }
-            });
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "close" -> null;
+                  case "isClosed" -> closed;
+                  case "isValid" -> {
+                    if (closed) {
+                      throw new SQLException("Connection is closed");
+                    }
+                    yield true;
+                  }
+                  default ->
+                      throw closed
+                          ? new SQLException("Connection is closed")
+                          : new UnsupportedOperationException(method.getName());
+                });
   }
 
   private interface ConnectionSupplier {
