@@ -36,7 +36,7 @@ final class FaultInjector {
   FaultInjector(RunContext run, FaultSchedule schedule, List<String> collections) {
     this.run = run;
     this.schedule = schedule;
-    this.historyLoss = new HistoryLoss(run, this::holdFor, collections);
+    this.historyLoss = new HistoryLoss(run, this::holdFor, collections, () -> stopping);
     this.outages = new OutageFaults(run, this::holdFor, () -> stopping);
     this.scheduler = new Thread(this::dispatch, "campaign-faults");
     scheduler.setDaemon(true);
