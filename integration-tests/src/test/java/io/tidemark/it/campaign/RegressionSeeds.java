@@ -51,6 +51,15 @@ record RegressionSeeds(
               EnumSet.allOf(FaultKind.class),
               Avoid.START_DURING_SINK_OUTAGE,
               false),
+          // F5 again after its first fix: the failure was translated after the pool was closed,
+          // so the new connection tried for it failed with "has been closed" (long seed 5006).
+          new RegressionSeeds(
+              "F5",
+              5006,
+              60,
+              EnumSet.allOf(FaultKind.class),
+              Avoid.START_DURING_SINK_OUTAGE,
+              false),
           new RegressionSeeds("K1", 71, 10, Set.of(), Avoid.LATE_COLLECTION, true),
           new RegressionSeeds("K2", 71, 10, Set.of(), Avoid.PASSWORD_IN_URL, true));
 

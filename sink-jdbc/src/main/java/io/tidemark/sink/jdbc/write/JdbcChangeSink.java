@@ -177,9 +177,13 @@ public final class JdbcChangeSink implements ChangeSink {
         lock.claimLease();
       }
     } catch (FlywayException e) {
+      // Translated before the pool is closed: the translation may try a new connection from it
+      // (a closed pool answers "has been closed", which says nothing about the database).
+      TidemarkException failure =
+          new MigrationErrors(dataSource, dialect, errors)
+              .translate(e, metadataSchema, config.jdbcUrl(), pipeline);
       closeAfterFailure(lock);
-      throw new MigrationErrors(dataSource, dialect, errors)
-          .translate(e, metadataSchema, config.jdbcUrl(), pipeline);
+      throw failure;
     } catch (SQLException e) {
       closeAfterFailure(lock);
       throw errors.translate(e, "take the writer lock of pipeline '" + pipeline + "'");
