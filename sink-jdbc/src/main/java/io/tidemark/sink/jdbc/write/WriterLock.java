@@ -151,9 +151,14 @@ final class WriterLock implements AutoCloseable {
    *     ErrorCode#SINK_UNAVAILABLE} (retriable) while the lock is lost and not yet taken back
    */
   void checkStillOwner(Connection c) throws SQLException {
+    // Read in the order the watchdog writes (epoch, then lost = null on taking the lock back), so
+    // that an epoch read after "not lost" is this process's newest. A mismatch while this process
+    // itself lost or retook the lock meanwhile is its own doing: retriable, not a takeover (the
+    // short campaign's seed 2 stopped a collection with LOCK_HELD "... that is this process").
+    String lostBefore = lost;
     long mine = epoch;
     long current = lease.epochForShare(c);
-    if (current != mine) {
+    if (current != mine && lostBefore == null && lost == null && epoch == mine) {
       throw new TidemarkException(
           ErrorCode.LOCK_HELD,
           "Pipeline '"
@@ -167,7 +172,10 @@ final class WriterLock implements AutoCloseable {
               + lease.holder(c)
               + ".");
     }
-    String why = lost;
+    String why = lost != null ? lost : lostBefore;
+    if (why == null && current != mine) {
+      why = "at " + Instant.now() + " (it was taken back while this transaction began)";
+    }
     if (why != null) {
       throw new TidemarkException(
           ErrorCode.SINK_UNAVAILABLE,
@@ -256,7 +264,9 @@ final class WriterLock implements AutoCloseable {
         return;
       }
       long previous = epoch;
-      epoch = lease.claim(c);
+      long claimed = lease.claim(c);
+      policy.afterRetakeClaimed().run(); // a phase hook for tests: the new epoch is committed
+      epoch = claimed;
       connection = c;
       lost = null;
       LOG.warn(

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -196,6 +197,58 @@ class JdbcChangeSinkWriterLockTest {
           .isEqualTo(1);
     } finally {
       lockLog.detachAppender(logged);
+    }
+  }
+
+  /**
+   * The watchdog has committed the new epoch of a lock it took back but not yet started using it: a
+   * transaction in between saw "another process took over ... that is this process" (LOCK_HELD, not
+   * retriable) and its collection FAILED (short campaign, seed 2, after a PostgreSQL cut).
+   */
+  @Test
+  void aTransactionWhileTheLockIsBeingTakenBackIsRetriedNotATakeover() throws Exception {
+    String meta = TestDatabase.freshName("meta");
+    String schema = TestDatabase.freshName("target");
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    CountDownLatch claimed = new CountDownLatch(1);
+    CountDownLatch goOn = new CountDownLatch(1);
+    WriterLockPolicy paused =
+        new WriterLockPolicy(
+            50,
+            5,
+            () -> {
+              claimed.countDown();
+              try {
+                goOn.await(20, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    try (JdbcChangeSink sink = JdbcChangeSink.openWriter(db.config(schema, meta), "p", paused)) {
+      sink.bindMetrics(metrics);
+      sink.prepareTable(ORDERS, Target.LIVE);
+      sink.applyBatch("orders", Target.LIVE, List.of(upsert("a", "1")), position("t1", 1, 0));
+
+      terminateLockSession(meta, "p");
+      assertThat(claimed.await(20, TimeUnit.SECONDS)).as("the watchdog takes it back").isTrue();
+      try {
+        assertThatThrownBy(
+                () ->
+                    sink.applyBatch(
+                        "orders", Target.LIVE, List.of(upsert("b", "2")), position("t2", 2, 0)))
+            .isInstanceOfSatisfying(
+                TidemarkException.class,
+                e -> {
+                  assertThat(e.code()).isEqualTo(ErrorCode.SINK_UNAVAILABLE);
+                  assertThat(e.retriable()).isTrue();
+                });
+      } finally {
+        goOn.countDown();
+      }
+      await("the sink holds its lock again", () -> held(metrics) == 1);
+      sink.applyBatch("orders", Target.LIVE, List.of(upsert("b", "2")), position("t2", 2, 0));
+      assertThat(db.query("SELECT _id FROM " + schema + ".orders ORDER BY _id"))
+          .containsExactly(List.of("a"), List.of("b"));
     }
   }
 
