@@ -273,10 +273,12 @@ public final class CollectionPipeline implements Runnable {
    */
   private boolean swapIn(Rebuild r, int attempt) throws InterruptedException {
     r.awaitStopped();
-    if (!shadowCaughtUp()) {
-      return true;
-    }
     try {
+      // Inside the try: reading the two positions fails like the swap when the database is
+      // unreachable, and is retried like it (long campaign seed 6013: FAILED as "unexpected").
+      if (!shadowCaughtUp()) {
+        return true;
+      }
       live.sink().swapShadow(live.mapping());
     } catch (TidemarkException e) {
       live.metrics().error(e.code());

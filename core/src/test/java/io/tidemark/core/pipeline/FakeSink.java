@@ -136,7 +136,12 @@ final class FakeSink implements ChangeSink {
   }
 
   @Override
-  public synchronized CollectionProgress loadProgress(String collection, Target target) {
+  public CollectionProgress loadProgress(String collection, Target target) {
+    before("loadProgress", target);
+    return progressOf(target);
+  }
+
+  private synchronized CollectionProgress progressOf(Target target) {
     Store s = stores.get(target);
     return new CollectionProgress(
         s.state,

@@ -146,6 +146,31 @@ class RebuildTest {
   }
 
   /**
+   * Long campaign, seed 6013: the positions read before the swap failed with the database
+   * unreachable, outside the swap's retry, and the collection stopped FAILED as "unexpected".
+   */
+  @Test
+  void anUnreachableDatabaseBeforeTheSwapIsRetriedLikeTheSwap() throws Exception {
+    ChangeEvent first = upsert(Operation.INSERT, "a", 60, 1);
+    source.events.add(first);
+    source.add(FakeDocument.of("a", "v", new Value.Int32(7)));
+    CollectionPipeline pipeline = pipeline();
+    runner.start(pipeline);
+    sink.awaitPosition(first.position());
+    sink.failNext(
+        "loadProgress",
+        Target.LIVE,
+        new TidemarkException(
+            ErrorCode.SINK_UNAVAILABLE, "An I/O error occurred (test)", "08006", null));
+
+    assertThat(pipeline.requestResnapshot()).isTrue();
+    sink.await("the swap", s -> swapped(), WAIT);
+    awaitState(pipeline, CollectionState.STREAMING);
+    assertThat(sink.table()).containsExactly(Map.entry("a", row("a", 7)));
+    assertThat(pipeline.status().lastError()).isNull();
+  }
+
+  /**
    * Campaign finding F6: between the swap and the live stream's next attempt, a reader of the
    * status saw FAILED with no error. The live stream's next attempt is held at its first sink call,
    * so that the status in between is looked at for certain.
