@@ -43,10 +43,12 @@ final class StreamApplier {
 
   private final PipelineContext ctx;
   private final StreamConfig settings;
+  private final CommitPolicy policy;
 
   StreamApplier(PipelineContext ctx) {
     this.ctx = ctx;
     this.settings = ctx.config().stream();
+    this.policy = CommitPolicy.of(settings);
   }
 
   /**
@@ -115,17 +117,19 @@ final class StreamApplier {
     }
   }
 
+  /** Asks the commit policy about what the buffer holds now. */
   private boolean shouldCommit(
       TransactionBuffer buffer, boolean queueIdle, Position committed, long lastCommit, long now) {
-    List<ChangeEvent> ready = buffer.ready();
-    if (ready.isEmpty()) {
-      return buffer.readyPosition().isAfter(committed)
-          && now - lastCommit >= settings.idleCheckpointInterval().toNanos();
-    }
-    return queueIdle
-        || ready.size() >= settings.batchSize()
-        || buffer.readyBytes() >= settings.maxBatchBytes()
-        || now - buffer.oldestReadyNanos() >= settings.maxBatchDelay().toNanos();
+    int events = buffer.ready().size();
+    CommitPolicy.Waiting waiting =
+        new CommitPolicy.Waiting(
+            events,
+            buffer.readyBytes(),
+            Duration.ofNanos(events == 0 ? 0 : now - buffer.oldestReadyNanos()),
+            buffer.readyPosition().isAfter(committed),
+            Duration.ofNanos(now - lastCommit),
+            queueIdle);
+    return policy.decide(waiting).commits();
   }
 
   /**
