@@ -1,6 +1,7 @@
 package io.tidemark.app.bench;
 
 import io.tidemark.core.spi.ChangeSink;
+import io.tidemark.core.spi.TableSink;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -9,35 +10,35 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Wraps the real sink and counts what the engine hands it in its row-writing transactions ({@code
- * writeSnapshotChunk}, {@code applyBatch}): rows after coalescing, transactions, and the time spent
- * inside the sink. The rest of the writer thread's time is the engine's own (grouping, coalescing,
- * mapping), so the split shows which side limits a path.
+ * Wraps the real sink, and every table it opens, and counts what the engine hands the tables in
+ * their row-writing transactions ({@code writeSnapshotChunk}, {@code applyBatch}): rows after
+ * coalescing, transactions, and the time spent inside the sink. The rest of the writer thread's
+ * time is the engine's own (grouping, coalescing, mapping), so the split shows which side limits a
+ * path.
  *
  * <p>A dynamic proxy rather than a hand-written decorator, because the sink interface is still
  * growing (rebuild, targets) and the benchmark must not need a change for each new method. The
  * reflective call happens once per transaction, not per row. Thread-safe.
  */
 final class CountingSink implements InvocationHandler {
-  private final ChangeSink sink;
-  private final AtomicLong rows = new AtomicLong();
-  private final AtomicLong transactions = new AtomicLong();
-  private final AtomicLong nanosInside = new AtomicLong();
+  private final Object target;
+  private final AtomicLong rows;
+  private final AtomicLong transactions;
+  private final AtomicLong nanosInside;
 
-  private CountingSink(ChangeSink sink) {
-    this.sink = sink;
+  private CountingSink(Object target, CountingSink shared) {
+    this.target = target;
+    this.rows = shared == null ? new AtomicLong() : shared.rows;
+    this.transactions = shared == null ? new AtomicLong() : shared.transactions;
+    this.nanosInside = shared == null ? new AtomicLong() : shared.nanosInside;
   }
 
   /** The sink to hand to the engine, and the counter behind it. */
   record Counted(ChangeSink sink, CountingSink counter) {}
 
   static Counted wrap(ChangeSink sink) {
-    CountingSink counter = new CountingSink(sink);
-    ChangeSink proxy =
-        (ChangeSink)
-            Proxy.newProxyInstance(
-                ChangeSink.class.getClassLoader(), new Class<?>[] {ChangeSink.class}, counter);
-    return new Counted(proxy, counter);
+    CountingSink counter = new CountingSink(sink, null);
+    return new Counted(counter.proxy(ChangeSink.class), counter);
   }
 
   /** What has been counted so far; subtract two snapshots to get a phase's share. */
@@ -61,7 +62,7 @@ final class CountingSink implements InvocationHandler {
     long start = System.nanoTime();
     Object result;
     try {
-      result = method.invoke(sink, args);
+      result = method.invoke(target, args);
     } catch (InvocationTargetException e) {
       throw e.getCause();
     }
@@ -74,6 +75,14 @@ final class CountingSink implements InvocationHandler {
         }
       }
     }
+    if (result instanceof TableSink table) {
+      // The tables' counts add up in this counter's.
+      return new CountingSink(table, this).proxy(TableSink.class);
+    }
     return result;
+  }
+
+  private <T> T proxy(Class<T> type) {
+    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, this));
   }
 }

@@ -7,6 +7,7 @@ import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.mapping.ValueRejectedException;
 import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.spi.RowChange;
+import io.tidemark.core.spi.TableSink;
 import io.tidemark.sink.jdbc.write.JdbcChangeSink;
 import io.tidemark.sink.jdbc.write.JdbcChangeSink.DeadLetterEntry;
 import io.tidemark.source.mongo.MongoChangeSource;
@@ -47,8 +48,8 @@ public final class DeadLetterReplay {
           MongoChangeSource.open(config.source(), Duration.ofSeconds(10))) {
         for (TableMapping mapping : config.collections()) {
           if (onlyCollection == null || onlyCollection.equals(mapping.collection())) {
-            sink.prepareTable(mapping, Target.LIVE);
-            outcomes.add(replay(mapping, sink, source));
+            TableSink live = sink.open(mapping, Target.LIVE);
+            outcomes.add(replay(live, sink, source));
           }
         }
       }
@@ -56,8 +57,8 @@ public final class DeadLetterReplay {
     return outcomes;
   }
 
-  private static Outcome replay(
-      TableMapping mapping, JdbcChangeSink sink, MongoChangeSource source) {
+  private static Outcome replay(TableSink live, JdbcChangeSink sink, MongoChangeSource source) {
+    TableMapping mapping = live.mapping();
     RowMapper mapper = new RowMapper(mapping);
     int written = 0;
     int deleted = 0;
@@ -91,8 +92,7 @@ public final class DeadLetterReplay {
       }
       if (!replayed.isEmpty()) {
         List<RowChange> list = new ArrayList<>(changes.values());
-        sink.replayDeadLetters(
-            mapping.collection(), list, replayed.stream().mapToLong(Long::longValue).toArray());
+        sink.replayDeadLetters(live, list, replayed.stream().mapToLong(Long::longValue).toArray());
         for (RowChange c : list) {
           if (c instanceof RowChange.Delete) {
             deleted++;

@@ -15,6 +15,7 @@ import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeSink.CollectionProgress;
 import io.tidemark.core.spi.ChangeSink.SnapshotState;
 import io.tidemark.core.spi.ChangeSink.Target;
+import io.tidemark.core.spi.TableSink;
 import io.tidemark.sink.jdbc.dialect.SqlDialect;
 import io.tidemark.sink.jdbc.dialect.postgres.PostgresDialect;
 import io.tidemark.sink.jdbc.write.JdbcChangeSink;
@@ -117,8 +118,8 @@ public final class Verifier {
       CollectionVerifier.Repairer repairer = null;
       String position = null;
       if (sink != null) {
-        sink.prepareTable(mapping, Target.LIVE);
-        CollectionProgress progress = sink.loadProgress(mapping.collection(), Target.LIVE);
+        TableSink live = sink.open(mapping, Target.LIVE);
+        CollectionProgress progress = live.loadProgress();
         if (progress.snapshotState() != SnapshotState.DONE || progress.position().isEmpty()) {
           return problem(
               mapping,
@@ -129,8 +130,7 @@ public final class Verifier {
         }
         Position committed = progress.position().get();
         position = committed.clusterTime().toString();
-        repairer =
-            changes -> sink.applyBatch(mapping.collection(), Target.LIVE, changes, committed);
+        repairer = changes -> live.applyBatch(changes, committed);
       }
       CollectionDocuments documents =
           new CollectionDocuments(

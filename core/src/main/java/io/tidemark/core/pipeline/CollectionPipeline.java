@@ -279,7 +279,7 @@ public final class CollectionPipeline implements Runnable {
       if (!shadowCaughtUp()) {
         return true;
       }
-      live.sink().swapShadow(live.mapping());
+      r.swapIn();
     } catch (TidemarkException e) {
       live.metrics().error(e.code());
       if (e.retriable()) {

@@ -7,6 +7,7 @@ import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeSink.CollectionProgress;
 import io.tidemark.core.spi.ChangeSink.SnapshotState;
 import io.tidemark.core.spi.ChangeSink.Target;
+import io.tidemark.core.spi.TableSink;
 
 /**
  * One attempt of a collection's live table, from what the sink has committed: wait for the
@@ -19,8 +20,8 @@ final class LiveAttempt {
 
   static void run(PipelineContext live, CreationWait.Pacer pacer) throws InterruptedException {
     String collection = live.collection();
-    live.sink().prepareTable(live.mapping(), Target.LIVE);
-    CollectionProgress progress = live.sink().loadProgress(collection, Target.LIVE);
+    TableSink table = live.sink().open(live.mapping(), Target.LIVE);
+    CollectionProgress progress = table.loadProgress();
     if (progress.snapshotState() != SnapshotState.DONE) {
       ClusterTime startFrom = null;
       if (progress.snapshotState() == SnapshotState.NONE) {
@@ -30,10 +31,10 @@ final class LiveAttempt {
           return;
         }
       }
-      if (!new SnapshotCopier(live).copy(progress, startFrom)) {
+      if (!new SnapshotCopier(live, table).copy(progress, startFrom)) {
         return; // stopped early: the collection's thread decides what comes next
       }
-      progress = live.sink().loadProgress(collection, Target.LIVE);
+      progress = table.loadProgress();
     }
     Position start =
         progress
@@ -47,6 +48,6 @@ final class LiveAttempt {
                             + " 'tidemark resnapshot "
                             + collection
                             + "'"));
-    new StreamApplier(live).stream(start, progress.consistentAfter());
+    new StreamApplier(live, table).stream(start, progress.consistentAfter());
   }
 }

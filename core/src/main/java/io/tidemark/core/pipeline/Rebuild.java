@@ -5,6 +5,7 @@ import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeSink.CollectionProgress;
 import io.tidemark.core.spi.ChangeSink.SnapshotState;
 import io.tidemark.core.spi.ChangeSink.Target;
+import io.tidemark.core.spi.TableSink;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,9 @@ final class Rebuild {
   private volatile Position liveFinal;
   private volatile Position shadowCommitted;
   private volatile boolean readyToSwap;
+
+  /** The shadow table as last opened by this rebuild's thread; set before it can be ready. */
+  private volatile TableSink opened;
 
   /**
    * @param live the live context; the shadow context is derived from it
@@ -122,6 +126,18 @@ final class Rebuild {
     }
   }
 
+  /**
+   * Swaps the shadow table in for the live one ({@link TableSink#swapIn()}); called by the
+   * collection's thread once this rebuild is ready and has stopped.
+   */
+  void swapIn() {
+    TableSink table = opened;
+    if (!readyToSwap || table == null) {
+      throw new IllegalStateException(shadow.collection() + ": the rebuild is not ready to swap");
+    }
+    table.swapIn();
+  }
+
   /** Waits until the rebuild's thread has returned (after it became ready or failed). */
   void awaitStopped() throws InterruptedException {
     stopped.await();
@@ -143,22 +159,20 @@ final class Rebuild {
       while (!shouldStop()) {
         long commitsBefore = shadow.status().commits();
         try {
-          shadow.sink().prepareTable(shadow.mapping(), Target.SHADOW);
-          CollectionProgress progress =
-              begin
-                  ? CollectionProgress.none()
-                  : shadow.sink().loadProgress(collection, Target.SHADOW);
+          TableSink table = shadow.sink().open(shadow.mapping(), Target.SHADOW);
+          opened = table;
+          CollectionProgress progress = begin ? CollectionProgress.none() : table.loadProgress();
           begin = false;
           if (progress.snapshotState() != SnapshotState.DONE) {
-            if (!new SnapshotCopier(shadow).copy(progress)) {
+            if (!new SnapshotCopier(shadow, table).copy(progress)) {
               continue; // stopped early: the loop ends, or resumes the copy
             }
-            progress = shadow.sink().loadProgress(collection, Target.SHADOW);
+            progress = table.loadProgress();
           }
           Position start = progress.position().orElseThrow();
           committed(start);
           if (!shouldStop()) {
-            new StreamApplier(shadow).stream(start, progress.consistentAfter());
+            new StreamApplier(shadow, table).stream(start, progress.consistentAfter());
           }
         } catch (TidemarkException e) {
           if (!e.retriable()) {

@@ -9,6 +9,7 @@ import io.tidemark.core.spi.ChangeSink.RangeProgress;
 import io.tidemark.core.spi.ChangeSink.SnapshotState;
 import io.tidemark.core.spi.RowChange;
 import io.tidemark.core.spi.SnapshotCursor;
+import io.tidemark.core.spi.TableSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -41,9 +42,14 @@ final class SnapshotCopier {
   private static final int RANGES_PER_WORKER = 4;
 
   private final PipelineContext ctx;
+  private final TableSink table;
 
-  SnapshotCopier(PipelineContext ctx) {
+  /**
+   * @param table the opened table the copy writes (the live table or a rebuild's shadow)
+   */
+  SnapshotCopier(PipelineContext ctx, TableSink table) {
     this.ctx = ctx;
+    this.table = table;
   }
 
   /** A batch of mapped rows and the mark to resume after it; {@code last} ends the range. */
@@ -114,8 +120,8 @@ final class SnapshotCopier {
           parallelism > 1 && estimated > ctx.config().snapshot().chunkSize()
               ? ctx.source().splitKeys(parallelism * RANGES_PER_WORKER)
               : List.of();
-      ctx.sink().beginSnapshot(collection, ctx.target(), startTime, estimated, splitKeys);
-      ranges = ctx.sink().loadProgress(collection, ctx.target()).ranges();
+      table.beginSnapshot(startTime, estimated, splitKeys);
+      ranges = table.loadProgress().ranges();
       log.info(
           "{}: copying about {} documents into {} in {} key range(s), {} at a time (source time"
               + " {})",
@@ -142,8 +148,7 @@ final class SnapshotCopier {
     }
     requireEveryRangeDone();
     ClusterTime endTime = ctx.source().captureOperationTime();
-    ctx.sink()
-        .finishSnapshot(collection, ctx.target(), ctx.source().positionAt(startTime), endTime);
+    table.finishSnapshot(ctx.source().positionAt(startTime), endTime);
     ctx.listener().copyFinished(collection);
     long copiedNow = copied - progress.snapshotRowsCopied();
     double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
@@ -164,7 +169,7 @@ final class SnapshotCopier {
    * copy as done).
    */
   private void requireEveryRangeDone() {
-    List<RangeProgress> ranges = ctx.sink().loadProgress(ctx.collection(), ctx.target()).ranges();
+    List<RangeProgress> ranges = table.loadProgress().ranges();
     List<Integer> notDone =
         ranges.stream().filter(r -> !r.done()).map(RangeProgress::range).toList();
     if (!notDone.isEmpty()) {
@@ -243,14 +248,7 @@ final class SnapshotCopier {
           }
           continue;
         }
-        ctx.sink()
-            .writeSnapshotChunk(
-                collection,
-                ctx.target(),
-                range.range(),
-                chunk.rows(),
-                chunk.markAfterLast(),
-                chunk.last());
+        table.writeSnapshotChunk(range.range(), chunk.rows(), chunk.markAfterLast(), chunk.last());
         long copied = run.copied.addAndGet(chunk.rows().size());
         ctx.metrics().rowsCopied.increment(chunk.rows().size());
         ctx.metrics().deadLetters.increment(chunk.deadLetters());

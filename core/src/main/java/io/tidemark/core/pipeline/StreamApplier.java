@@ -11,6 +11,7 @@ import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeCursor;
 import io.tidemark.core.spi.RowChange;
+import io.tidemark.core.spi.TableSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,9 +45,14 @@ final class StreamApplier {
   private final PipelineContext ctx;
   private final StreamConfig settings;
   private final CommitPolicy policy;
+  private final TableSink table;
 
-  StreamApplier(PipelineContext ctx) {
+  /**
+   * @param table the opened table the stream writes (the live table or a rebuild's shadow)
+   */
+  StreamApplier(PipelineContext ctx, TableSink table) {
     this.ctx = ctx;
+    this.table = table;
     this.settings = ctx.config().stream();
     this.policy = CommitPolicy.of(settings);
   }
@@ -245,7 +251,7 @@ final class StreamApplier {
       Timer.Sample sample = Timer.start();
       ctx.metrics().commitStarted(this);
       try {
-        ctx.sink().applyBatch(ctx.collection(), ctx.target(), changes, position);
+        table.applyBatch(changes, position);
       } finally {
         ctx.metrics().commitEnded(this);
       }

@@ -7,19 +7,21 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The target database of a pipeline. Every write method is one sink transaction that carries the
- * rows together with the position or progress mark that produced them; nothing writes a position
- * for rows it has not committed.
+ * The target database of a pipeline, the counterpart of {@link ChangeSource}: {@link #open} gives
+ * the handle of one collection's table ({@link TableSink}), as {@link ChangeSource#collection}
+ * gives the handle of one source collection. Every write goes through such a handle, in one sink
+ * transaction that carries the rows together with the position or progress mark that produced them;
+ * nothing writes a position for rows it has not committed.
  *
- * <p>Every method names its {@link Target}: the live table, or the shadow table a rebuild fills
- * while the live table keeps serving readers. Each target has its own progress and position.
+ * <p>A collection has two tables a handle can write ({@link Target}): the live table, and the
+ * shadow table a rebuild fills while the live table keeps serving readers. Each has its own
+ * progress and position.
  *
- * <p>Thread-safe: each collection's writers call it from their own threads, for their own
- * collection and target.
+ * <p>Thread-safe: each collection's writers call it from their own threads.
  */
 public interface ChangeSink extends AutoCloseable {
 
-  /** Which of a collection's tables a call is about. */
+  /** Which of a collection's tables a handle writes. */
   enum Target {
     /** The table readers query. */
     LIVE,
@@ -28,79 +30,22 @@ public interface ChangeSink extends AutoCloseable {
   }
 
   /**
-   * Creates the target's table if absent and checks an existing one fits the mapping. The shadow
-   * table is named {@link TableMapping#shadowTable()}.
+   * Creates the target's table if absent, checks an existing one fits the mapping, and returns the
+   * handle that writes it. The shadow table is named {@link TableMapping#shadowTable()}. Called at
+   * the start of every attempt (a table may have been changed by hand in between); handles of the
+   * same table share what the sink knows of it (its evolved columns), so the last one opened is as
+   * good as the first.
+   *
+   * @param mapping the collection's mapping, with the live table's names for both targets
    */
-  void prepareTable(TableMapping mapping, Target target);
+  TableSink open(TableMapping mapping, Target target);
 
-  /** What the sink has committed for a collection's target: copy progress and stream position. */
+  /**
+   * What the sink has committed for a collection's target: copy progress and stream position. Reads
+   * only; the table need not exist (a shadow that was never begun has {@link
+   * CollectionProgress#none()}).
+   */
   CollectionProgress loadProgress(String collection, Target target);
-
-  /**
-   * Records that a copy begins at source time {@code startTime}; clears any earlier copy's marks
-   * and position. For the shadow target it also empties the shadow table.
-   *
-   * @param splitKeys the copy's range boundaries in key order, from {@link
-   *     CollectionSource#splitKeys(int)}: {@code n} keys make {@code n + 1} ranges, range {@code i}
-   *     holding the keys after {@code splitKeys[i - 1]} up to and including {@code splitKeys[i]}.
-   *     Each range records its own progress, so ranges can be copied in parallel and each resumes
-   *     on its own.
-   */
-  void beginSnapshot(
-      String collection,
-      Target target,
-      ClusterTime startTime,
-      long estimatedRows,
-      List<String> splitKeys);
-
-  /** {@link #beginSnapshot(String, Target, ClusterTime, long, List)} with one range. */
-  default void beginSnapshot(
-      String collection, Target target, ClusterTime startTime, long estimatedRows) {
-    beginSnapshot(collection, target, startTime, estimatedRows, List.of());
-  }
-
-  /**
-   * Appends copied rows of one range, and records {@code markAfterLast} as the point to resume that
-   * range from (and, when {@code rangeDone}, that the range is complete), in one transaction.
-   * Chunks of one range are written in key order by one thread; different ranges may be written at
-   * the same time from different threads.
-   */
-  void writeSnapshotChunk(
-      String collection,
-      Target target,
-      int range,
-      List<RowChange> rows,
-      String markAfterLast,
-      boolean rangeDone);
-
-  /**
-   * Marks the copy complete and sets the stream position to start from, in one transaction. The
-   * sink refuses to mark a copy done while any of its ranges is unfinished: it commits nothing and
-   * throws {@link io.tidemark.core.error.ErrorCode#INTERNAL} naming each unfinished range.
-   *
-   * @param streamStart where the change stream starts (the copy's start time)
-   * @param copyEndTime the source time when the copy ended: the table is consistent once the stream
-   *     has applied past it
-   */
-  void finishSnapshot(
-      String collection, Target target, Position streamStart, ClusterTime copyEndTime);
-
-  /**
-   * Applies the changes and moves the target's position to {@code position}, in one transaction.
-   * The changes hold at most one entry per key. An empty list only moves the position. A position
-   * older than the committed one is never stored.
-   */
-  void applyBatch(String collection, Target target, List<RowChange> changes, Position position);
-
-  /**
-   * Makes the shadow table the live one, in one transaction: the shadow table takes the live
-   * table's name, the old live table is dropped, and the shadow's progress and position become the
-   * live ones. Readers see the old table until the commit and the new one after it.
-   */
-  void swapShadow(TableMapping mapping);
-
-  /** Drops the shadow table and forgets its progress (a rebuild that is abandoned). */
-  void discardShadow(TableMapping mapping);
 
   @Override
   void close();

@@ -158,7 +158,7 @@ class CollectionPipelineTest {
     sink.awaitPosition(duringCopy.position());
     assertThat(sink.log())
         .containsExactly(
-            "prepareTable orders_table",
+            "open orders_table",
             "beginSnapshot orders at 100.1 estimated 3",
             "chunk [a, b] mark b total 2",
             "chunk [c] mark c total 3 done",
@@ -289,10 +289,10 @@ class CollectionPipelineTest {
     assertThat(source.snapshotOpens).containsExactly(null, "b");
     assertThat(sink.log())
         .containsExactly(
-            "prepareTable orders_table",
+            "open orders_table",
             "beginSnapshot orders at 200.1 estimated 5",
             "chunk [a, b] mark b total 2",
-            "prepareTable orders_table",
+            "open orders_table",
             "chunk [c, d] mark d total 4",
             "chunk [e] mark e total 5 done",
             // the stream starts at the time captured before the first attempt, not a new one

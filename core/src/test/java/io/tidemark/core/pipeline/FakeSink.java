@@ -8,6 +8,7 @@ import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeSink;
 import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.spi.RowChange;
+import io.tidemark.core.spi.TableSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,7 +82,10 @@ final class FakeSink implements ChangeSink {
     stores.put(Target.SHADOW, new Store());
   }
 
-  /** Holds calls of {@code method} for {@code target} (swapShadow: SHADOW) until released. */
+  /**
+   * Holds calls of {@code method} (a name of {@link ChangeSink} or {@link TableSink}) for {@code
+   * target} until released.
+   */
   Gate hold(String method, Target target) {
     Gate gate = new Gate();
     gates.put(new Call(method, target), gate);
@@ -127,11 +131,78 @@ final class FakeSink implements ChangeSink {
   }
 
   @Override
-  public void prepareTable(TableMapping mapping, Target target) {
-    before("prepareTable", target);
+  public TableSink open(TableMapping mapping, Target target) {
+    before("open", target);
     synchronized (this) {
-      log.add(
-          "prepareTable " + (target == Target.SHADOW ? mapping.shadowTable() : mapping.table()));
+      log.add("open " + (target == Target.SHADOW ? mapping.shadowTable() : mapping.table()));
+    }
+    return new Table(mapping, target);
+  }
+
+  /** A handle on one of the two stores; every call goes to the sink's methods below. */
+  private final class Table implements TableSink {
+    private final TableMapping mapping;
+    private final Target target;
+
+    Table(TableMapping mapping, Target target) {
+      this.mapping = mapping;
+      this.target = target;
+    }
+
+    @Override
+    public TableMapping mapping() {
+      return mapping;
+    }
+
+    @Override
+    public Target target() {
+      return target;
+    }
+
+    @Override
+    public CollectionProgress loadProgress() {
+      return FakeSink.this.loadProgress(mapping.collection(), target);
+    }
+
+    @Override
+    public void beginSnapshot(ClusterTime startTime, long estimatedRows, List<String> splitKeys) {
+      FakeSink.this.beginSnapshot(
+          mapping.collection(), target, startTime, estimatedRows, splitKeys);
+    }
+
+    @Override
+    public void writeSnapshotChunk(
+        int range, List<RowChange> rows, String markAfterLast, boolean rangeDone) {
+      FakeSink.this.writeSnapshotChunk(
+          mapping.collection(), target, range, rows, markAfterLast, rangeDone);
+    }
+
+    @Override
+    public void finishSnapshot(Position streamStart, ClusterTime copyEndTime) {
+      FakeSink.this.finishSnapshot(mapping.collection(), target, streamStart, copyEndTime);
+    }
+
+    @Override
+    public void applyBatch(List<RowChange> changes, Position position) {
+      FakeSink.this.applyBatch(mapping.collection(), target, changes, position);
+    }
+
+    @Override
+    public void swapIn() {
+      requireShadow("swapIn");
+      FakeSink.this.swapShadow(mapping);
+    }
+
+    @Override
+    public void discard() {
+      requireShadow("discard");
+      FakeSink.this.discardShadow(mapping);
+    }
+
+    private void requireShadow(String method) {
+      if (target != Target.SHADOW) {
+        throw new IllegalStateException(method + " on the live table of " + mapping.collection());
+      }
     }
   }
 
@@ -153,8 +224,8 @@ final class FakeSink implements ChangeSink {
         List.copyOf(s.ranges.values()));
   }
 
-  @Override
-  public void beginSnapshot(
+  /** Presets a copy begun, as a daemon that crashed during it left it. */
+  void beginSnapshot(
       String collection,
       Target target,
       ClusterTime startTime,
@@ -199,8 +270,7 @@ final class FakeSink implements ChangeSink {
     s.position = null;
   }
 
-  @Override
-  public synchronized void writeSnapshotChunk(
+  private synchronized void writeSnapshotChunk(
       String collection,
       Target target,
       int range,
@@ -228,8 +298,7 @@ final class FakeSink implements ChangeSink {
             + (rangeDone ? " done" : ""));
   }
 
-  @Override
-  public synchronized void finishSnapshot(
+  private synchronized void finishSnapshot(
       String collection, Target target, Position streamStart, ClusterTime copyEndTime) {
     Store s = stores.get(target);
     // As the JDBC sink's SQL does: a copy is complete only when every one of its ranges is.
@@ -260,8 +329,7 @@ final class FakeSink implements ChangeSink {
     s.consistentAfter = copyEndTime;
   }
 
-  @Override
-  public void applyBatch(
+  private void applyBatch(
       String collection, Target target, List<RowChange> changes, Position newPosition) {
     AtomicInteger running = applying.get(target);
     if (running.incrementAndGet() > 1) {
@@ -305,9 +373,8 @@ final class FakeSink implements ChangeSink {
     }
   }
 
-  @Override
-  public void swapShadow(TableMapping mapping) {
-    before("swapShadow", Target.SHADOW);
+  private void swapShadow(TableMapping mapping) {
+    before("swapIn", Target.SHADOW);
     synchronized (this) {
       swap(mapping);
     }
@@ -319,8 +386,7 @@ final class FakeSink implements ChangeSink {
     stores.put(Target.SHADOW, new Store());
   }
 
-  @Override
-  public synchronized void discardShadow(TableMapping mapping) {
+  private synchronized void discardShadow(TableMapping mapping) {
     log.add("discard " + mapping.shadowTable());
     stores.put(Target.SHADOW, new Store());
   }

@@ -125,7 +125,7 @@ class RebuildTest {
     source.events.add(first);
     source.add(FakeDocument.of("a", "v", new Value.Int32(7))); // the rebuild copies a = 7
     sink.failNext(
-        "swapShadow",
+        "swapIn",
         Target.SHADOW,
         new TidemarkException(
             ErrorCode.SINK_UNAVAILABLE, "deadlock detected (test)", "40P01", null));
@@ -191,7 +191,7 @@ class RebuildTest {
     awaitState(pipeline, CollectionState.FAILED);
     assertThat(pipeline.status().lastError()).contains("permission denied for table (test)");
 
-    FakeSink.Gate nextLiveAttempt = sink.hold("prepareTable", Target.LIVE);
+    FakeSink.Gate nextLiveAttempt = sink.hold("open", Target.LIVE);
     assertThat(pipeline.requestResnapshot()).isTrue();
     nextLiveAttempt.awaitEntered();
 

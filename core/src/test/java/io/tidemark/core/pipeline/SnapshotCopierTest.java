@@ -41,8 +41,8 @@ class SnapshotCopierTest {
   private SnapshotCopier copier(FakeSource source, ScriptedStop stop, PhaseListener listener) {
     // chunks of 2 rows, one worker (it runs on the calling thread)
     var config = PipelineFixtures.config(WITH_V, 2, 100, Duration.ofSeconds(10), 1);
-    return new SnapshotCopier(
-        PipelineFixtures.context(source, sink, config, registry, stop, listener));
+    PipelineContext ctx = PipelineFixtures.context(source, sink, config, registry, stop, listener);
+    return new SnapshotCopier(ctx, sink.open(ctx.mapping(), Target.LIVE));
   }
 
   private CollectionProgress progress() {

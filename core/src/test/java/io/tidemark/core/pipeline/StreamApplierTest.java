@@ -30,8 +30,8 @@ class StreamApplierTest {
 
   private StreamApplier applier(ScriptedStop stop, PhaseListener listener) {
     var config = PipelineFixtures.config(WITH_V, 2, 100, Duration.ofSeconds(10), 1);
-    return new StreamApplier(
-        PipelineFixtures.context(source, sink, config, registry, stop, listener));
+    PipelineContext ctx = PipelineFixtures.context(source, sink, config, registry, stop, listener);
+    return new StreamApplier(ctx, sink.open(ctx.mapping(), Target.LIVE));
   }
 
   /** Streams on a thread of its own; fails when the attempt does not end within five seconds. */

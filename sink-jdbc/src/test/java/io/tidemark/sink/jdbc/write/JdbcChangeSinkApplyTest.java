@@ -12,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
-import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeSink.SnapshotState;
 import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.spi.RowChange;
@@ -35,8 +34,9 @@ class JdbcChangeSinkApplyTest {
   void openSink() {
     schema = TestDatabase.freshName("target");
     metadataSchema = TestDatabase.freshName("meta");
-    sink = new JdbcChangeSink(db.config(schema, metadataSchema), "orders-pipeline");
-    sink.prepareTable(
+    sink = JdbcChangeSink.open(db.config(schema, metadataSchema), "orders-pipeline");
+    OpenTables.open(
+        sink,
         mapping("orders", "orders", column("name", "text"), column("total", "numeric(12,2)")),
         Target.LIVE);
   }
@@ -48,17 +48,15 @@ class JdbcChangeSinkApplyTest {
 
   @Test
   void upsertsDeletesAndCheckpointCommitTogether() {
-    sink.applyBatch(
-        "orders",
-        Target.LIVE,
-        List.of(upsert("a", "Ann", "1.50"), upsert("b", "Bob", "2"), upsert("c", "Cy", null)),
-        position("token-1", 100, 1));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(
+            List.of(upsert("a", "Ann", "1.50"), upsert("b", "Bob", "2"), upsert("c", "Cy", null)),
+            position("token-1", 100, 1));
 
-    sink.applyBatch(
-        "orders",
-        Target.LIVE,
-        List.of(upsert("a", "Ann B.", "10.25"), delete("b"), upsert("d", "Dee", "4.00")),
-        position("token-2", 100, 2));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(
+            List.of(upsert("a", "Ann B.", "10.25"), delete("b"), upsert("d", "Dee", "4.00")),
+            position("token-2", 100, 2));
 
     assertThat(rows())
         .containsExactly(
@@ -69,19 +67,18 @@ class JdbcChangeSinkApplyTest {
 
   @Test
   void aFailedBatchLeavesRowsAndCheckpointUnchanged() {
-    sink.applyBatch(
-        "orders", Target.LIVE, List.of(upsert("a", "Ann", "1.00")), position("token-1", 100, 1));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(List.of(upsert("a", "Ann", "1.00")), position("token-1", 100, 1));
 
     assertThatThrownBy(
             () ->
-                sink.applyBatch(
-                    "orders",
-                    Target.LIVE,
-                    List.of(
-                        upsert("a", "changed", "2.00"),
-                        delete("zzz"),
-                        upsert("x", "bad", "not-a-number")),
-                    position("token-2", 101, 0)))
+                OpenTables.on(sink, "orders", Target.LIVE)
+                    .applyBatch(
+                        List.of(
+                            upsert("a", "changed", "2.00"),
+                            delete("zzz"),
+                            upsert("x", "bad", "not-a-number")),
+                        position("token-2", 101, 0)))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {
@@ -106,10 +103,10 @@ class JdbcChangeSinkApplyTest {
 
   @Test
   void theCheckpointNeverMovesBackwards() {
-    sink.applyBatch("orders", Target.LIVE, List.of(), position("token-5", 500, 0));
+    OpenTables.on(sink, "orders", Target.LIVE).applyBatch(List.of(), position("token-5", 500, 0));
 
-    sink.applyBatch(
-        "orders", Target.LIVE, List.of(upsert("late", "L", "1")), position("token-4", 400, 9));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(List.of(upsert("late", "L", "1")), position("token-4", 400, 9));
 
     assertThat(sink.loadProgress("orders", Target.LIVE).position())
         .contains(position("token-5", 500, 0));
@@ -125,8 +122,10 @@ class JdbcChangeSinkApplyTest {
   @Test
   void aPositionWithTheSameClusterTimeMovesTheCheckpoint() {
     // Events of one source transaction share a cluster time and differ only by token.
-    sink.applyBatch("orders", Target.LIVE, List.of(), position("txn-event-1", 500, 3));
-    sink.applyBatch("orders", Target.LIVE, List.of(), position("txn-event-2", 500, 3));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(List.of(), position("txn-event-1", 500, 3));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(List.of(), position("txn-event-2", 500, 3));
 
     assertThat(sink.loadProgress("orders", Target.LIVE).position())
         .contains(position("txn-event-2", 500, 3));
@@ -134,10 +133,10 @@ class JdbcChangeSinkApplyTest {
 
   @Test
   void anEmptyBatchOnlyMovesTheCheckpoint() {
-    sink.applyBatch(
-        "orders", Target.LIVE, List.of(upsert("a", "Ann", "1")), position("token-1", 100, 1));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(List.of(upsert("a", "Ann", "1")), position("token-1", 100, 1));
 
-    sink.applyBatch("orders", Target.LIVE, List.of(), position("token-2", 200, 1));
+    OpenTables.on(sink, "orders", Target.LIVE).applyBatch(List.of(), position("token-2", 200, 1));
 
     assertThat(rows()).containsExactly(List.of("a", "Ann", "1.00"));
     assertThat(sink.loadProgress("orders", Target.LIVE).position())
@@ -148,21 +147,18 @@ class JdbcChangeSinkApplyTest {
 
   @Test
   void aDeadLetterIsRecordedWithItsReasonAndTheOldRowDeleted() {
-    sink.applyBatch(
-        "orders",
-        Target.LIVE,
-        List.of(upsert("a", "Ann", "1"), upsert("b", "Bob", "2")),
-        position("t1", 1, 1));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(
+            List.of(upsert("a", "Ann", "1"), upsert("b", "Bob", "2")), position("t1", 1, 1));
 
-    sink.applyBatch(
-        "orders",
-        Target.LIVE,
-        List.of(
-            deadLetter(
-                "a",
-                "{\"_id\": \"a\", \"total\": {\"$numberDecimal\": \"1E+400\"}",
-                "total: too large for numeric(12,2)")),
-        position("t2", 2, 1));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(
+            List.of(
+                deadLetter(
+                    "a",
+                    "{\"_id\": \"a\", \"total\": {\"$numberDecimal\": \"1E+400\"}",
+                    "total: too large for numeric(12,2)")),
+            position("t2", 2, 1));
 
     assertThat(rows()).containsExactly(List.of("b", "Bob", "2.00"));
     assertThat(
@@ -184,17 +180,13 @@ class JdbcChangeSinkApplyTest {
 
   @Test
   void aDocumentRefusedAgainKeepsOneDeadLetterWithTheLatestVersion() {
-    sink.applyBatch(
-        "orders",
-        Target.LIVE,
-        List.of(deadLetter("a", "{\"v\": 1}", "first reason"), deadLetter("b", "{}", "b")),
-        position("t1", 1, 1));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(
+            List.of(deadLetter("a", "{\"v\": 1}", "first reason"), deadLetter("b", "{}", "b")),
+            position("t1", 1, 1));
 
-    sink.applyBatch(
-        "orders",
-        Target.LIVE,
-        List.of(deadLetter("a", "{\"v\": 2}", "second reason")),
-        position("t2", 2, 1));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(List.of(deadLetter("a", "{\"v\": 2}", "second reason")), position("t2", 2, 1));
 
     assertThat(
             db.query(
@@ -222,7 +214,7 @@ class JdbcChangeSinkApplyTest {
     }
     changes.add(upsert("null-name", null, null));
 
-    sink.applyBatch("orders", Target.LIVE, changes, position("t1", 1, 1));
+    OpenTables.on(sink, "orders", Target.LIVE).applyBatch(changes, position("t1", 1, 1));
 
     List<List<String>> rows = rows();
     for (int i = 0; i < awkward.size(); i++) {
@@ -234,7 +226,8 @@ class JdbcChangeSinkApplyTest {
   @Test
   void aBatchLargerThanOneStatementIsStillOneTransaction() {
     int n = JdbcChangeSink.ROWS_PER_STATEMENT * 2 + 7;
-    sink.applyBatch("orders", Target.LIVE, manyUpserts("k", n), position("t1", 1, 1));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(manyUpserts("k", n), position("t1", 1, 1));
     assertThat(db.queryValue("SELECT count(*) FROM " + schema + ".orders"))
         .isEqualTo(Integer.toString(n));
 
@@ -247,7 +240,10 @@ class JdbcChangeSinkApplyTest {
     failing.addAll(more);
     failing.set(failing.size() - 1, upsert("new-bad", "x", "NaN-ish"));
 
-    assertThatThrownBy(() -> sink.applyBatch("orders", Target.LIVE, failing, position("t2", 2, 1)))
+    assertThatThrownBy(
+            () ->
+                OpenTables.on(sink, "orders", Target.LIVE)
+                    .applyBatch(failing, position("t2", 2, 1)))
         .isInstanceOf(TidemarkException.class);
     assertThat(db.queryValue("SELECT count(*) FROM " + schema + ".orders"))
         .isEqualTo(Integer.toString(n));
@@ -256,27 +252,11 @@ class JdbcChangeSinkApplyTest {
   }
 
   @Test
-  void writingBeforePrepareTableIsAnInternalError() {
-    Position at = position("t1", 1, 1);
-    List<RowChange> one = List.of(upsert("a", "x", "1"));
-    assertThatThrownBy(() -> sink.applyBatch("customers", Target.LIVE, one, at))
-        .isInstanceOfSatisfying(
-            TidemarkException.class,
-            e -> {
-              assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
-              assertThat(e.getMessage())
-                  .contains("collection 'customers'")
-                  .contains("prepareTable must be called");
-            });
-    assertThat(sink.loadProgress("customers", Target.LIVE).position()).isEmpty();
-  }
-
-  @Test
   void aRowWithTheWrongNumberOfValuesIsRejectedBeforeTheDatabase() {
     assertThatThrownBy(
             () ->
-                sink.applyBatch(
-                    "orders", Target.LIVE, List.of(upsert("a", "x")), position("t1", 1, 1)))
+                OpenTables.on(sink, "orders", Target.LIVE)
+                    .applyBatch(List.of(upsert("a", "x")), position("t1", 1, 1)))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {

@@ -70,8 +70,8 @@ class JdbcChangeSinkArrayTest {
   @BeforeEach
   void openSink() {
     schema = TestDatabase.freshName("target");
-    sink = new JdbcChangeSink(db.config(schema, TestDatabase.freshName("meta")), "arrays");
-    sink.prepareTable(LISTS, Target.LIVE);
+    sink = JdbcChangeSink.open(db.config(schema, TestDatabase.freshName("meta")), "arrays");
+    OpenTables.open(sink, LISTS, Target.LIVE);
   }
 
   @AfterEach
@@ -95,16 +95,16 @@ class JdbcChangeSinkArrayTest {
   @Test
   void copiedAndUpsertedArraysReadBackElementForElement() throws Exception {
     copy(fullRow("copied"), emptyRow("copied-empty"));
-    sink.applyBatch(
-        "lists",
-        Target.LIVE,
-        List.of(
-            fullRow("streamed"),
-            emptyRow("streamed-empty"),
-            upsert("streamed-null", new String[6])),
-        position("t1", 2, 0));
+    OpenTables.on(sink, "lists", Target.LIVE)
+        .applyBatch(
+            List.of(
+                fullRow("streamed"),
+                emptyRow("streamed-empty"),
+                upsert("streamed-null", new String[6])),
+            position("t1", 2, 0));
     // A copied row replaced by the stream goes through ON CONFLICT DO UPDATE.
-    sink.applyBatch("lists", Target.LIVE, List.of(fullRow("copied-empty")), position("t2", 3, 0));
+    OpenTables.on(sink, "lists", Target.LIVE)
+        .applyBatch(List.of(fullRow("copied-empty")), position("t2", 3, 0));
 
     for (String key : List.of("copied", "streamed", "copied-empty")) {
       assertThat(read(key, "tags")).as(key).isEqualTo(AWKWARD);
@@ -134,13 +134,13 @@ class JdbcChangeSinkArrayTest {
 
     assertThatThrownBy(
             () ->
-                sink.prepareTable(
-                    mapping("narrow", "narrow", column("counts", "bigint[]")), Target.LIVE))
+                OpenTables.open(
+                    sink, mapping("narrow", "narrow", column("counts", "bigint[]")), Target.LIVE))
         .isInstanceOf(TidemarkException.class)
         .hasMessageContaining("has type integer[] but the mapping expects bigint[]");
 
     db.execute("ALTER TABLE " + table + " ALTER COLUMN counts TYPE numeric[]");
-    sink.prepareTable(mapping("narrow", "narrow", column("counts", "bigint[]")), Target.LIVE);
+    OpenTables.open(sink, mapping("narrow", "narrow", column("counts", "bigint[]")), Target.LIVE);
   }
 
   /** A row whose every array column holds awkward elements, converted as the pipeline does. */

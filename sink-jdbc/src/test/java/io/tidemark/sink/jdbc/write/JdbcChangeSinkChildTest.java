@@ -35,8 +35,8 @@ class JdbcChangeSinkChildTest {
   @BeforeEach
   void openSink() {
     schema = TestDatabase.freshName("target");
-    sink = new JdbcChangeSink(db.config(schema, TestDatabase.freshName("meta")), "children");
-    sink.prepareTable(ORDERS, Target.LIVE);
+    sink = JdbcChangeSink.open(db.config(schema, TestDatabase.freshName("meta")), "children");
+    OpenTables.open(sink, ORDERS, Target.LIVE);
   }
 
   @AfterEach
@@ -72,14 +72,9 @@ class JdbcChangeSinkChildTest {
 
   @Test
   void aSnapshotChunkLoadsChildRowsWithTheirDocuments() {
-    sink.beginSnapshot("orders", Target.LIVE, new ClusterTime(10, 0), 2);
-    sink.writeSnapshotChunk(
-        "orders",
-        Target.LIVE,
-        0,
-        List.of(order("a", "new", 1, 2), order("b", "new")),
-        "\"b\"",
-        true);
+    OpenTables.on(sink, "orders", Target.LIVE).beginSnapshot(new ClusterTime(10, 0), 2);
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .writeSnapshotChunk(0, List.of(order("a", "new", 1, 2), order("b", "new")), "\"b\"", true);
 
     assertThat(items("order_items"))
         .containsExactly(List.of("a", "0", "1"), List.of("a", "1", "2"));
@@ -89,34 +84,33 @@ class JdbcChangeSinkChildTest {
 
   @Test
   void anUpdateReplacesTheChildRowsWhetherTheArrayGrowsOrShrinks() {
-    sink.applyBatch(
-        "orders", Target.LIVE, List.of(order("a", "new", 1, 2, 3)), position("p1", 10, 1));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(List.of(order("a", "new", 1, 2, 3)), position("p1", 10, 1));
     assertThat(count("order_items")).isEqualTo(3);
     assertThat(count("item_options")).isEqualTo(3);
 
-    sink.applyBatch("orders", Target.LIVE, List.of(order("a", "paid", 5)), position("p2", 10, 2));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(List.of(order("a", "paid", 5)), position("p2", 10, 2));
     assertThat(items("order_items")).containsExactly(List.of("a", "0", "5"));
     assertThat(count("item_options")).isZero();
 
-    sink.applyBatch(
-        "orders", Target.LIVE, List.of(order("a", "paid", 5, 6, 7, 8)), position("p3", 10, 3));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(List.of(order("a", "paid", 5, 6, 7, 8)), position("p3", 10, 3));
     assertThat(items("order_items")).hasSize(4).last().isEqualTo(List.of("a", "3", "8"));
     assertThat(count("item_options")).isEqualTo(6);
   }
 
   @Test
   void deletingOrDeadLetteringADocumentDeletesItsChildRowsOnly() {
-    sink.applyBatch(
-        "orders",
-        Target.LIVE,
-        List.of(order("a", "new", 1, 2), order("b", "new", 3, 4), order("c", "new", 5)),
-        position("p1", 10, 1));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(
+            List.of(order("a", "new", 1, 2), order("b", "new", 3, 4), order("c", "new", 5)),
+            position("p1", 10, 1));
 
-    sink.applyBatch(
-        "orders",
-        Target.LIVE,
-        List.of(delete("a"), deadLetter("b", "{\"_id\": \"b\"}", "bad")),
-        position("p2", 10, 2));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(
+            List.of(delete("a"), deadLetter("b", "{\"_id\": \"b\"}", "bad")),
+            position("p2", 10, 2));
 
     assertThat(items("order_items")).containsExactly(List.of("c", "0", "5"));
     assertThat(count("item_options")).isZero();
@@ -124,7 +118,8 @@ class JdbcChangeSinkChildTest {
 
   @Test
   void aChildRowTheDatabaseRefusesRollsBackTheWholeBatch() {
-    sink.applyBatch("orders", Target.LIVE, List.of(order("a", "new", 1)), position("p1", 10, 1));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(List.of(order("a", "new", 1)), position("p1", 10, 1));
     RowChange badChild =
         new RowChange.Upsert(
             new MappedRow(
@@ -133,7 +128,9 @@ class JdbcChangeSinkChildTest {
                 List.of(List.<String[]>of(new String[] {"a", "0", "not a number"}), List.of())));
 
     assertThatThrownBy(
-            () -> sink.applyBatch("orders", Target.LIVE, List.of(badChild), position("p2", 10, 2)))
+            () ->
+                OpenTables.on(sink, "orders", Target.LIVE)
+                    .applyBatch(List.of(badChild), position("p2", 10, 2)))
         .isInstanceOf(TidemarkException.class)
         .hasMessageContaining("order_items");
     assertThat(db.query("SELECT status FROM " + schema + ".orders"))
@@ -145,21 +142,21 @@ class JdbcChangeSinkChildTest {
 
   @Test
   void aRebuildFillsShadowChildTablesAndSwapsThemInTogether() {
-    sink.applyBatch(
-        "orders", Target.LIVE, List.of(order("old", "stale", 9, 9)), position("p1", 10, 1));
-    sink.prepareTable(ORDERS, Target.SHADOW);
-    sink.beginSnapshot("orders", Target.SHADOW, new ClusterTime(20, 0), 1);
-    sink.writeSnapshotChunk(
-        "orders", Target.SHADOW, 0, List.of(order("a", "fresh", 1, 2)), "\"a\"", true);
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(List.of(order("old", "stale", 9, 9)), position("p1", 10, 1));
+    OpenTables.open(sink, ORDERS, Target.SHADOW);
+    OpenTables.on(sink, "orders", Target.SHADOW).beginSnapshot(new ClusterTime(20, 0), 1);
+    OpenTables.on(sink, "orders", Target.SHADOW)
+        .writeSnapshotChunk(0, List.of(order("a", "fresh", 1, 2)), "\"a\"", true);
     assertThat(items("order_items")).as("readers still see the live children").hasSize(2);
     assertThat(items("order_items__tidemark_rebuild"))
         .hasSize(2)
         .first()
         .isEqualTo(List.of("a", "0", "1"));
 
-    sink.finishSnapshot(
-        "orders", Target.SHADOW, position("start20", 20, 0), new ClusterTime(21, 0));
-    sink.swapShadow(ORDERS);
+    OpenTables.on(sink, "orders", Target.SHADOW)
+        .finishSnapshot(position("start20", 20, 0), new ClusterTime(21, 0));
+    OpenTables.on(sink, ORDERS.collection(), Target.SHADOW).swapIn();
 
     assertThat(items("order_items"))
         .containsExactly(List.of("a", "0", "1"), List.of("a", "1", "2"));
@@ -173,16 +170,17 @@ class JdbcChangeSinkChildTest {
                     + "' AND c.relname LIKE '%tidemark_rebuild%'"))
         .isEqualTo("0");
     // The live tables keep taking changes under their names.
-    sink.applyBatch("orders", Target.LIVE, List.of(order("a", "paid", 3)), position("p22", 22, 0));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(List.of(order("a", "paid", 3)), position("p22", 22, 0));
     assertThat(items("order_items")).containsExactly(List.of("a", "0", "3"));
   }
 
   @Test
   void aDiscardedRebuildDropsItsShadowChildTables() {
-    sink.prepareTable(ORDERS, Target.SHADOW);
-    sink.beginSnapshot("orders", Target.SHADOW, new ClusterTime(20, 0), 1);
+    OpenTables.open(sink, ORDERS, Target.SHADOW);
+    OpenTables.on(sink, "orders", Target.SHADOW).beginSnapshot(new ClusterTime(20, 0), 1);
 
-    sink.discardShadow(ORDERS);
+    OpenTables.on(sink, ORDERS.collection(), Target.SHADOW).discard();
 
     assertThat(
             db.queryValue(
@@ -203,8 +201,8 @@ class JdbcChangeSinkChildTest {
     db.execute(
         "CREATE TABLE " + other + ".order_items (_id text, items_index integer, qty boolean)");
     try (JdbcChangeSink second =
-        new JdbcChangeSink(db.config(other, TestDatabase.freshName("meta")), "children")) {
-      assertThatThrownBy(() -> second.prepareTable(ORDERS, Target.LIVE))
+        JdbcChangeSink.open(db.config(other, TestDatabase.freshName("meta")), "children")) {
+      assertThatThrownBy(() -> OpenTables.open(second, ORDERS, Target.LIVE))
           .isInstanceOf(TidemarkException.class)
           .hasMessageContaining(
               "\"order_items\" exists but does not fit the child table of items of collection 'orders'")

@@ -57,14 +57,14 @@ class JdbcChangeSinkConnectTest {
 
   @Test
   void theRightPasswordConnects() {
-    try (JdbcChangeSink sink = new JdbcChangeSink(config(url(), USER, PASSWORD), "p")) {
+    try (JdbcChangeSink sink = JdbcChangeSink.open(config(url(), USER, PASSWORD), "p")) {
       assertThat(sink.loadProgress("anything", Target.LIVE).position()).isEmpty();
     }
   }
 
   @Test
   void aWrongPasswordIsReportedAsFailedWithTheFix() {
-    assertThatThrownBy(() -> new JdbcChangeSink(config(url(), USER, "wrong-secret"), "orders"))
+    assertThatThrownBy(() -> JdbcChangeSink.open(config(url(), USER, "wrong-secret"), "orders"))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {
@@ -95,7 +95,7 @@ class JdbcChangeSinkConnectTest {
     String url = "jdbc:postgresql://localhost:" + closedPort + "/postgres";
     long start = System.nanoTime();
 
-    assertThatThrownBy(() -> new JdbcChangeSink(config(url, "postgres", "postgres"), "p"))
+    assertThatThrownBy(() -> JdbcChangeSink.open(config(url, "postgres", "postgres"), "p"))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {
@@ -111,7 +111,7 @@ class JdbcChangeSinkConnectTest {
 
   @Test
   void anUnsupportedDatabaseIsAConfigurationError() {
-    assertThatThrownBy(() -> new JdbcChangeSink(config("jdbc:mysql://localhost/x", "u", "p"), "p"))
+    assertThatThrownBy(() -> JdbcChangeSink.open(config("jdbc:mysql://localhost/x", "u", "p"), "p"))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {

@@ -45,8 +45,8 @@ class JdbcChangeSinkEvolveTest {
   }
 
   private JdbcChangeSink open() {
-    JdbcChangeSink opened = new JdbcChangeSink(db.config(schema, metadataSchema), "evolve");
-    opened.prepareTable(EVENTS, Target.LIVE);
+    JdbcChangeSink opened = JdbcChangeSink.open(db.config(schema, metadataSchema), "evolve");
+    OpenTables.open(opened, EVENTS, Target.LIVE);
     return opened;
   }
 
@@ -61,7 +61,8 @@ class JdbcChangeSinkEvolveTest {
 
   private void apply(RowChange... rows) {
     tick++;
-    sink.applyBatch("events", Target.LIVE, List.of(rows), position("p" + tick, 10, tick));
+    OpenTables.on(sink, "events", Target.LIVE)
+        .applyBatch(List.of(rows), position("p" + tick, 10, tick));
   }
 
   /** Column name to type, in table order. */
@@ -141,9 +142,9 @@ class JdbcChangeSinkEvolveTest {
   void rewritingAColumnToJsonbMayTakeLongerThanTheSocketTimeout() {
     sink.close();
     sink =
-        new JdbcChangeSink(
+        JdbcChangeSink.open(
             db.config(schema, metadataSchema).withSocketTimeout(Duration.ofSeconds(1)), "evolve");
-    sink.prepareTable(EVENTS, Target.LIVE);
+    OpenTables.open(sink, EVENTS, Target.LIVE);
     apply(row("a", "v", new Value.Int32(1)), row("b", "v", new Value.Int32(2)));
     // Rewriting the table rebuilds this index at 0.6 s a row: the rewrite of a large table, whose
     // length grows with the table and which no socket timeout can foresee.
@@ -241,11 +242,10 @@ class JdbcChangeSinkEvolveTest {
               () -> {
                 for (int i = 0; i < 10; i++) {
                   String key = "w" + writer + "-" + i;
-                  sink.applyBatch(
-                      "events",
-                      Target.LIVE,
-                      List.of(row(key, "f" + writer + "_" + (i % 3), new Value.Int32(i))),
-                      position("p" + key, 20 + writer, i));
+                  OpenTables.on(sink, "events", Target.LIVE)
+                      .applyBatch(
+                          List.of(row(key, "f" + writer + "_" + (i % 3), new Value.Int32(i))),
+                          position("p" + key, 20 + writer, i));
                 }
               }));
     }
@@ -259,19 +259,19 @@ class JdbcChangeSinkEvolveTest {
   @Test
   void aRebuildEvolvesItsShadowAndSwapsTheColumnsIn() {
     apply(row("old", "v", new Value.Int32(1)));
-    sink.prepareTable(EVENTS, Target.SHADOW);
-    sink.beginSnapshot("events", Target.SHADOW, new ClusterTime(20, 0), 1);
-    sink.writeSnapshotChunk(
-        "events",
-        Target.SHADOW,
-        0,
-        List.of(row("a", "v", new Value.Text("text now"), "fresh", new Value.Bool(false))),
-        "\"a\"",
-        true);
+    OpenTables.open(sink, EVENTS, Target.SHADOW);
+    OpenTables.on(sink, "events", Target.SHADOW).beginSnapshot(new ClusterTime(20, 0), 1);
+    OpenTables.on(sink, "events", Target.SHADOW)
+        .writeSnapshotChunk(
+            0,
+            List.of(row("a", "v", new Value.Text("text now"), "fresh", new Value.Bool(false))),
+            "\"a\"",
+            true);
     assertThat(columns("events__tidemark_rebuild")).contains("v text", "fresh boolean");
-    sink.finishSnapshot("events", Target.SHADOW, position("s", 20, 0), new ClusterTime(21, 0));
+    OpenTables.on(sink, "events", Target.SHADOW)
+        .finishSnapshot(position("s", 20, 0), new ClusterTime(21, 0));
 
-    sink.swapShadow(EVENTS);
+    OpenTables.on(sink, EVENTS.collection(), Target.SHADOW).swapIn();
     apply(row("b", "v", new Value.Text("still text"), "fresh", new Value.Bool(true)));
 
     assertThat(columns("events"))

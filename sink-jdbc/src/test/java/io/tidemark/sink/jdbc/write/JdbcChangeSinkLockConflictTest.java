@@ -60,7 +60,7 @@ class JdbcChangeSinkLockConflictTest {
   }
 
   private JdbcChangeSink open(DdlLockPolicy policy) {
-    sink = new JdbcChangeSink(db.config(schema, TestDatabase.freshName("meta")), pipeline, policy);
+    sink = JdbcChangeSink.open(db.config(schema, TestDatabase.freshName("meta")), pipeline, policy);
     return sink;
   }
 
@@ -92,29 +92,29 @@ class JdbcChangeSinkLockConflictTest {
   private CompletableFuture<Void> addColumnFreshInTheBackground() {
     return CompletableFuture.runAsync(
         () ->
-            sink.applyBatch(
-                "events",
-                Target.LIVE,
-                List.of(event("b", "fresh", new Value.Bool(true))),
-                position("p2", 10, 2)));
+            OpenTables.on(sink, "events", Target.LIVE)
+                .applyBatch(
+                    List.of(event("b", "fresh", new Value.Bool(true))), position("p2", 10, 2)));
   }
 
   @Test
   void aReaderHoldingAChildTableDuringTheSwapIsNotTheVictimAndTheSwapFollowsIt() throws Exception {
-    open().prepareTable(ORDERS, Target.LIVE);
-    sink.applyBatch(
-        "orders", Target.LIVE, List.of(order("old", "stale", 9)), position("p1", 10, 1));
-    sink.prepareTable(ORDERS, Target.SHADOW);
-    sink.beginSnapshot("orders", Target.SHADOW, new ClusterTime(20, 0), 1);
-    sink.writeSnapshotChunk(
-        "orders", Target.SHADOW, 0, List.of(order("a", "fresh", 1)), "\"a\"", true);
-    sink.finishSnapshot(
-        "orders", Target.SHADOW, position("start20", 20, 0), new ClusterTime(21, 0));
+    OpenTables.open(open(), ORDERS, Target.LIVE);
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(List.of(order("old", "stale", 9)), position("p1", 10, 1));
+    OpenTables.open(sink, ORDERS, Target.SHADOW);
+    OpenTables.on(sink, "orders", Target.SHADOW).beginSnapshot(new ClusterTime(20, 0), 1);
+    OpenTables.on(sink, "orders", Target.SHADOW)
+        .writeSnapshotChunk(0, List.of(order("a", "fresh", 1)), "\"a\"", true);
+    OpenTables.on(sink, "orders", Target.SHADOW)
+        .finishSnapshot(position("start20", 20, 0), new ClusterTime(21, 0));
     Connection reader = reader();
     assertThat(firstColumn(reader, "SELECT qty FROM " + schema + ".order_items"))
         .containsExactly("9");
 
-    CompletableFuture<Void> swap = CompletableFuture.runAsync(() -> sink.swapShadow(ORDERS));
+    CompletableFuture<Void> swap =
+        CompletableFuture.runAsync(
+            () -> OpenTables.on(sink, ORDERS.collection(), Target.SHADOW).swapIn());
     awaitSinkWaitingForALock();
     long start = System.nanoTime();
     // The reader now wants the parent: with the swap holding it and waiting for the child, this
@@ -134,12 +134,9 @@ class JdbcChangeSinkLockConflictTest {
 
   @Test
   void aPendingAlterDoesNotQueueOtherReadersAndIsDoneOnceTheReaderEnds() throws Exception {
-    open().prepareTable(EVENTS, Target.LIVE);
-    sink.applyBatch(
-        "events",
-        Target.LIVE,
-        List.of(event("a", "kind2", new Value.Text("x"))),
-        position("p1", 10, 1));
+    OpenTables.open(open(), EVENTS, Target.LIVE);
+    OpenTables.on(sink, "events", Target.LIVE)
+        .applyBatch(List.of(event("a", "kind2", new Value.Text("x"))), position("p1", 10, 1));
     Connection longReader = reader();
     assertThat(firstColumn(longReader, "SELECT _id FROM " + schema + ".events"))
         .containsExactly("a");
@@ -166,7 +163,7 @@ class JdbcChangeSinkLockConflictTest {
 
   @Test
   void anAlterThatNeverGetsItsLockGivesUpRetriablyNamingTheTableAndTheWait() throws Exception {
-    open(new DdlLockPolicy(200, 3, 50)).prepareTable(EVENTS, Target.LIVE);
+    OpenTables.open(open(new DdlLockPolicy(200, 3, 50)), EVENTS, Target.LIVE);
     Connection longReader = reader();
     firstColumn(longReader, "SELECT _id FROM " + schema + ".events");
 
@@ -196,13 +193,15 @@ class JdbcChangeSinkLockConflictTest {
 
   @Test
   void truncatingTheShadowForANewCopyWaitsBoundedForAReaderOfIt() throws Exception {
-    open(new DdlLockPolicy(200, 2, 50)).prepareTable(ORDERS, Target.LIVE);
-    sink.prepareTable(ORDERS, Target.SHADOW);
+    OpenTables.open(open(new DdlLockPolicy(200, 2, 50)), ORDERS, Target.LIVE);
+    OpenTables.open(sink, ORDERS, Target.SHADOW);
     Connection reader = reader();
     firstColumn(reader, "SELECT _id FROM " + schema + ".order_items__tidemark_rebuild");
 
     assertThatThrownBy(
-            () -> sink.beginSnapshot("orders", Target.SHADOW, new ClusterTime(20, 0), 1, List.of()))
+            () ->
+                OpenTables.on(sink, "orders", Target.SHADOW)
+                    .beginSnapshot(new ClusterTime(20, 0), 1, List.of()))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {
@@ -210,7 +209,8 @@ class JdbcChangeSinkLockConflictTest {
               assertThat(e.databaseCode()).isEqualTo("55P03");
             });
     reader.commit();
-    sink.beginSnapshot("orders", Target.SHADOW, new ClusterTime(20, 0), 1, List.of());
+    OpenTables.on(sink, "orders", Target.SHADOW)
+        .beginSnapshot(new ClusterTime(20, 0), 1, List.of());
     assertThat(sink.loadProgress("orders", Target.SHADOW).snapshotState())
         .isEqualTo(SnapshotState.RUNNING);
   }
@@ -218,7 +218,7 @@ class JdbcChangeSinkLockConflictTest {
   @Test
   void aCancelledDdlIsNotRunAgainBehindTheCancellersBack() throws Exception {
     // A long lock timeout, so that the cancel below meets the waiting ALTER.
-    open(new DdlLockPolicy(60_000, 5, 50)).prepareTable(EVENTS, Target.LIVE);
+    OpenTables.open(open(new DdlLockPolicy(60_000, 5, 50)), EVENTS, Target.LIVE);
     Connection longReader = reader();
     firstColumn(longReader, "SELECT _id FROM " + schema + ".events");
     CompletableFuture<Void> batch = addColumnFreshInTheBackground();

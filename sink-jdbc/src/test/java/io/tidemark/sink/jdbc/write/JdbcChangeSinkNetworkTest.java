@@ -78,7 +78,7 @@ class JdbcChangeSinkNetworkTest {
   }
 
   private JdbcChangeSink open(Duration socketTimeout) {
-    JdbcChangeSink sink = new JdbcChangeSink(config("", socketTimeout), pipeline);
+    JdbcChangeSink sink = JdbcChangeSink.open(config("", socketTimeout), pipeline);
     toClose.add(sink);
     return sink;
   }
@@ -101,11 +101,8 @@ class JdbcChangeSinkNetworkTest {
   private static CompletableFuture<Void> applySecondInTheBackground(JdbcChangeSink sink) {
     return CompletableFuture.runAsync(
         () ->
-            sink.applyBatch(
-                "orders",
-                Target.LIVE,
-                List.of(upsert("a", "second", "2.00")),
-                position("p2", 10, 2)));
+            OpenTables.on(sink, "orders", Target.LIVE)
+                .applyBatch(List.of(upsert("a", "second", "2.00")), position("p2", 10, 2)));
   }
 
   /**
@@ -140,9 +137,9 @@ class JdbcChangeSinkNetworkTest {
   void aStreamBatchWhoseNetworkVanishesMidTransactionFailsWithinTheSocketTimeout()
       throws Exception {
     JdbcChangeSink sink = open(SOCKET_TIMEOUT);
-    sink.prepareTable(ORDERS, Target.LIVE);
-    sink.applyBatch(
-        "orders", Target.LIVE, List.of(upsert("a", "first", "1.00")), position("p1", 10, 1));
+    OpenTables.open(sink, ORDERS, Target.LIVE);
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(List.of(upsert("a", "first", "1.00")), position("p1", 10, 1));
     // Another session holds the checkpoint row: the next batch waits in the middle of its
     // transaction, its rows written and its checkpoint not yet.
     Connection holder = otherSession();
@@ -187,8 +184,8 @@ class JdbcChangeSinkNetworkTest {
   void aSnapshotChunkWhoseNetworkVanishesWhileItIsSentFailsWithinTheSocketTimeout()
       throws Exception {
     JdbcChangeSink sink = open(SOCKET_TIMEOUT);
-    sink.prepareTable(ORDERS, Target.LIVE);
-    sink.beginSnapshot("orders", Target.LIVE, new ClusterTime(10, 0), COPIED_ROWS);
+    OpenTables.open(sink, ORDERS, Target.LIVE);
+    OpenTables.on(sink, "orders", Target.LIVE).beginSnapshot(new ClusterTime(10, 0), COPIED_ROWS);
     // Another session's uncommitted row with a key of the chunk holds the COPY on its 100th row,
     // so the sink is still sending when the network vanishes: far more than the sockets buffer.
     Connection holder = otherSession();
@@ -196,8 +193,8 @@ class JdbcChangeSinkNetworkTest {
     CompletableFuture<Void> chunk =
         CompletableFuture.runAsync(
             () ->
-                sink.writeSnapshotChunk(
-                    "orders", Target.LIVE, 0, copiedRows(), copiedKey(COPIED_ROWS - 1), true));
+                OpenTables.on(sink, "orders", Target.LIVE)
+                    .writeSnapshotChunk(0, copiedRows(), copiedKey(COPIED_ROWS - 1), true));
     // The database then reads on, and waits for data that never comes.
     Throwable failure = vanishThenRelease(holder, chunk);
 
@@ -243,9 +240,9 @@ class JdbcChangeSinkNetworkTest {
   void aTransactionAbandonedWhileCommittingIsSettledBeforeTheProgressIsReadAgain()
       throws Exception {
     JdbcChangeSink sink = open(SOCKET_TIMEOUT);
-    sink.prepareTable(ORDERS, Target.LIVE);
-    sink.applyBatch(
-        "orders", Target.LIVE, List.of(upsert("a", "first", "1.00")), position("p1", 10, 1));
+    OpenTables.open(sink, ORDERS, Target.LIVE);
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(List.of(upsert("a", "first", "1.00")), position("p1", 10, 1));
     // A deferred trigger holds every commit on the table until the holder lets go, so the sink's
     // COMMIT is sent and running when the network vanishes.
     long lockKey = TestDatabase.freshName("").hashCode();
@@ -281,8 +278,8 @@ class JdbcChangeSinkNetworkTest {
         .containsExactly(List.of("first"));
 
     // The retry streams from p1 again: its batch and its position stay together.
-    sink.applyBatch(
-        "orders", Target.LIVE, List.of(upsert("a", "between", "1.50")), position("p15", 10, 1));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(List.of(upsert("a", "between", "1.50")), position("p15", 10, 1));
     assertThat(sink.loadProgress("orders", Target.LIVE).position())
         .hasValue(position("p15", 10, 1));
     assertThat(db.query("SELECT name FROM " + schema + ".orders"))

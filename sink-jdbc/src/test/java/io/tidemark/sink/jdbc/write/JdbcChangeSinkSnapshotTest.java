@@ -41,8 +41,9 @@ class JdbcChangeSinkSnapshotTest {
   void openSink() {
     schema = TestDatabase.freshName("target");
     metadataSchema = TestDatabase.freshName("meta");
-    sink = new JdbcChangeSink(db.config(schema, metadataSchema), "snap");
-    sink.prepareTable(
+    sink = JdbcChangeSink.open(db.config(schema, metadataSchema), "snap");
+    OpenTables.open(
+        sink,
         mapping("orders", "orders", column("name", "text"), column("total", "numeric(12,2)")),
         Target.LIVE);
   }
@@ -59,9 +60,9 @@ class JdbcChangeSinkSnapshotTest {
 
   @Test
   void beginSnapshotStartsACleanCopyAndForgetsThePosition() {
-    sink.applyBatch("orders", Target.LIVE, List.of(), position("old-token", 5, 5));
+    OpenTables.on(sink, "orders", Target.LIVE).applyBatch(List.of(), position("old-token", 5, 5));
 
-    sink.beginSnapshot("orders", Target.LIVE, T0, 1234);
+    OpenTables.on(sink, "orders", Target.LIVE).beginSnapshot(T0, 1234);
 
     assertThat(sink.loadProgress("orders", Target.LIVE))
         .isEqualTo(
@@ -77,15 +78,11 @@ class JdbcChangeSinkSnapshotTest {
 
   @Test
   void aChunkAndItsMarkCommitTogether() {
-    sink.beginSnapshot("orders", Target.LIVE, T0, 5);
+    OpenTables.on(sink, "orders", Target.LIVE).beginSnapshot(T0, 5);
 
-    sink.writeSnapshotChunk(
-        "orders",
-        Target.LIVE,
-        0,
-        List.of(upsert("a", "Ann", "1"), upsert("b", "Bob", "2")),
-        "mark-b",
-        false);
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .writeSnapshotChunk(
+            0, List.of(upsert("a", "Ann", "1"), upsert("b", "Bob", "2")), "mark-b", false);
 
     assertThat(rows()).containsExactly(List.of("a", "Ann", "1.00"), List.of("b", "Bob", "2.00"));
     CollectionProgress progress = sink.loadProgress("orders", Target.LIVE);
@@ -96,17 +93,17 @@ class JdbcChangeSinkSnapshotTest {
 
   @Test
   void rangesAreRecordedAtTheStartAndEachMovesOnItsOwn() {
-    sink.beginSnapshot("orders", Target.LIVE, T0, 4, List.of("\"b\"", "\"c\""));
+    OpenTables.on(sink, "orders", Target.LIVE).beginSnapshot(T0, 4, List.of("\"b\"", "\"c\""));
     assertThat(sink.loadProgress("orders", Target.LIVE).ranges())
         .containsExactly(
             new RangeProgress(0, null, "\"b\"", 0, false),
             new RangeProgress(1, "\"b\"", "\"c\"", 0, false),
             new RangeProgress(2, "\"c\"", null, 0, false));
 
-    sink.writeSnapshotChunk(
-        "orders", Target.LIVE, 2, List.of(upsert("d", "Dee", "4")), "\"d\"", true);
-    sink.writeSnapshotChunk(
-        "orders", Target.LIVE, 0, List.of(upsert("a", "Ann", "1")), "\"a\"", false);
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .writeSnapshotChunk(2, List.of(upsert("d", "Dee", "4")), "\"d\"", true);
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .writeSnapshotChunk(0, List.of(upsert("a", "Ann", "1")), "\"a\"", false);
 
     CollectionProgress progress = sink.loadProgress("orders", Target.LIVE);
     assertThat(progress.ranges())
@@ -118,33 +115,32 @@ class JdbcChangeSinkSnapshotTest {
     // A range that is done takes no more chunks: a second writer of it would copy rows twice.
     assertThatThrownBy(
             () ->
-                sink.writeSnapshotChunk(
-                    "orders", Target.LIVE, 2, List.of(upsert("e", "Eve", "5")), "\"e\"", true))
+                OpenTables.on(sink, "orders", Target.LIVE)
+                    .writeSnapshotChunk(2, List.of(upsert("e", "Eve", "5")), "\"e\"", true))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> assertThat(e.getMessage()).contains("range 2").contains("no running copy"));
     assertThat(rows()).hasSize(2);
     // Starting again forgets the old ranges.
-    sink.beginSnapshot("orders", Target.LIVE, T0, 4);
+    OpenTables.on(sink, "orders", Target.LIVE).beginSnapshot(T0, 4);
     assertThat(sink.loadProgress("orders", Target.LIVE).ranges())
         .containsExactly(new RangeProgress(0, null, null, 0, false));
   }
 
   @Test
   void aFailedChunkLeavesNeitherRowsNorMark() {
-    sink.beginSnapshot("orders", Target.LIVE, T0, 5);
-    sink.writeSnapshotChunk(
-        "orders", Target.LIVE, 0, List.of(upsert("a", "Ann", "1")), "mark-a", false);
+    OpenTables.on(sink, "orders", Target.LIVE).beginSnapshot(T0, 5);
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .writeSnapshotChunk(0, List.of(upsert("a", "Ann", "1")), "mark-a", false);
 
     assertThatThrownBy(
             () ->
-                sink.writeSnapshotChunk(
-                    "orders",
-                    Target.LIVE,
-                    0,
-                    List.of(upsert("c", "Cy", "3"), upsert("d", "Dee", "oops")),
-                    "mark-d",
-                    false))
+                OpenTables.on(sink, "orders", Target.LIVE)
+                    .writeSnapshotChunk(
+                        0,
+                        List.of(upsert("c", "Cy", "3"), upsert("d", "Dee", "oops")),
+                        "mark-d",
+                        false))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {
@@ -167,14 +163,14 @@ class JdbcChangeSinkSnapshotTest {
 
   @Test
   void aChunkCopiedAgainIntoAFilledTableIsRefusedWithAdvice() {
-    sink.beginSnapshot("orders", Target.LIVE, T0, 5);
-    sink.writeSnapshotChunk(
-        "orders", Target.LIVE, 0, List.of(upsert("a", "Ann", "1")), "mark-a", false);
+    OpenTables.on(sink, "orders", Target.LIVE).beginSnapshot(T0, 5);
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .writeSnapshotChunk(0, List.of(upsert("a", "Ann", "1")), "mark-a", false);
 
     assertThatThrownBy(
             () ->
-                sink.writeSnapshotChunk(
-                    "orders", Target.LIVE, 0, List.of(upsert("a", "Ann", "1")), "mark-a", false))
+                OpenTables.on(sink, "orders", Target.LIVE)
+                    .writeSnapshotChunk(0, List.of(upsert("a", "Ann", "1")), "mark-a", false))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {
@@ -187,8 +183,8 @@ class JdbcChangeSinkSnapshotTest {
   void aChunkWithoutARunningCopyIsRefusedAndWritesNothing() {
     assertThatThrownBy(
             () ->
-                sink.writeSnapshotChunk(
-                    "orders", Target.LIVE, 0, List.of(upsert("a", "Ann", "1")), "m", false))
+                OpenTables.on(sink, "orders", Target.LIVE)
+                    .writeSnapshotChunk(0, List.of(upsert("a", "Ann", "1")), "m", false))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {
@@ -202,13 +198,13 @@ class JdbcChangeSinkSnapshotTest {
 
   @Test
   void finishSnapshotSetsDoneAndTheCheckpoint() {
-    sink.beginSnapshot("orders", Target.LIVE, T0, 1);
-    sink.writeSnapshotChunk(
-        "orders", Target.LIVE, 0, List.of(upsert("a", "Ann", "1")), "mark-a", true);
+    OpenTables.on(sink, "orders", Target.LIVE).beginSnapshot(T0, 1);
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .writeSnapshotChunk(0, List.of(upsert("a", "Ann", "1")), "mark-a", true);
     ClusterTime copyEnd = new ClusterTime(1_700_000_100, 1);
 
-    sink.finishSnapshot(
-        "orders", Target.LIVE, position("start-at-T0", T0.seconds(), T0.increment()), copyEnd);
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .finishSnapshot(position("start-at-T0", T0.seconds(), T0.increment()), copyEnd);
 
     assertThat(sink.loadProgress("orders", Target.LIVE))
         .isEqualTo(
@@ -230,16 +226,16 @@ class JdbcChangeSinkSnapshotTest {
 
   @Test
   void finishWithRangesNotDoneIsRefusedAndNamesThem() {
-    sink.beginSnapshot("orders", Target.LIVE, T0, 4, List.of("\"b\"", "\"c\""));
-    sink.writeSnapshotChunk(
-        "orders", Target.LIVE, 0, List.of(upsert("a", "Ann", "1")), "\"a\"", false);
-    sink.writeSnapshotChunk(
-        "orders", Target.LIVE, 2, List.of(upsert("d", "Dee", "4")), "\"d\"", true);
+    OpenTables.on(sink, "orders", Target.LIVE).beginSnapshot(T0, 4, List.of("\"b\"", "\"c\""));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .writeSnapshotChunk(0, List.of(upsert("a", "Ann", "1")), "\"a\"", false);
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .writeSnapshotChunk(2, List.of(upsert("d", "Dee", "4")), "\"d\"", true);
 
     assertThatThrownBy(
             () ->
-                sink.finishSnapshot(
-                    "orders", Target.LIVE, position("x", 1, 1), new ClusterTime(2, 0)))
+                OpenTables.on(sink, "orders", Target.LIVE)
+                    .finishSnapshot(position("x", 1, 1), new ClusterTime(2, 0)))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {
@@ -260,8 +256,8 @@ class JdbcChangeSinkSnapshotTest {
   void finishWithoutARunningCopyIsRefused() {
     assertThatThrownBy(
             () ->
-                sink.finishSnapshot(
-                    "orders", Target.LIVE, position("x", 1, 1), new ClusterTime(2, 0)))
+                OpenTables.on(sink, "orders", Target.LIVE)
+                    .finishSnapshot(position("x", 1, 1), new ClusterTime(2, 0)))
         .isInstanceOfSatisfying(
             TidemarkException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL));
     assertThat(sink.loadProgress("orders", Target.LIVE).position()).isEmpty();
@@ -281,26 +277,25 @@ class JdbcChangeSinkSnapshotTest {
                 column("ref", "uuid")),
             "doc",
             OnError.FAIL);
-    sink.prepareTable(typed, Target.LIVE);
-    sink.beginSnapshot("typed", Target.LIVE, T0, 3);
+    OpenTables.open(sink, typed, Target.LIVE);
+    OpenTables.on(sink, "typed", Target.LIVE).beginSnapshot(T0, 3);
     String awkward = "tab\tnewline\ncr\rbackslash\\ \\N \\. end ü 𝄞";
 
-    sink.writeSnapshotChunk(
-        "typed",
-        Target.LIVE,
-        0,
-        List.of(
-            upsert(
-                "k\t1",
-                awkward,
-                "\\xdeadbeef",
-                "2024-01-02T03:04:05Z",
-                "123e4567-e89b-12d3-a456-426614174000",
-                "{\"s\": \"a\\tb\\\\c\\n\", \"x\": null}"),
-            upsert("k2", null, null, null, null, null),
-            upsert("k3", "", "\\x", null, null, "[]")),
-        "k3",
-        false);
+    OpenTables.on(sink, "typed", Target.LIVE)
+        .writeSnapshotChunk(
+            0,
+            List.of(
+                upsert(
+                    "k\t1",
+                    awkward,
+                    "\\xdeadbeef",
+                    "2024-01-02T03:04:05Z",
+                    "123e4567-e89b-12d3-a456-426614174000",
+                    "{\"s\": \"a\\tb\\\\c\\n\", \"x\": null}"),
+                upsert("k2", null, null, null, null, null),
+                upsert("k3", "", "\\x", null, null, "[]")),
+            "k3",
+            false);
 
     assertThat(
             db.query(
@@ -322,10 +317,10 @@ class JdbcChangeSinkSnapshotTest {
 
   @Test
   void aLargeChunkIsStreamedAndCounted() {
-    sink.beginSnapshot("orders", Target.LIVE, T0, 30_000);
+    OpenTables.on(sink, "orders", Target.LIVE).beginSnapshot(T0, 30_000);
     List<RowChange> rows = manyUpserts("k", 30_000);
 
-    sink.writeSnapshotChunk("orders", Target.LIVE, 0, rows, "k29999", false);
+    OpenTables.on(sink, "orders", Target.LIVE).writeSnapshotChunk(0, rows, "k29999", false);
 
     assertThat(db.queryValue("SELECT count(*) FROM " + schema + ".orders")).isEqualTo("30000");
     assertThat(db.queryValue("SELECT total FROM " + schema + ".orders WHERE _id = 'k29999'"))
@@ -334,12 +329,12 @@ class JdbcChangeSinkSnapshotTest {
 
   @Test
   void deadLettersInAChunkAreRecorded() {
-    sink.beginSnapshot("orders", Target.LIVE, T0, 2);
+    OpenTables.on(sink, "orders", Target.LIVE).beginSnapshot(T0, 2);
     List<RowChange> chunk = new ArrayList<>();
     chunk.add(upsert("a", "Ann", "1"));
     chunk.add(deadLetter("b", "{\"_id\": \"b\", \"total\": \"lots\"}", "total: not a number"));
 
-    sink.writeSnapshotChunk("orders", Target.LIVE, 0, chunk, "b", false);
+    OpenTables.on(sink, "orders", Target.LIVE).writeSnapshotChunk(0, chunk, "b", false);
 
     assertThat(rows()).containsExactly(List.of("a", "Ann", "1.00"));
     assertThat(

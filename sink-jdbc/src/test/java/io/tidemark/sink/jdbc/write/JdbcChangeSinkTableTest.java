@@ -30,7 +30,8 @@ class JdbcChangeSinkTableTest {
   void openSink() {
     schema = TestDatabase.freshName("target");
     sink =
-        new JdbcChangeSink(db.config(schema, TestDatabase.freshName("meta")), "p", db.dataSource());
+        JdbcChangeSink.open(
+            db.config(schema, TestDatabase.freshName("meta")), "p", db.dataSource());
   }
 
   @AfterEach
@@ -58,7 +59,7 @@ class JdbcChangeSinkTableTest {
 
   @Test
   void createsTheTableWithTheMappedTypesAndStoresEachType() {
-    sink.prepareTable(everyType(), Target.LIVE);
+    OpenTables.open(sink, everyType(), Target.LIVE);
 
     assertThat(db.columnTypes(schema, "things"))
         .containsExactly(
@@ -73,22 +74,21 @@ class JdbcChangeSinkTableTest {
             List.of("code", "character varying(3)"),
             List.of("doc", "jsonb"));
 
-    sink.applyBatch(
-        "things",
-        Target.LIVE,
-        List.of(
-            upsert(
-                "t1",
-                "first",
-                "1234.5",
-                "{\"tags\": [\"a\", \"b\"], \"n\": 1}",
-                "2024-05-01T12:34:56.789Z",
-                "\\x00ff10",
-                "123e4567-e89b-12d3-a456-426614174000",
-                "-42",
-                "abc",
-                "{\"_id\": \"t1\"}")),
-        position("t", 1, 1));
+    OpenTables.on(sink, "things", Target.LIVE)
+        .applyBatch(
+            List.of(
+                upsert(
+                    "t1",
+                    "first",
+                    "1234.5",
+                    "{\"tags\": [\"a\", \"b\"], \"n\": 1}",
+                    "2024-05-01T12:34:56.789Z",
+                    "\\x00ff10",
+                    "123e4567-e89b-12d3-a456-426614174000",
+                    "-42",
+                    "abc",
+                    "{\"_id\": \"t1\"}")),
+            position("t", 1, 1));
 
     assertThat(
             db.query(
@@ -113,18 +113,17 @@ class JdbcChangeSinkTableTest {
 
   @Test
   void aTooLongVarcharIsRejectedNotCut() {
-    sink.prepareTable(everyType(), Target.LIVE);
+    OpenTables.open(sink, everyType(), Target.LIVE);
     String[] values = new String[10];
     values[0] = "t1";
     values[8] = "abcd";
 
     assertThatThrownBy(
             () ->
-                sink.applyBatch(
-                    "things",
-                    Target.LIVE,
-                    List.of(upsert("t1", java.util.Arrays.copyOfRange(values, 1, 10))),
-                    position("t", 1, 1)))
+                OpenTables.on(sink, "things", Target.LIVE)
+                    .applyBatch(
+                        List.of(upsert("t1", java.util.Arrays.copyOfRange(values, 1, 10))),
+                        position("t", 1, 1)))
         .isInstanceOfSatisfying(
             TidemarkException.class, e -> assertThat(e.databaseCode()).isEqualTo("22001"));
   }
@@ -136,7 +135,8 @@ class JdbcChangeSinkTableTest {
 
     assertThatThrownBy(
             () ->
-                sink.prepareTable(
+                OpenTables.open(
+                    sink,
                     mapping(
                         "orders",
                         "orders",
@@ -170,8 +170,10 @@ class JdbcChangeSinkTableTest {
 
     assertThatThrownBy(
             () ->
-                sink.prepareTable(
-                    mapping("orders", "orders", column("total", "numeric(12,2)")), Target.LIVE))
+                OpenTables.open(
+                    sink,
+                    mapping("orders", "orders", column("total", "numeric(12,2)")),
+                    Target.LIVE))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e ->
@@ -191,7 +193,8 @@ class JdbcChangeSinkTableTest {
             + ".orders (_id varchar PRIMARY KEY, total numeric(14,3), qty bigint,"
             + " code text, extra text, added timestamptz NOT NULL DEFAULT now())");
 
-    sink.prepareTable(
+    OpenTables.open(
+        sink,
         mapping(
             "orders",
             "orders",
@@ -199,8 +202,8 @@ class JdbcChangeSinkTableTest {
             column("qty", "integer"),
             column("code", "varchar(3)")),
         Target.LIVE);
-    sink.applyBatch(
-        "orders", Target.LIVE, List.of(upsert("o1", "9.99", "7", "xyz")), position("t", 1, 1));
+    OpenTables.on(sink, "orders", Target.LIVE)
+        .applyBatch(List.of(upsert("o1", "9.99", "7", "xyz")), position("t", 1, 1));
 
     assertThat(db.query("SELECT _id, total, qty, code FROM " + schema + ".orders"))
         .containsExactly(List.of("o1", "9.990", "7", "xyz"));
@@ -213,7 +216,8 @@ class JdbcChangeSinkTableTest {
 
     assertThatThrownBy(
             () ->
-                sink.prepareTable(mapping("orders", "orders", column("name", "text")), Target.LIVE))
+                OpenTables.open(
+                    sink, mapping("orders", "orders", column("name", "text")), Target.LIVE))
         .hasMessageContaining("key column \"_id\" has no primary key or unique index");
   }
 
@@ -236,12 +240,12 @@ class JdbcChangeSinkTableTest {
             OnHistoryLost.FAIL,
             List.of("region", "n"));
 
-    assertThatThrownBy(() -> sink.prepareTable(byRegion, Target.LIVE))
+    assertThatThrownBy(() -> OpenTables.open(sink, byRegion, Target.LIVE))
         .hasMessageContaining(
             "its primary key is (\"n\", \"region\") but the mapping's is (\"region\", \"n\")");
     db.execute("ALTER TABLE " + schema + ".stock DROP CONSTRAINT stock_pkey");
     db.execute("ALTER TABLE " + schema + ".stock ADD PRIMARY KEY (region, n)");
-    sink.prepareTable(byRegion, Target.LIVE);
+    OpenTables.open(sink, byRegion, Target.LIVE);
   }
 
   @Test
@@ -255,10 +259,12 @@ class JdbcChangeSinkTableTest {
             null,
             OnError.FAIL);
 
-    sink.prepareTable(odd, Target.LIVE);
-    sink.applyBatch("odd", Target.LIVE, List.of(upsert("k1", "3.5")), position("t", 1, 1));
-    sink.applyBatch("odd", Target.LIVE, List.of(upsert("k1", "4.5")), position("t", 1, 2));
-    sink.prepareTable(odd, Target.LIVE); // and the check of the existing table finds it fits
+    OpenTables.open(sink, odd, Target.LIVE);
+    OpenTables.on(sink, "odd", Target.LIVE)
+        .applyBatch(List.of(upsert("k1", "3.5")), position("t", 1, 1));
+    OpenTables.on(sink, "odd", Target.LIVE)
+        .applyBatch(List.of(upsert("k1", "4.5")), position("t", 1, 2));
+    OpenTables.open(sink, odd, Target.LIVE); // and the check of the existing table finds it fits
 
     assertThat(
             db.query(
@@ -268,9 +274,10 @@ class JdbcChangeSinkTableTest {
 
   @Test
   void aKeyOnlyTableIgnoresRepeatedKeys() {
-    sink.prepareTable(mapping("keys", "keys"), Target.LIVE);
-    sink.applyBatch("keys", Target.LIVE, List.of(upsert("a"), upsert("b")), position("t", 1, 1));
-    sink.applyBatch("keys", Target.LIVE, List.of(upsert("a")), position("t", 1, 2));
+    OpenTables.open(sink, mapping("keys", "keys"), Target.LIVE);
+    OpenTables.on(sink, "keys", Target.LIVE)
+        .applyBatch(List.of(upsert("a"), upsert("b")), position("t", 1, 1));
+    OpenTables.on(sink, "keys", Target.LIVE).applyBatch(List.of(upsert("a")), position("t", 1, 2));
 
     assertThat(db.query("SELECT _id FROM " + schema + ".keys ORDER BY _id"))
         .containsExactly(List.of("a"), List.of("b"));

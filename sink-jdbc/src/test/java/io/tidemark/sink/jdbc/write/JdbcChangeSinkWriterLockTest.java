@@ -97,22 +97,24 @@ class JdbcChangeSinkWriterLockTest {
     String meta = TestDatabase.freshName("meta");
     String schema = TestDatabase.freshName("target");
     try (JdbcChangeSink old = JdbcChangeSink.openWriter(db.config(schema, meta), "p")) {
-      old.prepareTable(ORDERS, Target.LIVE);
-      old.applyBatch("orders", Target.LIVE, List.of(upsert("a", "1")), position("t1", 1, 0));
+      OpenTables.open(old, ORDERS, Target.LIVE);
+      OpenTables.on(old, "orders", Target.LIVE)
+          .applyBatch(List.of(upsert("a", "1")), position("t1", 1, 0));
       // The old process's session dies (network partition): its lock is gone, a new one starts.
       terminateLockSession(meta, "p");
       try (JdbcChangeSink fresh = openWhenFree(meta, schema)) {
-        fresh.prepareTable(ORDERS, Target.LIVE);
+        OpenTables.open(fresh, ORDERS, Target.LIVE);
 
         assertThatThrownBy(
                 () ->
-                    old.applyBatch(
-                        "orders", Target.LIVE, List.of(upsert("b", "2")), position("t2", 2, 0)))
+                    OpenTables.on(old, "orders", Target.LIVE)
+                        .applyBatch(List.of(upsert("b", "2")), position("t2", 2, 0)))
             .isInstanceOf(TidemarkException.class)
             .hasMessageContaining(
                 "another Tidemark process took over the sink (lease epoch 2, this process holds"
                     + " 1)");
-        fresh.applyBatch("orders", Target.LIVE, List.of(upsert("c", "3")), position("t3", 3, 0));
+        OpenTables.on(fresh, "orders", Target.LIVE)
+            .applyBatch(List.of(upsert("c", "3")), position("t3", 3, 0));
         assertThat(db.query("SELECT _id FROM " + schema + ".orders ORDER BY _id"))
             .containsExactly(List.of("a"), List.of("c"));
       }
@@ -133,8 +135,9 @@ class JdbcChangeSinkWriterLockTest {
         Connection intruder = db.dataSource().getConnection();
         Statement st = intruder.createStatement()) {
       sink.bindMetrics(metrics);
-      sink.prepareTable(ORDERS, Target.LIVE);
-      sink.applyBatch("orders", Target.LIVE, List.of(upsert("a", "1")), position("t1", 1, 0));
+      OpenTables.open(sink, ORDERS, Target.LIVE);
+      OpenTables.on(sink, "orders", Target.LIVE)
+          .applyBatch(List.of(upsert("a", "1")), position("t1", 1, 0));
       assertThat(held(metrics)).isEqualTo(1);
 
       // The intruder queues for the lock before the sink's session ends, so that PostgreSQL
@@ -173,8 +176,8 @@ class JdbcChangeSinkWriterLockTest {
           .isEqualTo(Level.ERROR);
       assertThatThrownBy(
               () ->
-                  sink.applyBatch(
-                      "orders", Target.LIVE, List.of(upsert("b", "2")), position("t2", 2, 0)))
+                  OpenTables.on(sink, "orders", Target.LIVE)
+                      .applyBatch(List.of(upsert("b", "2")), position("t2", 2, 0)))
           .isInstanceOfSatisfying(
               TidemarkException.class,
               e -> {
@@ -188,7 +191,8 @@ class JdbcChangeSinkWriterLockTest {
       st.execute("SELECT pg_advisory_unlock_all()");
       await("the sink takes its lock back", () -> held(metrics) == 1);
 
-      sink.applyBatch("orders", Target.LIVE, List.of(upsert("c", "3")), position("t3", 3, 0));
+      OpenTables.on(sink, "orders", Target.LIVE)
+          .applyBatch(List.of(upsert("c", "3")), position("t3", 3, 0));
       assertThat(db.query("SELECT _id FROM " + schema + ".orders ORDER BY _id"))
           .containsExactly(List.of("a"), List.of("c"));
       assertThat(db.queryValue("SELECT epoch FROM " + meta + ".writer_lock WHERE pipeline = 'p'"))
@@ -226,16 +230,17 @@ class JdbcChangeSinkWriterLockTest {
             });
     try (JdbcChangeSink sink = JdbcChangeSink.openWriter(db.config(schema, meta), "p", paused)) {
       sink.bindMetrics(metrics);
-      sink.prepareTable(ORDERS, Target.LIVE);
-      sink.applyBatch("orders", Target.LIVE, List.of(upsert("a", "1")), position("t1", 1, 0));
+      OpenTables.open(sink, ORDERS, Target.LIVE);
+      OpenTables.on(sink, "orders", Target.LIVE)
+          .applyBatch(List.of(upsert("a", "1")), position("t1", 1, 0));
 
       terminateLockSession(meta, "p");
       assertThat(claimed.await(20, TimeUnit.SECONDS)).as("the watchdog takes it back").isTrue();
       try {
         assertThatThrownBy(
                 () ->
-                    sink.applyBatch(
-                        "orders", Target.LIVE, List.of(upsert("b", "2")), position("t2", 2, 0)))
+                    OpenTables.on(sink, "orders", Target.LIVE)
+                        .applyBatch(List.of(upsert("b", "2")), position("t2", 2, 0)))
             .isInstanceOfSatisfying(
                 TidemarkException.class,
                 e -> {
@@ -246,7 +251,8 @@ class JdbcChangeSinkWriterLockTest {
         goOn.countDown();
       }
       await("the sink holds its lock again", () -> held(metrics) == 1);
-      sink.applyBatch("orders", Target.LIVE, List.of(upsert("b", "2")), position("t2", 2, 0));
+      OpenTables.on(sink, "orders", Target.LIVE)
+          .applyBatch(List.of(upsert("b", "2")), position("t2", 2, 0));
       assertThat(db.query("SELECT _id FROM " + schema + ".orders ORDER BY _id"))
           .containsExactly(List.of("a"), List.of("b"));
     }

@@ -45,7 +45,7 @@ class MigrationErrorsTest {
             });
     SinkConfig config = new SinkConfig(URL, "u", "pw", "public", "tm_meta", 2);
 
-    assertThatThrownBy(() -> new JdbcChangeSink(config, "p", outage))
+    assertThatThrownBy(() -> JdbcChangeSink.open(config, "p", outage))
         .isInstanceOfSatisfying(
             TidemarkException.class,
             e -> {
