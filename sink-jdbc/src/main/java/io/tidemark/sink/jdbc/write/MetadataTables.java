@@ -49,22 +49,22 @@ final class MetadataTables {
     this.pipeline = pipeline;
     this.schema = schema;
     this.dialect = dialect;
-    this.upsertCheckpoint = dialect.upsertCheckpoint(schema);
-    this.deleteCheckpoint = dialect.deleteCheckpoint(schema);
-    this.upsertSnapshotStart = dialect.upsertSnapshotStart(schema);
-    this.insertSnapshotRanges = dialect.insertSnapshotRanges(schema);
-    this.deleteSnapshotRanges = dialect.deleteSnapshotRanges(schema);
-    this.updateSnapshotMark = dialect.updateSnapshotMark(schema);
-    this.selectSnapshotRanges = dialect.selectSnapshotRanges(schema);
-    this.updateSnapshotDone = dialect.updateSnapshotDone(schema);
-    this.insertDeadLetters = dialect.insertDeadLetters(schema);
-    this.selectProgress = dialect.selectProgress(schema);
-    this.selectEvolvedColumns = dialect.selectEvolvedColumns(schema);
-    this.upsertEvolvedColumn = dialect.upsertEvolvedColumn(schema);
-    this.deleteProgressRows = dialect.deleteProgressRows(schema);
-    this.renameMetadataRows = dialect.renameMetadataRows(schema);
-    this.selectDeadLetters = dialect.selectDeadLetters(schema);
-    this.deleteDeadLetters = dialect.deleteDeadLetters(schema);
+    this.upsertCheckpoint = dialect.metadataSql().upsertCheckpoint(schema);
+    this.deleteCheckpoint = dialect.metadataSql().deleteCheckpoint(schema);
+    this.upsertSnapshotStart = dialect.metadataSql().upsertSnapshotStart(schema);
+    this.insertSnapshotRanges = dialect.metadataSql().insertSnapshotRanges(schema);
+    this.deleteSnapshotRanges = dialect.metadataSql().deleteSnapshotRanges(schema);
+    this.updateSnapshotMark = dialect.metadataSql().updateSnapshotMark(schema);
+    this.selectSnapshotRanges = dialect.metadataSql().selectSnapshotRanges(schema);
+    this.updateSnapshotDone = dialect.metadataSql().updateSnapshotDone(schema);
+    this.insertDeadLetters = dialect.metadataSql().insertDeadLetters(schema);
+    this.selectProgress = dialect.metadataSql().selectProgress(schema);
+    this.selectEvolvedColumns = dialect.metadataSql().selectEvolvedColumns(schema);
+    this.upsertEvolvedColumn = dialect.metadataSql().upsertEvolvedColumn(schema);
+    this.deleteProgressRows = dialect.metadataSql().deleteProgressRows(schema);
+    this.renameMetadataRows = dialect.metadataSql().renameMetadataRows(schema);
+    this.selectDeadLetters = dialect.metadataSql().selectDeadLetters(schema);
+    this.deleteDeadLetters = dialect.metadataSql().deleteDeadLetters(schema);
   }
 
   /** The quoted schema name, for messages. */

@@ -29,9 +29,9 @@ final class WriterLease {
     this.pipeline = pipeline;
     this.key = "tidemark:" + metadataSchema + ":" + pipeline;
     this.dialect = dialect;
-    this.claim = dialect.claimWriterLease(metadataSchema);
-    this.selectLease = dialect.selectWriterLease(metadataSchema);
-    this.selectEpochForShare = dialect.selectEpochForShare(metadataSchema);
+    this.claim = dialect.metadataSql().claimWriterLease(metadataSchema);
+    this.selectLease = dialect.metadataSql().selectWriterLease(metadataSchema);
+    this.selectEpochForShare = dialect.metadataSql().selectEpochForShare(metadataSchema);
   }
 
   /** Makes this process the holder with the next epoch; returns it. */
@@ -99,7 +99,8 @@ final class WriterLease {
 
   /** The session holding the advisory lock: pid, application, client and start; or null. */
   private String lockSession(Connection c) {
-    try (PreparedStatement ps = c.prepareStatement(dialect.selectAdvisoryLockHolder())) {
+    try (PreparedStatement ps =
+        c.prepareStatement(dialect.metadataSql().selectAdvisoryLockHolder())) {
       ps.setString(1, key);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {

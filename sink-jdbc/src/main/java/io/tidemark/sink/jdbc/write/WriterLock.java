@@ -210,7 +210,8 @@ final class WriterLock implements AutoCloseable {
     Connection c = connection;
     String reason;
     boolean connectionFailed = false;
-    try (PreparedStatement ps = c.prepareStatement(dialect.selectAdvisoryLockHeld())) {
+    try (PreparedStatement ps =
+        c.prepareStatement(dialect.metadataSql().selectAdvisoryLockHeld())) {
       ps.setString(1, key);
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next() && rs.getBoolean(1)) {
@@ -302,7 +303,7 @@ final class WriterLock implements AutoCloseable {
 
   private boolean tryLock(Connection c) throws SQLException {
     c.setAutoCommit(true);
-    try (PreparedStatement ps = c.prepareStatement(dialect.tryAdvisoryLock())) {
+    try (PreparedStatement ps = c.prepareStatement(dialect.metadataSql().tryAdvisoryLock())) {
       ps.setString(1, key);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();

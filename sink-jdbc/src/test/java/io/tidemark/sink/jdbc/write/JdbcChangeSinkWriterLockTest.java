@@ -282,15 +282,21 @@ class JdbcChangeSinkWriterLockTest {
         try (Statement st = owner.createStatement()) {
           st.execute("SELECT pg_advisory_lock(hashtextextended('" + key + "', 0))");
         }
-        assertThat(queryKey(owner, dialect.selectAdvisoryLockHeld(), key)).as(key).isEqualTo("t");
-        assertThat(queryKey(other, dialect.selectAdvisoryLockHeld(), key)).as(key).isEqualTo("f");
-        assertThat(queryKey(other, dialect.selectAdvisoryLockHolder(), key))
+        assertThat(queryKey(owner, dialect.metadataSql().selectAdvisoryLockHeld(), key))
+            .as(key)
+            .isEqualTo("t");
+        assertThat(queryKey(other, dialect.metadataSql().selectAdvisoryLockHeld(), key))
+            .as(key)
+            .isEqualTo("f");
+        assertThat(queryKey(other, dialect.metadataSql().selectAdvisoryLockHolder(), key))
             .as(key)
             .isEqualTo(queryKey(owner, "SELECT pg_backend_pid()::text WHERE ? IS NOT NULL", key));
         try (Statement st = owner.createStatement()) {
           st.execute("SELECT pg_advisory_unlock_all()");
         }
-        assertThat(queryKey(other, dialect.selectAdvisoryLockHolder(), key)).as(key).isNull();
+        assertThat(queryKey(other, dialect.metadataSql().selectAdvisoryLockHolder(), key))
+            .as(key)
+            .isNull();
       }
     }
   }

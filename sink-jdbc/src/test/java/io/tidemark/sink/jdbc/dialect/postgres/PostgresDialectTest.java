@@ -92,7 +92,7 @@ class PostgresDialectTest {
 
   @Test
   void theCheckpointNeverMovesBackwards() {
-    assertThat(dialect.upsertCheckpoint("tidemark"))
+    assertThat(dialect.metadataSql().upsertCheckpoint("tidemark"))
         .contains("ON CONFLICT (pipeline, collection) DO UPDATE")
         .endsWith("WHERE c.cluster_time <= EXCLUDED.cluster_time");
   }
