@@ -26,11 +26,9 @@ import org.postgresql.PGConnection;
  */
 public final class PostgresDialect implements SqlDialect {
 
-  private final PostgresMetadataSql metadataSql = new PostgresMetadataSql(this);
-
   @Override
   public MetadataSql metadataSql() {
-    return metadataSql;
+    return PostgresMetadataSql.INSTANCE;
   }
 
   @Override
@@ -40,6 +38,10 @@ public final class PostgresDialect implements SqlDialect {
 
   @Override
   public String quoteIdentifier(String identifier) {
+    return quote(identifier);
+  }
+
+  static String quote(String identifier) {
     return '"' + identifier.replace("\"", "\"\"") + '"';
   }
 

@@ -5,16 +5,19 @@ import java.util.List;
 
 /** The metadata schema's statements in PostgreSQL; see {@link MetadataSql}. */
 final class PostgresMetadataSql implements MetadataSql {
-  private final PostgresDialect dialect;
+  /** Stateless: every statement is text made from its arguments. */
+  static final PostgresMetadataSql INSTANCE = new PostgresMetadataSql();
 
-  PostgresMetadataSql(PostgresDialect dialect) {
-    this.dialect = dialect;
+  private PostgresMetadataSql() {}
+
+  private static String qualify(String schema, String name) {
+    return PostgresDialect.quote(schema) + "." + PostgresDialect.quote(name);
   }
 
   @Override
   public String upsertCheckpoint(String metadataSchema) {
     return "INSERT INTO "
-        + dialect.qualify(metadataSchema, "checkpoint")
+        + qualify(metadataSchema, "checkpoint")
         + " AS c (pipeline, collection, position_token, cluster_time, cluster_seconds,"
         + " cluster_increment, updated_at) VALUES (?, ?, ?, ?, ?, ?, now())"
         + " ON CONFLICT (pipeline, collection) DO UPDATE SET"
@@ -27,14 +30,14 @@ final class PostgresMetadataSql implements MetadataSql {
   @Override
   public String deleteCheckpoint(String metadataSchema) {
     return "DELETE FROM "
-        + dialect.qualify(metadataSchema, "checkpoint")
+        + qualify(metadataSchema, "checkpoint")
         + " WHERE pipeline = ? AND collection = ?";
   }
 
   @Override
   public String upsertSnapshotStart(String metadataSchema) {
     return "INSERT INTO "
-        + dialect.qualify(metadataSchema, "snapshot")
+        + qualify(metadataSchema, "snapshot")
         + " AS s (pipeline, collection, state, start_time, resume_mark, rows_copied,"
         + " rows_estimated, consistent_after, started_at, finished_at, updated_at)"
         + " VALUES (?, ?, 'RUNNING', ?, NULL, 0, ?, NULL, now(), NULL, now())"
@@ -48,7 +51,7 @@ final class PostgresMetadataSql implements MetadataSql {
   @Override
   public String insertSnapshotRanges(String metadataSchema) {
     return "INSERT INTO "
-        + dialect.qualify(metadataSchema, "snapshot_range")
+        + qualify(metadataSchema, "snapshot_range")
         + " (pipeline, collection, range_no, resume_after, up_to)"
         + " SELECT CAST(? AS text), CAST(? AS text), CAST(u.n - 1 AS integer), u.after, u.up_to"
         + " FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS u(after, up_to, n)";
@@ -57,18 +60,18 @@ final class PostgresMetadataSql implements MetadataSql {
   @Override
   public String deleteSnapshotRanges(String metadataSchema) {
     return "DELETE FROM "
-        + dialect.qualify(metadataSchema, "snapshot_range")
+        + qualify(metadataSchema, "snapshot_range")
         + " WHERE pipeline = ? AND collection = ?";
   }
 
   @Override
   public String updateSnapshotMark(String metadataSchema) {
     return "UPDATE "
-        + dialect.qualify(metadataSchema, "snapshot_range")
+        + qualify(metadataSchema, "snapshot_range")
         + " r SET resume_after = ?, rows_copied = r.rows_copied + ?, done = ?, updated_at = now()"
         + " WHERE r.pipeline = ? AND r.collection = ? AND r.range_no = ? AND NOT r.done"
         + " AND EXISTS (SELECT 1 FROM "
-        + dialect.qualify(metadataSchema, "snapshot")
+        + qualify(metadataSchema, "snapshot")
         + " s WHERE s.pipeline = r.pipeline AND s.collection = r.collection"
         + " AND s.state = 'RUNNING')";
   }
@@ -76,27 +79,27 @@ final class PostgresMetadataSql implements MetadataSql {
   @Override
   public String selectSnapshotRanges(String metadataSchema) {
     return "SELECT range_no, resume_after, up_to, rows_copied, done FROM "
-        + dialect.qualify(metadataSchema, "snapshot_range")
+        + qualify(metadataSchema, "snapshot_range")
         + " WHERE pipeline = ? AND collection = ? ORDER BY range_no";
   }
 
   @Override
   public String updateSnapshotDone(String metadataSchema) {
     return "UPDATE "
-        + dialect.qualify(metadataSchema, "snapshot")
+        + qualify(metadataSchema, "snapshot")
         + " s SET state = 'DONE', consistent_after = ?, finished_at = now(), updated_at = now()"
         + " WHERE s.pipeline = ? AND s.collection = ? AND s.state = 'RUNNING'"
         // Complete means complete (DESIGN.md invariant 8): checked where DONE is recorded, so no
         // engine bug can mark a copy done with a range never copied.
         + " AND NOT EXISTS (SELECT 1 FROM "
-        + dialect.qualify(metadataSchema, "snapshot_range")
+        + qualify(metadataSchema, "snapshot_range")
         + " r WHERE r.pipeline = s.pipeline AND r.collection = s.collection AND NOT r.done)";
   }
 
   @Override
   public String insertDeadLetters(String metadataSchema) {
     return "INSERT INTO "
-        + dialect.qualify(metadataSchema, "dead_letter")
+        + qualify(metadataSchema, "dead_letter")
         + " (pipeline, collection, position_token, document_key, document, reason)"
         + " SELECT CAST(? AS text), CAST(? AS text), CAST(? AS text),"
         + " u.document_key, u.document, u.reason"
@@ -111,30 +114,30 @@ final class PostgresMetadataSql implements MetadataSql {
   public String selectProgress(String metadataSchema) {
     return "SELECT s.state, s.start_time,"
         + " (SELECT coalesce(sum(r.rows_copied), 0) FROM "
-        + dialect.qualify(metadataSchema, "snapshot_range")
+        + qualify(metadataSchema, "snapshot_range")
         + " r WHERE r.pipeline = k.pipeline AND r.collection = k.collection),"
         + " s.rows_estimated, s.consistent_after, c.position_token, c.cluster_seconds,"
         + " c.cluster_increment"
         + " FROM (SELECT CAST(? AS text) AS pipeline, CAST(? AS text) AS collection) k"
         + " LEFT JOIN "
-        + dialect.qualify(metadataSchema, "snapshot")
+        + qualify(metadataSchema, "snapshot")
         + " s ON s.pipeline = k.pipeline AND s.collection = k.collection"
         + " LEFT JOIN "
-        + dialect.qualify(metadataSchema, "checkpoint")
+        + qualify(metadataSchema, "checkpoint")
         + " c ON c.pipeline = k.pipeline AND c.collection = k.collection";
   }
 
   @Override
   public String selectEvolvedColumns(String metadataSchema) {
     return "SELECT field, column_name, column_type FROM "
-        + dialect.qualify(metadataSchema, "evolved_column")
+        + qualify(metadataSchema, "evolved_column")
         + " WHERE pipeline = ? AND collection = ? ORDER BY position";
   }
 
   @Override
   public String upsertEvolvedColumn(String metadataSchema) {
     return "INSERT INTO "
-        + dialect.qualify(metadataSchema, "evolved_column")
+        + qualify(metadataSchema, "evolved_column")
         + " (pipeline, collection, field, column_name, column_type, position)"
         + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pipeline, collection, field) DO UPDATE SET"
         + " column_name = EXCLUDED.column_name, column_type = EXCLUDED.column_type,"
@@ -145,26 +148,26 @@ final class PostgresMetadataSql implements MetadataSql {
   public List<String> renameMetadataRows(String metadataSchema) {
     return List.of(
         "UPDATE "
-            + dialect.qualify(metadataSchema, "snapshot")
+            + qualify(metadataSchema, "snapshot")
             + " SET collection = ? WHERE pipeline = ? AND collection = ?",
         "UPDATE "
-            + dialect.qualify(metadataSchema, "snapshot_range")
+            + qualify(metadataSchema, "snapshot_range")
             + " SET collection = ? WHERE pipeline = ? AND collection = ?",
         "UPDATE "
-            + dialect.qualify(metadataSchema, "checkpoint")
+            + qualify(metadataSchema, "checkpoint")
             + " SET collection = ? WHERE pipeline = ? AND collection = ?",
         // A document has one dead letter: the rebuild's newer one replaces the live one.
         "DELETE FROM "
-            + dialect.qualify(metadataSchema, "dead_letter")
+            + qualify(metadataSchema, "dead_letter")
             + " l WHERE l.collection = ? AND l.pipeline = ? AND EXISTS (SELECT 1 FROM "
-            + dialect.qualify(metadataSchema, "dead_letter")
+            + qualify(metadataSchema, "dead_letter")
             + " s WHERE s.pipeline = l.pipeline AND s.collection = ?"
             + " AND s.document_key = l.document_key)",
         "UPDATE "
-            + dialect.qualify(metadataSchema, "dead_letter")
+            + qualify(metadataSchema, "dead_letter")
             + " SET collection = ? WHERE pipeline = ? AND collection = ?",
         "UPDATE "
-            + dialect.qualify(metadataSchema, "evolved_column")
+            + qualify(metadataSchema, "evolved_column")
             + " SET collection = ? WHERE pipeline = ? AND collection = ?");
   }
 
@@ -173,18 +176,18 @@ final class PostgresMetadataSql implements MetadataSql {
     return List.of(
         deleteSnapshotRanges(metadataSchema),
         "DELETE FROM "
-            + dialect.qualify(metadataSchema, "snapshot")
+            + qualify(metadataSchema, "snapshot")
             + " WHERE pipeline = ? AND collection = ?",
         deleteCheckpoint(metadataSchema),
         "DELETE FROM "
-            + dialect.qualify(metadataSchema, "evolved_column")
+            + qualify(metadataSchema, "evolved_column")
             + " WHERE pipeline = ? AND collection = ?");
   }
 
   @Override
   public String claimWriterLease(String metadataSchema) {
     return "INSERT INTO "
-        + dialect.qualify(metadataSchema, "writer_lock")
+        + qualify(metadataSchema, "writer_lock")
         + " AS w (pipeline, epoch, holder, host, pid, started_at, updated_at)"
         + " VALUES (?, 1, ?, ?, ?, now(), now())"
         + " ON CONFLICT (pipeline) DO UPDATE SET epoch = w.epoch + 1, holder = EXCLUDED.holder,"
@@ -195,28 +198,28 @@ final class PostgresMetadataSql implements MetadataSql {
   @Override
   public String selectWriterLease(String metadataSchema) {
     return "SELECT holder, host, pid, started_at, epoch FROM "
-        + dialect.qualify(metadataSchema, "writer_lock")
+        + qualify(metadataSchema, "writer_lock")
         + " WHERE pipeline = ?";
   }
 
   @Override
   public String selectEpochForShare(String metadataSchema) {
     return "SELECT epoch FROM "
-        + dialect.qualify(metadataSchema, "writer_lock")
+        + qualify(metadataSchema, "writer_lock")
         + " WHERE pipeline = ? FOR SHARE";
   }
 
   @Override
   public String selectDeadLetters(String metadataSchema) {
     return "SELECT id, document_key, document, reason FROM "
-        + dialect.qualify(metadataSchema, "dead_letter")
+        + qualify(metadataSchema, "dead_letter")
         + " WHERE pipeline = ? AND collection = ? AND id > ? ORDER BY id LIMIT ?";
   }
 
   @Override
   public String deleteDeadLetters(String metadataSchema) {
     return "DELETE FROM "
-        + dialect.qualify(metadataSchema, "dead_letter")
+        + qualify(metadataSchema, "dead_letter")
         + " WHERE pipeline = ? AND id = ANY(?::bigint[])";
   }
 
