@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
   private final TidemarkConfig config;
@@ -79,7 +78,7 @@ public final class Daemon implements AutoCloseable {
       sink.bindMetrics(registry);
       // A configured collection that does not exist yet is no reason to refuse: MongoDB creates
       // it on its first insert, and its pipeline waits for it (state WAITING).
-      source = MongoChangeSource.open(config.source(), CONNECT_TIMEOUT, mongoCommandListeners);
+      source = MongoChangeSource.open(config.source(), mongoCommandListeners);
     } catch (RuntimeException e) {
       sink.close();
       throw e;

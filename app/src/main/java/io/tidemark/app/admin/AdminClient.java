@@ -2,6 +2,7 @@ package io.tidemark.app.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tidemark.core.config.ConfigKeys;
 import io.tidemark.core.config.TidemarkConfig.AdminConfig;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
@@ -71,7 +72,10 @@ public final class AdminClient {
 
   /** The address a local client calls: a wildcard bind address is reached on loopback. */
   static URI baseUri(AdminConfig admin) {
-    String host = admin.bind() == null || admin.bind().isBlank() ? "127.0.0.1" : admin.bind();
+    String host =
+        admin.bind() == null || admin.bind().isBlank()
+            ? ConfigKeys.ADMIN_BIND.defaultValue()
+            : admin.bind();
     if (host.equals("0.0.0.0")) {
       host = "127.0.0.1";
     } else if (host.equals("::") || host.equals("[::]")) {

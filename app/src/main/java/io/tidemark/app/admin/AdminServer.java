@@ -2,6 +2,7 @@ package io.tidemark.app.admin;
 
 import com.sun.net.httpserver.HttpServer;
 import io.tidemark.app.Daemon;
+import io.tidemark.core.config.ConfigKeys;
 import io.tidemark.core.config.TidemarkConfig.AdminConfig;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
@@ -59,7 +60,10 @@ public final class AdminServer implements AutoCloseable {
       log.info("[{}] admin API off (admin.port: -1)", backend.pipeline());
       return new AdminServer(null, null, -1);
     }
-    String bind = config.bind() == null || config.bind().isBlank() ? "127.0.0.1" : config.bind();
+    String bind =
+        config.bind() == null || config.bind().isBlank()
+            ? ConfigKeys.ADMIN_BIND.defaultValue()
+            : config.bind();
     InetSocketAddress address;
     try {
       address = new InetSocketAddress(InetAddress.getByName(bind), config.port());

@@ -76,8 +76,7 @@ final class LagProbe {
       MongoCollection<BsonDocument> target =
           client.getDatabase("bench").getCollection(COLLECTION, BsonDocument.class);
       MongoChangeSource source =
-          MongoChangeSource.open(
-              new SourceConfig(mongo.connectionString(), "bench"), Duration.ofSeconds(10));
+          MongoChangeSource.open(new SourceConfig(mongo.connectionString(), "bench"));
       JdbcChangeSink sink =
           JdbcChangeSink.openWriter(db.sinkConfig(config.sink().poolSize()), "bench-lag");
       CollectionPipeline pipeline =

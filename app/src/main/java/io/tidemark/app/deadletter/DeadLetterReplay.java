@@ -12,7 +12,6 @@ import io.tidemark.sink.jdbc.write.JdbcChangeSink;
 import io.tidemark.sink.jdbc.write.JdbcChangeSink.DeadLetterEntry;
 import io.tidemark.source.mongo.MongoChangeSource;
 import io.tidemark.source.mongo.convert.BsonSourceDocument;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,8 +43,7 @@ public final class DeadLetterReplay {
   public static List<Outcome> run(TidemarkConfig config, String onlyCollection) {
     List<Outcome> outcomes = new ArrayList<>();
     try (JdbcChangeSink sink = JdbcChangeSink.openWriter(config.sink(), config.pipeline())) {
-      try (MongoChangeSource source =
-          MongoChangeSource.open(config.source(), Duration.ofSeconds(10))) {
+      try (MongoChangeSource source = MongoChangeSource.open(config.source())) {
         for (TableMapping mapping : config.collections()) {
           if (onlyCollection == null || onlyCollection.equals(mapping.collection())) {
             TableSink live = sink.open(mapping, Target.LIVE);

@@ -12,7 +12,6 @@ import io.tidemark.core.mapping.ValueRejectedException;
 import io.tidemark.sink.jdbc.dialect.SqlDialect;
 import io.tidemark.sink.jdbc.write.JdbcChangeSink;
 import io.tidemark.source.mongo.MongoChangeSource;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -25,8 +24,6 @@ import java.util.Set;
 public final class MappingSampler {
   /** Refusals quoted per collection. */
   static final int EXAMPLES = 5;
-
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   private MappingSampler() {}
 
@@ -56,7 +53,7 @@ public final class MappingSampler {
     SqlDialect dialect = JdbcChangeSink.dialectFor(config.sink().jdbcUrl());
     List<MappingSample> samples = new ArrayList<>();
     List<String> missing = new ArrayList<>();
-    try (MongoChangeSource source = MongoChangeSource.open(config.source(), CONNECT_TIMEOUT)) {
+    try (MongoChangeSource source = MongoChangeSource.open(config.source())) {
       Set<String> existing = source.collectionNames();
       for (TableMapping mapping : config.collections()) {
         if (!existing.contains(mapping.collection())) {

@@ -6,6 +6,7 @@ import com.mongodb.MongoException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
+import io.tidemark.core.config.ConfigKeys;
 import io.tidemark.core.config.ConnectionStrings;
 import io.tidemark.core.config.TidemarkConfig;
 import io.tidemark.core.error.ErrorCode;
@@ -205,7 +206,7 @@ public final class Verifier {
 
   private String schema() {
     String s = config.sink().schema();
-    return s == null || s.isBlank() ? "public" : s;
+    return s == null || s.isBlank() ? ConfigKeys.SINK_SCHEMA.defaultValue() : s;
   }
 
   private DataSource dataSource() {

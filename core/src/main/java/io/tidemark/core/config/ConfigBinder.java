@@ -12,7 +12,6 @@ import io.tidemark.core.value.FieldPath;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -37,36 +36,30 @@ public final class ConfigBinder {
     }
     root.rejectUnknownKeys(
         "source", "sink", "collections", "snapshot", "stream", "retry", "admin", "schema");
-    String pipeline = root.string(ConfigKeys.PIPELINE);
-    OnHistoryLost defaultOnHistoryLost =
-        enumValue(root, ConfigKeys.ON_HISTORY_LOST, null, OnHistoryLost.class, OnHistoryLost.FAIL);
+    String pipeline = root.value(ConfigKeys.PIPELINE);
+    OnHistoryLost defaultOnHistoryLost = root.value(ConfigKeys.ON_HISTORY_LOST);
 
     ConfigSection schema = root.section("schema");
     schema.rejectUnknownKeys();
-    SchemaEvolution defaultEvolve =
-        enumValue(
-            schema, ConfigKeys.SCHEMA_EVOLVE, null, SchemaEvolution.class, SchemaEvolution.NONE);
+    SchemaEvolution defaultEvolve = schema.value(ConfigKeys.SCHEMA_EVOLVE);
 
     ConfigSection source = root.section("source");
     source.rejectUnknownKeys();
     var sourceConfig =
         new TidemarkConfig.SourceConfig(
-            source.string(ConfigKeys.SOURCE_URI), source.string(ConfigKeys.SOURCE_DATABASE));
+            source.value(ConfigKeys.SOURCE_URI), source.value(ConfigKeys.SOURCE_DATABASE));
 
     ConfigSection sink = root.section("sink");
     sink.rejectUnknownKeys();
     var sinkConfig =
         new SinkConfig(
-            sink.string(ConfigKeys.SINK_JDBC_URL),
-            sink.string(ConfigKeys.SINK_USERNAME),
-            sink.string(ConfigKeys.SINK_PASSWORD),
-            sink.string(ConfigKeys.SINK_SCHEMA),
-            sink.string(ConfigKeys.SINK_METADATA_SCHEMA),
-            sink.positiveInt(ConfigKeys.SINK_POOL_SIZE),
-            sink.wholeSeconds(
-                ConfigKeys.SINK_SOCKET_TIMEOUT,
-                ConfigKeys.SINK_SOCKET_TIMEOUT_MIN,
-                ConfigKeys.SINK_SOCKET_TIMEOUT_MAX));
+            sink.value(ConfigKeys.SINK_JDBC_URL),
+            sink.value(ConfigKeys.SINK_USERNAME),
+            sink.value(ConfigKeys.SINK_PASSWORD),
+            sink.value(ConfigKeys.SINK_SCHEMA),
+            sink.value(ConfigKeys.SINK_METADATA_SCHEMA),
+            sink.value(ConfigKeys.SINK_POOL_SIZE),
+            sink.value(ConfigKeys.SINK_SOCKET_TIMEOUT));
     if (sinkConfig.jdbcUrl() != null && !sinkConfig.jdbcUrl().startsWith("jdbc:postgresql:")) {
       sink.problem(
           "jdbcUrl",
@@ -111,35 +104,35 @@ public final class ConfigBinder {
     snapshot.rejectUnknownKeys();
     var snapshotConfig =
         new TidemarkConfig.SnapshotConfig(
-            snapshot.positiveInt(ConfigKeys.SNAPSHOT_CHUNK_SIZE),
-            snapshot.positiveInt(ConfigKeys.SNAPSHOT_PARALLELISM));
+            snapshot.value(ConfigKeys.SNAPSHOT_CHUNK_SIZE),
+            snapshot.value(ConfigKeys.SNAPSHOT_PARALLELISM));
 
     ConfigSection stream = root.section("stream");
     stream.rejectUnknownKeys();
     var streamConfig =
         new TidemarkConfig.StreamConfig(
-            stream.positiveInt(ConfigKeys.STREAM_BATCH_SIZE),
-            stream.bytes(ConfigKeys.STREAM_MAX_BATCH_BYTES),
-            stream.duration(ConfigKeys.STREAM_MAX_BATCH_DELAY),
-            stream.duration(ConfigKeys.STREAM_IDLE_CHECKPOINT_INTERVAL),
-            stream.positiveInt(ConfigKeys.STREAM_QUEUE_CAPACITY),
-            stream.bytes(ConfigKeys.STREAM_QUEUE_MAX_BYTES));
+            stream.value(ConfigKeys.STREAM_BATCH_SIZE),
+            stream.value(ConfigKeys.STREAM_MAX_BATCH_BYTES),
+            stream.value(ConfigKeys.STREAM_MAX_BATCH_DELAY),
+            stream.value(ConfigKeys.STREAM_IDLE_CHECKPOINT_INTERVAL),
+            stream.value(ConfigKeys.STREAM_QUEUE_CAPACITY),
+            stream.value(ConfigKeys.STREAM_QUEUE_MAX_BYTES));
 
     ConfigSection retry = root.section("retry");
     retry.rejectUnknownKeys();
     var retryConfig =
         new TidemarkConfig.RetryConfig(
-            retry.duration(ConfigKeys.RETRY_INITIAL_DELAY),
-            retry.duration(ConfigKeys.RETRY_MAX_DELAY),
-            retry.positiveNumber(ConfigKeys.RETRY_MULTIPLIER));
+            retry.value(ConfigKeys.RETRY_INITIAL_DELAY),
+            retry.value(ConfigKeys.RETRY_MAX_DELAY),
+            retry.value(ConfigKeys.RETRY_MULTIPLIER));
 
     ConfigSection admin = root.section("admin");
     admin.rejectUnknownKeys();
     var adminConfig =
         new TidemarkConfig.AdminConfig(
-            admin.intAtLeast(ConfigKeys.ADMIN_PORT, -1),
-            admin.string(ConfigKeys.ADMIN_BIND),
-            admin.string(ConfigKeys.ADMIN_TOKEN));
+            admin.value(ConfigKeys.ADMIN_PORT),
+            admin.value(ConfigKeys.ADMIN_BIND),
+            admin.value(ConfigKeys.ADMIN_TOKEN));
 
     problems.throwIfAny(origin);
     return new TidemarkConfig(
@@ -153,41 +146,20 @@ public final class ConfigBinder {
         adminConfig);
   }
 
-  /** Reads an enum key written in lower case; {@code fallback} when absent. */
-  private static <E extends Enum<E>> E enumValue(
-      ConfigSection section, ConfigKey key, E absent, Class<E> type, E fallback) {
-    String text = absent == null ? section.string(key) : section.stringOrNull(key);
-    if (text == null) {
-      return absent;
-    }
-    try {
-      return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      section.problem(
-          key.name(), "'" + text + "' is not one of: " + key.type().replace(" | ", ", "));
-      return fallback;
-    }
-  }
-
   private static TableMapping bindCollection(
       ConfigSection c, OnHistoryLost defaultOnHistoryLost, SchemaEvolution defaultEvolve) {
     c.rejectUnknownKeys("columns", "children", "schema");
-    String name = c.string(ConfigKeys.COLLECTION_NAME);
-    String table = Optional.ofNullable(c.stringOrNull(ConfigKeys.COLLECTION_TABLE)).orElse(name);
-    OnError onError =
-        enumValue(c, ConfigKeys.COLLECTION_ON_ERROR, null, OnError.class, OnError.FAIL);
+    String name = c.value(ConfigKeys.COLLECTION_NAME);
+    String table = Optional.ofNullable(c.valueOrNull(ConfigKeys.COLLECTION_TABLE)).orElse(name);
+    OnError onError = c.value(ConfigKeys.COLLECTION_ON_ERROR);
     OnHistoryLost onHistoryLost =
-        enumValue(
-            c,
-            ConfigKeys.COLLECTION_ON_HISTORY_LOST,
-            defaultOnHistoryLost,
-            OnHistoryLost.class,
-            defaultOnHistoryLost);
+        Optional.ofNullable(c.valueOrNull(ConfigKeys.COLLECTION_ON_HISTORY_LOST))
+            .orElse(defaultOnHistoryLost);
     Set<String> columnNames = new HashSet<>();
     columnNames.add(TableMapping.DEFAULT_KEY_COLUMN);
     List<ColumnMapping> columns =
         bindColumns(c.list("columns", false, COLUMN_SECTION), table, columnNames);
-    String documentColumn = c.stringOrNull(ConfigKeys.COLLECTION_DOCUMENT_COLUMN);
+    String documentColumn = c.valueOrNull(ConfigKeys.COLLECTION_DOCUMENT_COLUMN);
     if (documentColumn == null) {
       documentColumn = columns.isEmpty() ? TableMapping.DEFAULT_DOCUMENT_COLUMN : null;
     } else if (documentColumn.isBlank()) {
@@ -195,7 +167,7 @@ public final class ConfigBinder {
     } else if (!columnNames.add(documentColumn)) {
       c.problem("documentColumn", "column '" + documentColumn + "' is also a mapped column");
     }
-    String extraColumn = c.stringOrNull(ConfigKeys.COLLECTION_EXTRA_COLUMN);
+    String extraColumn = c.valueOrNull(ConfigKeys.COLLECTION_EXTRA_COLUMN);
     if (extraColumn != null && (extraColumn.isBlank() || !columnNames.add(extraColumn))) {
       c.problem(
           "extraColumn", "column '" + extraColumn + "' is empty or also used by another column");
@@ -229,12 +201,8 @@ public final class ConfigBinder {
     ConfigSection schema = c.section("schema");
     schema.rejectUnknownKeys();
     SchemaEvolution evolve =
-        enumValue(
-            schema,
-            ConfigKeys.COLLECTION_SCHEMA_EVOLVE,
-            defaultEvolve,
-            SchemaEvolution.class,
-            defaultEvolve);
+        Optional.ofNullable(schema.valueOrNull(ConfigKeys.COLLECTION_SCHEMA_EVOLVE))
+            .orElse(defaultEvolve);
     if (evolve == SchemaEvolution.ADDCOLUMNS && extraColumn != null) {
       c.problem(
           "extraColumn",
@@ -272,8 +240,8 @@ public final class ConfigBinder {
    */
   private static ChildMapping bindChild(ConfigSection c, List<String> keyColumns) {
     c.rejectUnknownKeys();
-    String fieldText = c.string(ConfigKeys.CHILD_FIELD);
-    String table = c.string(ConfigKeys.CHILD_TABLE);
+    String fieldText = c.value(ConfigKeys.CHILD_FIELD);
+    String table = c.value(ConfigKeys.CHILD_TABLE);
     FieldPath field = null;
     if (fieldText != null) {
       try {
@@ -282,7 +250,7 @@ public final class ConfigBinder {
         c.problem("field", "'" + fieldText + "' is not a dotted field path (empty segment)");
       }
     }
-    String indexColumn = c.stringOrNull(ConfigKeys.CHILD_INDEX_COLUMN);
+    String indexColumn = c.valueOrNull(ConfigKeys.CHILD_INDEX_COLUMN);
     if (indexColumn == null && field != null) {
       indexColumn = ChildMapping.defaultIndexColumn(field);
     }
@@ -299,7 +267,7 @@ public final class ConfigBinder {
     String tableName = table == null ? "(child)" : table;
     List<ColumnMapping> columns =
         bindColumns(c.list("columns", false, COLUMN_SECTION), tableName, columnNames);
-    String elementColumn = c.stringOrNull(ConfigKeys.CHILD_ELEMENT_COLUMN);
+    String elementColumn = c.valueOrNull(ConfigKeys.CHILD_ELEMENT_COLUMN);
     if (elementColumn == null) {
       elementColumn = columns.isEmpty() ? "element" : null;
     } else if (elementColumn.isBlank()) {
@@ -331,24 +299,12 @@ public final class ConfigBinder {
     List<ColumnMapping> columns = new ArrayList<>();
     for (ConfigSection col : sections) {
       col.rejectUnknownKeys();
-      String field = col.string(ConfigKeys.COLUMN_FIELD);
+      String field = col.value(ConfigKeys.COLUMN_FIELD);
       if (field == null) {
         continue;
       }
-      String column = Optional.ofNullable(col.stringOrNull(ConfigKeys.COLUMN_COLUMN)).orElse(field);
-      String typeText = col.string(ConfigKeys.COLUMN_TYPE);
-      Optional<SqlType> type = SqlType.parse(typeText);
-      if (type.isEmpty()) {
-        String suggestion = SqlType.closest(typeText);
-        col.problem(
-            "type",
-            "unknown SQL type '"
-                + typeText
-                + "'"
-                + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?")
-                + " Accepted: "
-                + SqlType.ACCEPTED);
-      }
+      String column = Optional.ofNullable(col.valueOrNull(ConfigKeys.COLUMN_COLUMN)).orElse(field);
+      SqlType type = col.value(ConfigKeys.COLUMN_TYPE);
       if (!columnNames.add(column)) {
         col.problem("column", "column '" + column + "' appears twice in table '" + table + "'");
       }
@@ -359,7 +315,7 @@ public final class ConfigBinder {
         col.problem("field", "'" + field + "' is not a dotted field path (empty segment)");
         continue;
       }
-      columns.add(new ColumnMapping(path, column, type.orElse(SqlType.TEXT)));
+      columns.add(new ColumnMapping(path, column, type));
     }
     return columns;
   }

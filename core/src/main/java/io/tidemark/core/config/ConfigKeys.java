@@ -1,5 +1,9 @@
 package io.tidemark.core.config;
 
+import io.tidemark.core.mapping.OnError;
+import io.tidemark.core.mapping.OnHistoryLost;
+import io.tidemark.core.mapping.SchemaEvolution;
+import io.tidemark.core.mapping.SqlType;
 import java.time.Duration;
 import java.util.List;
 
@@ -10,64 +14,80 @@ import java.util.List;
 public final class ConfigKeys {
   private ConfigKeys() {}
 
-  public static final ConfigKey PIPELINE =
+  private static final ValueType<OnHistoryLost> ON_HISTORY_LOST_TYPE =
+      ValueType.oneOf(OnHistoryLost.class, "fail", "resnapshot");
+
+  private static final ValueType<SchemaEvolution> EVOLVE_TYPE =
+      ValueType.oneOf(SchemaEvolution.class, "none", "addColumns");
+
+  public static final ConfigKey<String> PIPELINE =
       ConfigKey.optional(
           "",
           "pipeline",
-          "string",
+          ValueType.STRING,
           "tidemark",
           "Name of this pipeline. Checkpoints in the sink are kept per pipeline, so two pipelines"
               + " may share a sink database.");
 
-  public static final ConfigKey ON_HISTORY_LOST =
+  public static final ConfigKey<OnHistoryLost> ON_HISTORY_LOST =
       ConfigKey.optional(
           "",
           "onHistoryLost",
-          "fail | resnapshot",
-          "fail",
+          ON_HISTORY_LOST_TYPE,
+          OnHistoryLost.FAIL,
           "Default for every collection: when a stream position has fallen out of the oplog, stop"
               + " the collection with the rebuild command (fail) or rebuild it automatically"
               + " (resnapshot).");
 
-  public static final ConfigKey SCHEMA_EVOLVE =
+  public static final ConfigKey<SchemaEvolution> SCHEMA_EVOLVE =
       ConfigKey.optional(
           "schema",
           "evolve",
-          "none | addColumns",
-          "none",
+          EVOLVE_TYPE,
+          SchemaEvolution.NONE,
           "Default for every collection: whether top-level fields that no configured column maps"
               + " become columns of their own (addColumns).");
 
-  public static final ConfigKey SOURCE_URI =
+  public static final ConfigKey<String> SOURCE_URI =
       ConfigKey.required(
           "source",
           "uri",
-          "string",
+          ValueType.STRING,
           "MongoDB connection string of a replica set or sharded cluster (change streams need"
               + " one).");
-  public static final ConfigKey SOURCE_DATABASE =
-      ConfigKey.required("source", "database", "string", "Database holding the collections.");
-
-  public static final ConfigKey SINK_JDBC_URL =
+  public static final ConfigKey<String> SOURCE_DATABASE =
       ConfigKey.required(
-          "sink", "jdbcUrl", "string", "JDBC URL of the PostgreSQL database to write to.");
-  public static final ConfigKey SINK_USERNAME =
-      ConfigKey.optional("sink", "username", "string", null, "Database user.");
-  public static final ConfigKey SINK_PASSWORD =
+          "source", "database", ValueType.STRING, "Database holding the collections.");
+
+  public static final ConfigKey<String> SINK_JDBC_URL =
+      ConfigKey.required(
+          "sink", "jdbcUrl", ValueType.STRING, "JDBC URL of the PostgreSQL database to write to.");
+  public static final ConfigKey<String> SINK_USERNAME =
+      ConfigKey.optional("sink", "username", ValueType.STRING, null, "Database user.");
+  public static final ConfigKey<String> SINK_PASSWORD =
       ConfigKey.optional(
-          "sink", "password", "string", null, "Database password; use ${ENV_VAR}. Never logged.");
-  public static final ConfigKey SINK_SCHEMA =
-      ConfigKey.optional("sink", "schema", "string", "public", "Schema of the target tables.");
-  public static final ConfigKey SINK_METADATA_SCHEMA =
+          "sink",
+          "password",
+          ValueType.STRING,
+          null,
+          "Database password; use ${ENV_VAR}. Never logged.");
+  public static final ConfigKey<String> SINK_SCHEMA =
+      ConfigKey.optional(
+          "sink", "schema", ValueType.STRING, "public", "Schema of the target tables.");
+  public static final ConfigKey<String> SINK_METADATA_SCHEMA =
       ConfigKey.optional(
           "sink",
           "metadataSchema",
-          "string",
+          ValueType.STRING,
           "tidemark",
           "Schema of Tidemark's own tables: checkpoints, snapshot progress, dead letters.");
-  public static final ConfigKey SINK_POOL_SIZE =
+  public static final ConfigKey<Integer> SINK_POOL_SIZE =
       ConfigKey.optional(
-          "sink", "poolSize", "integer", "8", "Maximum connections Tidemark opens to the sink.");
+          "sink",
+          "poolSize",
+          ValueType.POSITIVE_INT,
+          8,
+          "Maximum connections Tidemark opens to the sink.");
 
   /** Shortest {@link #SINK_SOCKET_TIMEOUT}: well above the sink's one-second DDL lock waits. */
   public static final Duration SINK_SOCKET_TIMEOUT_MIN = Duration.ofSeconds(5);
@@ -75,12 +95,12 @@ public final class ConfigKeys {
   /** Longest {@link #SINK_SOCKET_TIMEOUT}. */
   public static final Duration SINK_SOCKET_TIMEOUT_MAX = Duration.ofHours(24);
 
-  public static final ConfigKey SINK_SOCKET_TIMEOUT =
+  public static final ConfigKey<Duration> SINK_SOCKET_TIMEOUT =
       ConfigKey.optional(
           "sink",
           "socketTimeout",
-          "duration",
-          "2m",
+          ValueType.wholeSeconds(SINK_SOCKET_TIMEOUT_MIN, SINK_SOCKET_TIMEOUT_MAX),
+          Duration.ofMinutes(2),
           "Longest a sink connection waits on the database without a byte moving, for a reply"
               + " or to send data. Past it the connection counts as lost (a network that failed"
               + " without closing it: a cut link, a NAT or firewall that dropped it, a failover),"
@@ -98,74 +118,74 @@ public final class ConfigKeys {
               + " the URL's value wins (socketTimeout=0 in the URL waits forever; with the URL's"
               + " own socketFactory, only replies are bounded).");
 
-  public static final ConfigKey COLLECTION_NAME =
-      ConfigKey.required("collections[]", "name", "string", "Source collection name.");
-  public static final ConfigKey COLLECTION_TABLE =
-      ConfigKey.optional(
-          "collections[]", "table", "string", "the collection name", "Target table name.");
-  public static final ConfigKey COLLECTION_DOCUMENT_COLUMN =
-      ConfigKey.optional(
+  public static final ConfigKey<String> COLLECTION_NAME =
+      ConfigKey.required("collections[]", "name", ValueType.STRING, "Source collection name.");
+  public static final ConfigKey<String> COLLECTION_TABLE =
+      ConfigKey.derived(
+          "collections[]", "table", ValueType.STRING, "the collection name", "Target table name.");
+  public static final ConfigKey<String> COLLECTION_DOCUMENT_COLUMN =
+      ConfigKey.derived(
           "collections[]",
           "documentColumn",
-          "string",
+          ValueType.STRING,
           "doc when no columns are given, none otherwise",
           "A jsonb column holding the whole document (relaxed Extended JSON). Set it to keep the"
               + " whole document next to configured columns; set it to an empty string to drop it.");
-  public static final ConfigKey COLLECTION_EXTRA_COLUMN =
+  public static final ConfigKey<String> COLLECTION_EXTRA_COLUMN =
       ConfigKey.optional(
           "collections[]",
           "extraColumn",
-          "string",
+          ValueType.STRING,
           null,
           "A jsonb column holding every field that no configured column maps (without _id), so"
               + " new fields that appear in documents stay queryable.");
-  public static final ConfigKey COLLECTION_ON_ERROR =
+  public static final ConfigKey<OnError> COLLECTION_ON_ERROR =
       ConfigKey.optional(
           "collections[]",
           "onError",
-          "fail | deadletter",
-          "fail",
+          ValueType.oneOf(OnError.class, "fail", "deadletter"),
+          OnError.FAIL,
           "A document whose value cannot be stored in its column either stops the collection"
               + " (fail) or goes to the dead-letter table with the reason (deadletter).");
-  public static final ConfigKey COLLECTION_ON_HISTORY_LOST =
-      ConfigKey.optional(
+  public static final ConfigKey<OnHistoryLost> COLLECTION_ON_HISTORY_LOST =
+      ConfigKey.derived(
           "collections[]",
           "onHistoryLost",
-          "fail | resnapshot",
+          ON_HISTORY_LOST_TYPE,
           "the top-level onHistoryLost",
           "This collection's reaction when its position has fallen out of the oplog.");
-  public static final ConfigKey COLUMN_FIELD =
+  public static final ConfigKey<String> COLUMN_FIELD =
       ConfigKey.required(
           "collections[].columns[]",
           "field",
-          "string",
+          ValueType.STRING,
           "Dotted field path in the document, e.g. address.city or items.0.sku.");
-  public static final ConfigKey COLUMN_COLUMN =
-      ConfigKey.optional(
-          "collections[].columns[]", "column", "string", "the field path", "Column name.");
-  public static final ConfigKey COLUMN_TYPE =
+  public static final ConfigKey<String> COLUMN_COLUMN =
+      ConfigKey.derived(
+          "collections[].columns[]", "column", ValueType.STRING, "the field path", "Column name.");
+  public static final ConfigKey<SqlType> COLUMN_TYPE =
       ConfigKey.optional(
           "collections[].columns[]",
           "type",
-          "SQL type",
-          "text",
-          "One of: " + io.tidemark.core.mapping.SqlType.ACCEPTED + ".");
+          ValueType.SQL_TYPE,
+          SqlType.TEXT,
+          "One of: " + SqlType.ACCEPTED + ".");
 
-  public static final ConfigKey COLLECTION_PRIMARY_KEY =
-      ConfigKey.optional(
+  public static final ConfigKey<List<String>> COLLECTION_PRIMARY_KEY =
+      ConfigKey.derived(
           "collections[]",
           "primaryKey",
-          "list of column names",
+          ValueType.STRING_LIST,
           "the key column _id",
           "Configured columns that form the table's primary key, e.g. [region, n] for the fields"
               + " of a compound _id. Every document must have a value for each; one that does not"
               + " follows onError. The _id column stays, unique, as the row's identity.");
 
-  public static final ConfigKey COLLECTION_SCHEMA_EVOLVE =
-      ConfigKey.optional(
+  public static final ConfigKey<SchemaEvolution> COLLECTION_SCHEMA_EVOLVE =
+      ConfigKey.derived(
           "collections[].schema",
           "evolve",
-          "none | addColumns",
+          EVOLVE_TYPE,
           "the top-level schema.evolve",
           "addColumns: a top-level field that no configured column or child table reads becomes a"
               + " nullable column named after it, typed from its first value (text, bigint, double"
@@ -174,147 +194,160 @@ public final class ConfigKeys {
               + " TABLE commits in the transaction of the rows that need it. Cannot be combined"
               + " with extraColumn.");
 
-  public static final ConfigKey CHILD_FIELD =
+  public static final ConfigKey<String> CHILD_FIELD =
       ConfigKey.required(
           "collections[].children[]",
           "field",
-          "string",
+          ValueType.STRING,
           "Dotted path of an array of sub-documents, relative to the document (or, under a"
               + " child's children, to the enclosing element). Each element becomes one row of the"
               + " child table, rewritten with its document in the same transaction.");
-  public static final ConfigKey CHILD_TABLE =
-      ConfigKey.required("collections[].children[]", "table", "string", "Child table name.");
-  public static final ConfigKey CHILD_INDEX_COLUMN =
-      ConfigKey.optional(
+  public static final ConfigKey<String> CHILD_TABLE =
+      ConfigKey.required(
+          "collections[].children[]", "table", ValueType.STRING, "Child table name.");
+  public static final ConfigKey<String> CHILD_INDEX_COLUMN =
+      ConfigKey.derived(
           "collections[].children[]",
           "indexColumn",
-          "string",
+          ValueType.STRING,
           "the field's last segment + _index",
           "Integer column holding the element's position in the array, from 0. With the"
               + " document's _id (and the enclosing elements' index columns) it forms the child"
               + " table's primary key.");
-  public static final ConfigKey CHILD_ELEMENT_COLUMN =
-      ConfigKey.optional(
+  public static final ConfigKey<String> CHILD_ELEMENT_COLUMN =
+      ConfigKey.derived(
           "collections[].children[]",
           "elementColumn",
-          "string",
+          ValueType.STRING,
           "none when columns are given, element otherwise",
           "A jsonb column holding the whole element; set it to an empty string to drop it.");
-  public static final ConfigKey CHILD_COLUMNS =
+  public static final ConfigKey<Void> CHILD_COLUMNS =
       ConfigKey.optional(
           "collections[].children[]",
           "columns",
-          "list",
+          ValueType.SECTION_LIST,
           null,
           "Element fields to columns, with the keys of collections[].columns[]; field paths are"
               + " relative to the element.");
-  public static final ConfigKey CHILD_CHILDREN =
+  public static final ConfigKey<Void> CHILD_CHILDREN =
       ConfigKey.optional(
           "collections[].children[]",
           "children",
-          "list",
+          ValueType.SECTION_LIST,
           null,
           "Arrays inside each element that get tables of their own, with the same keys; their"
               + " rows also carry this child's index column.");
 
-  public static final ConfigKey SNAPSHOT_CHUNK_SIZE =
+  public static final ConfigKey<Integer> SNAPSHOT_CHUNK_SIZE =
       ConfigKey.optional(
           "snapshot",
           "chunkSize",
-          "integer",
-          "5000",
+          ValueType.POSITIVE_INT,
+          5000,
           "Documents per copy transaction. A crash resumes the copy from the last committed"
               + " chunk.");
 
-  public static final ConfigKey SNAPSHOT_PARALLELISM =
+  public static final ConfigKey<Integer> SNAPSHOT_PARALLELISM =
       ConfigKey.optional(
           "snapshot",
           "parallelism",
-          "integer",
-          "2",
+          ValueType.POSITIVE_INT,
+          2,
           "Key ranges of one collection copied at the same time, each on its own source cursor and"
               + " sink connection. Each range resumes on its own after a crash. 1 copies in one"
               + " range, in key order.");
 
-  public static final ConfigKey STREAM_BATCH_SIZE =
+  public static final ConfigKey<Integer> STREAM_BATCH_SIZE =
       ConfigKey.optional(
           "stream",
           "batchSize",
-          "integer",
-          "2000",
+          ValueType.POSITIVE_INT,
+          2000,
           "Most change events in one sink transaction (a source transaction is never split).");
-  public static final ConfigKey STREAM_MAX_BATCH_BYTES =
+  public static final ConfigKey<Long> STREAM_MAX_BATCH_BYTES =
       ConfigKey.optional(
-          "stream", "maxBatchBytes", "bytes", "16MB", "Most event bytes in one sink transaction.");
-  public static final ConfigKey STREAM_MAX_BATCH_DELAY =
+          "stream",
+          "maxBatchBytes",
+          ValueType.BYTES_TYPE,
+          16L << 20,
+          "Most event bytes in one sink transaction.");
+  public static final ConfigKey<Duration> STREAM_MAX_BATCH_DELAY =
       ConfigKey.optional(
           "stream",
           "maxBatchDelay",
-          "duration",
-          "200ms",
+          ValueType.DURATION_TYPE,
+          Duration.ofMillis(200),
           "Longest time a change waits for its batch to fill before it is committed.");
-  public static final ConfigKey STREAM_IDLE_CHECKPOINT_INTERVAL =
+  public static final ConfigKey<Duration> STREAM_IDLE_CHECKPOINT_INTERVAL =
       ConfigKey.optional(
           "stream",
           "idleCheckpointInterval",
-          "duration",
-          "5s",
+          ValueType.DURATION_TYPE,
+          Duration.ofSeconds(5),
           "How often a quiet collection's position is saved, so it never falls out of the"
               + " oplog.");
-  public static final ConfigKey STREAM_QUEUE_CAPACITY =
+  public static final ConfigKey<Integer> STREAM_QUEUE_CAPACITY =
       ConfigKey.optional(
           "stream",
           "queueCapacity",
-          "integer",
-          "10000",
+          ValueType.POSITIVE_INT,
+          10_000,
           "Most events held between reader and writer; the reader waits when it is full.");
-  public static final ConfigKey STREAM_QUEUE_MAX_BYTES =
+  public static final ConfigKey<Long> STREAM_QUEUE_MAX_BYTES =
       ConfigKey.optional(
           "stream",
           "queueMaxBytes",
-          "bytes",
-          "64MB",
+          ValueType.BYTES_TYPE,
+          64L << 20,
           "Most event bytes held between reader and writer; the reader waits when it is full.");
 
-  public static final ConfigKey RETRY_INITIAL_DELAY =
+  public static final ConfigKey<Duration> RETRY_INITIAL_DELAY =
       ConfigKey.optional(
           "retry",
           "initialDelay",
-          "duration",
-          "500ms",
+          ValueType.DURATION_TYPE,
+          Duration.ofMillis(500),
           "First wait before reconnecting after a network failure.");
-  public static final ConfigKey RETRY_MAX_DELAY =
+  public static final ConfigKey<Duration> RETRY_MAX_DELAY =
       ConfigKey.optional(
-          "retry", "maxDelay", "duration", "30s", "Longest wait between reconnect attempts.");
-  public static final ConfigKey RETRY_MULTIPLIER =
+          "retry",
+          "maxDelay",
+          ValueType.DURATION_TYPE,
+          Duration.ofSeconds(30),
+          "Longest wait between reconnect attempts.");
+  public static final ConfigKey<Double> RETRY_MULTIPLIER =
       ConfigKey.optional(
-          "retry", "multiplier", "number", "2.0", "Growth of the wait after each failed attempt.");
+          "retry",
+          "multiplier",
+          ValueType.POSITIVE_NUMBER,
+          2.0,
+          "Growth of the wait after each failed attempt.");
 
-  public static final ConfigKey ADMIN_PORT =
+  public static final ConfigKey<Integer> ADMIN_PORT =
       ConfigKey.optional(
           "admin",
           "port",
-          "integer",
-          "8089",
+          ValueType.intAtLeast(-1),
+          8089,
           "Port of the admin HTTP API (health, metrics, status, pause, resume, resnapshot); 0 picks"
               + " a free port, -1 turns the API off.");
-  public static final ConfigKey ADMIN_BIND =
+  public static final ConfigKey<String> ADMIN_BIND =
       ConfigKey.optional(
           "admin",
           "bind",
-          "string",
+          ValueType.STRING,
           "127.0.0.1",
           "Address the admin API listens on. Keep it on loopback unless a token is set.");
-  public static final ConfigKey ADMIN_TOKEN =
+  public static final ConfigKey<String> ADMIN_TOKEN =
       ConfigKey.optional(
           "admin",
           "token",
-          "string",
+          ValueType.STRING,
           null,
           "Bearer token the admin API requires (Authorization: Bearer ...); use ${ENV_VAR}.");
 
   /** Every key, in reference order. */
-  public static final List<ConfigKey> ALL =
+  public static final List<ConfigKey<?>> ALL =
       List.of(
           PIPELINE,
           ON_HISTORY_LOST,

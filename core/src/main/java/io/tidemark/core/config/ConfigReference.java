@@ -24,27 +24,27 @@ public final class ConfigReference {
         .append(
             " Unknown keys are errors, and every problem is reported at once with its path.\n\n")
         .append("Durations are written `500ms`, `5s`, `2m`, `1h`; sizes `512KB`, `16MB`, `1GB`.\n");
-    Map<String, List<ConfigKey>> bySection = new LinkedHashMap<>();
-    for (ConfigKey key : ConfigKeys.ALL) {
+    Map<String, List<ConfigKey<?>>> bySection = new LinkedHashMap<>();
+    for (ConfigKey<?> key : ConfigKeys.ALL) {
       bySection.computeIfAbsent(key.section(), s -> new java.util.ArrayList<>()).add(key);
     }
-    for (Map.Entry<String, List<ConfigKey>> section : bySection.entrySet()) {
+    for (Map.Entry<String, List<ConfigKey<?>>> section : bySection.entrySet()) {
       String title = section.getKey().isEmpty() ? "Top level" : "`" + section.getKey() + "`";
       out.append("\n## ")
           .append(title)
           .append("\n\n")
           .append("| key | type | default | meaning |\n")
           .append("|---|---|---|---|\n");
-      for (ConfigKey key : section.getValue()) {
+      for (ConfigKey<?> key : section.getValue()) {
         out.append("| `")
             .append(key.path())
             .append("` | ")
-            .append(key.type().replace("|", "\\|"))
+            .append(key.type().name().replace("|", "\\|"))
             .append(" | ")
             .append(
                 key.required()
                     ? "**required**"
-                    : key.defaultValue() == null ? "none" : "`" + key.defaultValue() + "`")
+                    : key.defaultText() == null ? "none" : "`" + key.defaultText() + "`")
             .append(" | ")
             .append(key.description().replace("|", "\\|"))
             .append(" |\n");

@@ -27,7 +27,7 @@ public record SinkConfig(
 
   /** The default of {@link ConfigKeys#SINK_SOCKET_TIMEOUT}, read from the key's declaration. */
   public static final Duration DEFAULT_SOCKET_TIMEOUT =
-      ConfigSection.parseDuration(ConfigKeys.SINK_SOCKET_TIMEOUT.defaultValue());
+      ConfigKeys.SINK_SOCKET_TIMEOUT.defaultValue();
 
   public SinkConfig {
     if (socketTimeout == null || socketTimeout.isNegative() || socketTimeout.isZero()) {

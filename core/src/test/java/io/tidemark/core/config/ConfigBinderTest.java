@@ -268,7 +268,7 @@ class ConfigBinderTest {
       Map<String, Object> tree = minimal();
       ((Map<String, Object>) tree.get("sink")).put("socketTimeout", value);
       assertThat(ConfigBinder.bind(tree, "tidemark.yaml").sink().socketTimeout())
-          .isEqualTo(ConfigSection.parseDuration(value));
+          .isEqualTo(ValueType.parseDuration(value));
     }
   }
 
@@ -500,18 +500,18 @@ class ConfigBinderTest {
 
   @Test
   void durationsAndSizesAcceptTheirUnits() {
-    assertThat(ConfigSection.parseDuration("750ms")).isEqualTo(Duration.ofMillis(750));
-    assertThat(ConfigSection.parseDuration(" 3 s ")).isEqualTo(Duration.ofSeconds(3));
-    assertThat(ConfigSection.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
-    assertThat(ConfigSection.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
-    assertThatThrownBy(() -> ConfigSection.parseDuration("1d"))
+    assertThat(ValueType.parseDuration("750ms")).isEqualTo(Duration.ofMillis(750));
+    assertThat(ValueType.parseDuration(" 3 s ")).isEqualTo(Duration.ofSeconds(3));
+    assertThat(ValueType.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(ValueType.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
+    assertThatThrownBy(() -> ValueType.parseDuration("1d"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ConfigSection.parseDuration("1.5s"))
+    assertThatThrownBy(() -> ValueType.parseDuration("1.5s"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(ConfigSection.parseBytes("100")).isEqualTo(100);
-    assertThat(ConfigSection.parseBytes("2kb")).isEqualTo(2048);
-    assertThat(ConfigSection.parseBytes("16MB")).isEqualTo(16L << 20);
-    assertThatThrownBy(() -> ConfigSection.parseBytes("0MB")).hasMessage("must be greater than 0");
+    assertThat(ValueType.parseBytes("100")).isEqualTo(100);
+    assertThat(ValueType.parseBytes("2kb")).isEqualTo(2048);
+    assertThat(ValueType.parseBytes("16MB")).isEqualTo(16L << 20);
+    assertThatThrownBy(() -> ValueType.parseBytes("0MB")).hasMessage("must be greater than 0");
   }
 
   @Test

@@ -49,6 +49,17 @@ public final class MongoChangeSource implements ChangeSource {
   }
 
   /**
+   * How long a process that is starting waits for a reachable server: long enough for a replica
+   * set's election, short enough that a wrong URI fails while someone watches.
+   */
+  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Connects within {@link #CONNECT_TIMEOUT} and checks the server answers. */
+  public static MongoChangeSource open(SourceConfig config, CommandListener... listeners) {
+    return open(config, CONNECT_TIMEOUT, listeners);
+  }
+
+  /**
    * Connects and checks the server answers.
    *
    * @param serverSelectionTimeout how long to wait for a reachable server before failing

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.tidemark.core.config.ConfigKeys;
 import io.tidemark.core.config.ConnectionStrings;
 import io.tidemark.core.config.SinkConfig;
 import io.tidemark.core.error.ErrorCode;
@@ -57,9 +58,6 @@ public final class JdbcChangeSink implements ChangeSink {
   public static final String WRITER_LOCK_HELD = "tidemark.writer.lock.held";
 
   public static final String WRITER_LOCK_LOST = "tidemark.writer.lock.lost";
-
-  static final String DEFAULT_SCHEMA = "public";
-  static final String DEFAULT_METADATA_SCHEMA = "tidemark";
 
   private final DataSource dataSource;
   private final HikariDataSource ownedPool;
@@ -132,9 +130,10 @@ public final class JdbcChangeSink implements ChangeSink {
     SocketTimeout socketTimeout =
         external == null ? SocketTimeout.of(config, dialect) : SocketTimeout.OF_CALLERS_DATA_SOURCE;
     SinkErrors errors = new SinkErrors(dialect, pipeline, socketTimeout);
-    String metadataSchema = orDefault(config.metadataSchema(), DEFAULT_METADATA_SCHEMA);
+    String metadataSchema =
+        orDefault(config.metadataSchema(), ConfigKeys.SINK_METADATA_SCHEMA.defaultValue());
     TargetTables targetTables =
-        TargetTables.in(orDefault(config.schema(), DEFAULT_SCHEMA), dialect);
+        TargetTables.in(orDefault(config.schema(), ConfigKeys.SINK_SCHEMA.defaultValue()), dialect);
     this.ownedPool = external == null ? SinkPool.open(config, pipeline, dialect, errors) : null;
     this.dataSource = external == null ? ownedPool : external;
     WriterLock lock = null;

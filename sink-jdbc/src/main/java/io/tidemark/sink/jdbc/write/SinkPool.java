@@ -3,6 +3,7 @@ package io.tidemark.sink.jdbc.write;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.tidemark.core.config.ConfigKeys;
 import io.tidemark.core.config.ConnectionStrings;
 import io.tidemark.core.config.SinkConfig;
 import io.tidemark.core.error.ErrorCode;
@@ -35,8 +36,6 @@ final class SinkPool {
 
   /** The driver's socket connect timeout, unless the URL sets one. */
   static final int CONNECT_TIMEOUT_SECONDS = 3;
-
-  static final int DEFAULT_POOL_SIZE = 4;
 
   /**
    * How often HikariCP pings a connection that sits idle in the pool. Below the idle timeouts of
@@ -77,7 +76,8 @@ final class SinkPool {
     hikari.setJdbcUrl(config.jdbcUrl());
     hikari.setUsername(config.username());
     hikari.setPassword(config.password());
-    hikari.setMaximumPoolSize(config.poolSize() > 0 ? config.poolSize() : DEFAULT_POOL_SIZE);
+    hikari.setMaximumPoolSize(
+        config.poolSize() > 0 ? config.poolSize() : ConfigKeys.SINK_POOL_SIZE.defaultValue());
     // Every write is an explicit transaction; starting connections in that mode saves a round
     // trip per borrow.
     hikari.setAutoCommit(false);
