@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemark.app.admin.AdminServer;
 import io.tidemark.core.config.TidemarkConfig;
+import io.tidemark.core.logging.LogContext;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.core.pipeline.CollectionStatus;
 import io.tidemark.core.pipeline.Engine;
@@ -67,6 +68,16 @@ public final class Daemon implements AutoCloseable {
    * sends; see {@link MongoChangeSource#open}).
    */
   public static Daemon start(
+      TidemarkConfig config,
+      MeterRegistry registry,
+      PhaseListener listener,
+      CommandListener... mongoCommandListeners) {
+    try (LogContext.Scope scope = LogContext.open(config.pipeline(), null)) {
+      return startInContext(config, registry, listener, mongoCommandListeners);
+    }
+  }
+
+  private static Daemon startInContext(
       TidemarkConfig config,
       MeterRegistry registry,
       PhaseListener listener,

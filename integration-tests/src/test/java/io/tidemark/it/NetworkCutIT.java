@@ -9,6 +9,7 @@ import com.mongodb.ConnectionString;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidemark.app.Daemon;
 import io.tidemark.app.config.YamlConfigLoader;
+import io.tidemark.core.logging.LogContext;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.core.pipeline.PhaseListener;
 import io.tidemark.core.pipeline.PipelineMetrics;
@@ -40,7 +41,14 @@ class NetworkCutIT {
   /** The log lines so far; the appender is written by other threads under its own lock. */
   private static List<String> messages(ListAppender<ILoggingEvent> logs) {
     synchronized (logs) {
-      return logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+      // As the daemon prints it: the collection from the line's context, then the message.
+      return logs.list.stream()
+          .map(
+              e -> {
+                String collection = e.getMDCPropertyMap().get(LogContext.COLLECTION);
+                return (collection == null ? "" : collection + ": ") + e.getFormattedMessage();
+              })
+          .toList();
     }
   }
 

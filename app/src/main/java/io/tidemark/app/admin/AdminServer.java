@@ -57,7 +57,7 @@ public final class AdminServer implements AutoCloseable {
    */
   public static AdminServer start(AdminConfig config, AdminBackend backend) {
     if (!config.enabled()) {
-      log.info("[{}] admin API off (admin.port: -1)", backend.pipeline());
+      log.info("admin API off (admin.port: -1)");
       return new AdminServer(null, null, -1);
     }
     String bind =
@@ -96,15 +96,13 @@ public final class AdminServer implements AutoCloseable {
     int port = server.getAddress().getPort();
     if (!auth.required() && !server.getAddress().getAddress().isLoopbackAddress()) {
       log.warn(
-          "[{}] admin API listens on {}:{} without a token: anyone who can reach it can pause,"
+          "admin API listens on {}:{} without a token: anyone who can reach it can pause,"
               + " resume and rebuild collections. Set admin.token, or admin.bind: 127.0.0.1.",
-          backend.pipeline(),
           bind,
           port);
     }
     log.info(
-        "[{}] admin API at http://{}:{}/ (health, metrics, status; token {})",
-        backend.pipeline(),
+        "admin API at http://{}:{}/ (health, metrics, status; token {})",
         bind,
         port,
         auth.required() ? "required" : "not required");

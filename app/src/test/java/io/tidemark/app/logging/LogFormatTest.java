@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.read.ListAppender;
+import io.tidemark.core.logging.LogContext;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
@@ -33,10 +34,30 @@ class LogFormatTest {
               context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
       LoggingEvent event =
           new LoggingEvent(LogFormatTest.class.getName(), logger, level, message, thrown, null);
+      // A context made by hand has no MDC adapter of its own: hand the event this thread's MDC,
+      // as the running daemon's context does.
+      java.util.Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
+      event.setMDCPropertyMap(mdc == null ? java.util.Map.of() : mdc);
       return new String(console.getEncoder().encode(event), StandardCharsets.UTF_8);
     } finally {
       context.stop();
     }
+  }
+
+  @Test
+  void aLineNamesThePipelineAndCollectionOfTheThreadThatLoggedIt() throws Exception {
+    try (LogContext.Scope scope = LogContext.open("shop", "orders")) {
+      assertThat(logWithDaemonConfig(Level.INFO, "pause requested", null))
+          .contains(" - [shop/orders] pause requested");
+      try (LogContext.Scope inner = LogContext.open("shop", null)) {
+        assertThat(logWithDaemonConfig(Level.INFO, "sink ready", null))
+            .contains(" - [shop] sink ready");
+      }
+      assertThat(logWithDaemonConfig(Level.INFO, "resume requested", null))
+          .as("the inner scope put the collection back")
+          .contains(" - [shop/orders] resume requested");
+    }
+    assertThat(logWithDaemonConfig(Level.INFO, "outside", null)).contains(" - outside");
   }
 
   private static SQLException brokenConnection() {

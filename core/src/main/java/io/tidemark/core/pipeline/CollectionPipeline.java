@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tidemark.core.config.TidemarkConfig;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.logging.LogContext;
 import io.tidemark.core.mapping.OnHistoryLost;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.position.Position;
@@ -113,13 +114,17 @@ public final class CollectionPipeline implements Runnable {
   /** Commits what is complete and stops reading until {@link #resume()}. */
   public void pause() {
     pauseRequested = true;
-    log.info("{}: pause requested", collection());
+    try (LogContext.Scope scope = live.logContext()) { // called on an admin thread
+      log.info("pause requested");
+    }
     wake();
   }
 
   public void resume() {
     pauseRequested = false;
-    log.info("{}: resume requested", collection());
+    try (LogContext.Scope scope = live.logContext()) {
+      log.info("resume requested");
+    }
     wake();
   }
 
@@ -144,13 +149,18 @@ public final class CollectionPipeline implements Runnable {
   }
 
   private void startRebuild(boolean fresh, String why) {
+    try (LogContext.Scope scope = live.logContext()) { // also called on an admin thread
+      startRebuildInContext(fresh, why);
+    }
+  }
+
+  private void startRebuildInContext(boolean fresh, String why) {
     synchronized (monitor) {
       rebuild = new Rebuild(live, live.status()::position, this::wake, fresh);
       rebuild.start();
     }
     log.info(
-        "{}: rebuild {} ({}): copying into {}, the live table stays readable until the swap",
-        collection(),
+        "rebuild {} ({}): copying into {}, the live table stays readable until the swap",
         fresh ? "started" : "resumed",
         why,
         live.mapping().shadowTable());
@@ -180,6 +190,12 @@ public final class CollectionPipeline implements Runnable {
 
   @Override
   public void run() {
+    try (LogContext.Scope scope = live.logContext()) {
+      runInContext();
+    }
+  }
+
+  private void runInContext() {
     try {
       resumeInterruptedRebuild();
       loop();
@@ -188,7 +204,7 @@ public final class CollectionPipeline implements Runnable {
     } catch (RuntimeException e) {
       live.metrics().error(ErrorCode.INTERNAL);
       live.status().fail("unexpected failure: " + e);
-      log.error("{}: stopped by an unexpected failure", collection(), e);
+      log.error("stopped by an unexpected failure", e);
     } finally {
       stopRebuild();
       if (live.status().state() != CollectionState.FAILED) {
@@ -233,10 +249,7 @@ public final class CollectionPipeline implements Runnable {
             && live.mapping().onHistoryLost() == OnHistoryLost.RESNAPSHOT) {
           failed = true;
           live.status().fail(e.getMessage(), CollectionState.REBUILDING);
-          log.warn(
-              "{}: {} Rebuilding automatically (onHistoryLost: resnapshot).",
-              collection(),
-              e.getMessage());
+          log.warn("{} Rebuilding automatically (onHistoryLost: resnapshot).", e.getMessage());
           synchronized (monitor) {
             if (rebuild == null || rebuild.ended()) {
               startRebuild(true, "history lost");
@@ -247,7 +260,7 @@ public final class CollectionPipeline implements Runnable {
         if (!e.retriable()) {
           failed = true;
           live.status().fail(e.getMessage());
-          log.error("{}: stopped: {}", collection(), e.getMessage());
+          log.error("stopped: {}", e.getMessage());
           continue;
         }
         attempt = live.status().commits() > commitsBefore ? 1 : attempt + 1;
@@ -255,8 +268,7 @@ public final class CollectionPipeline implements Runnable {
         live.status().retrying(e.getMessage());
         live.metrics().reconnects.increment();
         log.warn(
-            "{}: {}; reconnecting from the last committed position in {} ms (attempt {})",
-            collection(),
+            "{}; reconnecting from the last committed position in {} ms (attempt {})",
             e.getMessage(),
             delay.toMillis(),
             attempt);
@@ -288,9 +300,8 @@ public final class CollectionPipeline implements Runnable {
         Duration delay = backoff.delayFor(attempt);
         live.status().retrying("the rebuilt table could not be swapped in yet: " + e.getMessage());
         log.warn(
-            "{}: the rebuilt table {} could not be swapped in: {}; the live stream waits, and the"
+            "the rebuilt table {} could not be swapped in: {}; the live stream waits, and the"
                 + " swap is tried again in {} ms (attempt {})",
-            collection(),
             live.mapping().shadowTable(),
             e.getMessage(),
             delay.toMillis(),
@@ -304,9 +315,8 @@ public final class CollectionPipeline implements Runnable {
       }
       live.status().retrying("the rebuilt table could not be swapped in: " + e.getMessage());
       log.error(
-          "{}: the rebuilt table {} could not be swapped in, so the live table stays as it was and"
+          "the rebuilt table {} could not be swapped in, so the live table stays as it was and"
               + " keeps streaming: {} Fix the cause and run 'tidemark resnapshot {}' again.",
-          collection(),
           live.mapping().shadowTable(),
           e.getMessage(),
           collection());
@@ -318,9 +328,8 @@ public final class CollectionPipeline implements Runnable {
     failed = false;
     live.status().recovered();
     log.info(
-        "{}: rebuild complete: {} now holds the rebuilt table; streaming continues from the"
+        "rebuild complete: {} now holds the rebuilt table; streaming continues from the"
             + " rebuild's position",
-        collection(),
         live.mapping().table());
     return true;
   }
@@ -338,9 +347,8 @@ public final class CollectionPipeline implements Runnable {
       return true;
     }
     log.warn(
-        "{}: the rebuilt table {} is at {}, behind the live table's {}; not swapping it in yet,"
+        "the rebuilt table {} is at {}, behind the live table's {}; not swapping it in yet,"
             + " the rebuild streams on until it has caught up",
-        collection(),
         live.mapping().shadowTable(),
         shadowAt == null ? "no position" : shadowAt.clusterTime(),
         liveAt == null ? "none" : liveAt.clusterTime());
@@ -364,7 +372,7 @@ public final class CollectionPipeline implements Runnable {
         startRebuild(false, "interrupted by a restart");
       }
     } catch (TidemarkException e) {
-      log.warn("{}: could not check for an interrupted rebuild: {}", collection(), e.getMessage());
+      log.warn("could not check for an interrupted rebuild: {}", e.getMessage());
     }
   }
 

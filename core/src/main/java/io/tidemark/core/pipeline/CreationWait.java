@@ -57,12 +57,11 @@ final class CreationWait {
     }
     ctx.status().state(CollectionState.WAITING);
     log.warn(
-        "{}: collection {} does not exist in the source yet; waiting for it (MongoDB creates a"
+        "collection {} does not exist in the source yet; waiting for it (MongoDB creates a"
             + " collection on its first insert), looking every {} s. Its copy and stream will"
             + " start from source time {} or a later one captured while it still did not exist,"
             + " so none of its first documents is missed. If it is not expected to appear, check"
             + " collections[].name and source.database.",
-        ctx.collection(),
         ctx.collection(),
         ctx.timings().creationPollInterval().toSeconds(),
         before);
@@ -73,10 +72,7 @@ final class CreationWait {
       }
       ClusterTime now = ctx.source().captureOperationTime();
       if (ctx.source().exists()) {
-        log.info(
-            "{}: the collection exists now; copying it and streaming from source time {}",
-            ctx.collection(),
-            before);
+        log.info("the collection exists now; copying it and streaming from source time {}", before);
         return before;
       }
       before = now;

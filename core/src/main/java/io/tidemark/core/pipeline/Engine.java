@@ -2,6 +2,7 @@ package io.tidemark.core.pipeline;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tidemark.core.config.TidemarkConfig;
+import io.tidemark.core.logging.LogContext;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.spi.ChangeSink;
 import io.tidemark.core.spi.ChangeSource;
@@ -32,7 +33,7 @@ public final class Engine {
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
-            Thread t = new Thread(r, "tidemark-oplog-monitor");
+            Thread t = new Thread(inPipelineContext(r), "tidemark-oplog-monitor");
             t.setDaemon(true);
             return t;
           });
@@ -58,6 +59,14 @@ public final class Engine {
             pipelines.stream().map(CollectionPipeline::collection).toList(),
             this::status,
             registry);
+  }
+
+  private Runnable inPipelineContext(Runnable body) {
+    return () -> {
+      try (LogContext.Scope scope = LogContext.open(name, null)) {
+        body.run();
+      }
+    };
   }
 
   public void start() {

@@ -1,6 +1,7 @@
 package io.tidemark.core.pipeline;
 
 import io.tidemark.core.config.TidemarkConfig;
+import io.tidemark.core.logging.LogContext;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.spi.ChangeSink;
 import io.tidemark.core.spi.CollectionSource;
@@ -57,10 +58,24 @@ record PipelineContext(
         timings);
   }
 
+  /** Sets this collection's {@link LogContext} on the calling thread until the scope closes. */
+  LogContext.Scope logContext() {
+    return LogContext.open(config.pipeline(), collection());
+  }
+
+  /** The body run in this collection's {@link LogContext}, for a thread of its own. */
+  Runnable inLogContext(Runnable body) {
+    return () -> {
+      try (LogContext.Scope scope = logContext()) {
+        body.run();
+      }
+    };
+  }
+
   /** Starts a named daemon thread for a reader, so a stuck read never keeps the JVM alive. */
   Thread startReader(String role, Runnable body) {
     String suffix = target == ChangeSink.Target.SHADOW ? "-rebuild" : "";
-    Thread t = new Thread(body, "tidemark-" + role + "-" + collection() + suffix);
+    Thread t = new Thread(inLogContext(body), "tidemark-" + role + "-" + collection() + suffix);
     t.setDaemon(true);
     t.start();
     return t;

@@ -120,9 +120,8 @@ final class Rebuild {
     stopRequested = true;
     if (!stopped.await(30, TimeUnit.SECONDS)) {
       log.warn(
-          "{}: the rebuild did not stop within 30 s; its committed progress is kept for the next"
-              + " start",
-          shadow.collection());
+          "the rebuild did not stop within 30 s; its committed progress is kept for the next"
+              + " start");
     }
   }
 
@@ -177,15 +176,14 @@ final class Rebuild {
         } catch (TidemarkException e) {
           if (!e.retriable()) {
             shadow.status().fail(e.getMessage());
-            log.error("{}: rebuild stopped: {}", collection, e.getMessage());
+            log.error("rebuild stopped: {}", e.getMessage());
             return;
           }
           attempt = shadow.status().commits() > commitsBefore ? 1 : attempt + 1;
           Duration delay = backoff.delayFor(attempt);
           shadow.status().retrying(e.getMessage());
           log.warn(
-              "{}: rebuild: {}; retrying from its last committed progress in {} ms (attempt {})",
-              collection,
+              "rebuild: {}; retrying from its last committed progress in {} ms (attempt {})",
               e.getMessage(),
               delay.toMillis(),
               attempt);
@@ -196,7 +194,7 @@ final class Rebuild {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       shadow.status().fail("unexpected failure: " + e);
-      log.error("{}: rebuild stopped by an unexpected failure", collection, e);
+      log.error("rebuild stopped by an unexpected failure", e);
     } finally {
       stopped.countDown();
       wakeOwner.run();
@@ -213,10 +211,7 @@ final class Rebuild {
       }
     } else if (!swapRequested && reached(position, liveCommitted.get())) {
       swapRequested = true;
-      log.info(
-          "{}: rebuild caught up with the live table at {}; handing over",
-          shadow.collection(),
-          position.clusterTime());
+      log.info("rebuild caught up with the live table at {}; handing over", position.clusterTime());
       wakeOwner.run();
     }
   }

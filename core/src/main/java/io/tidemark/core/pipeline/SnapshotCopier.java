@@ -106,8 +106,7 @@ final class SnapshotCopier {
       estimated = progress.snapshotRowsEstimated();
       ranges = progress.ranges();
       log.info(
-          "{}: resuming the copy after {} rows, {} of {} ranges left (source time {})",
-          collection,
+          "resuming the copy after {} rows, {} of {} ranges left (source time {})",
           progress.snapshotRowsCopied(),
           ranges.stream().filter(r -> !r.done()).count(),
           ranges.size(),
@@ -123,9 +122,8 @@ final class SnapshotCopier {
       table.beginSnapshot(startTime, estimated, splitKeys);
       ranges = table.loadProgress().ranges();
       log.info(
-          "{}: copying about {} documents into {} in {} key range(s), {} at a time (source time"
+          "copying about {} documents into {} in {} key range(s), {} at a time (source time"
               + " {})",
-          collection,
           estimated,
           ctx.table(),
           ranges.size(),
@@ -143,7 +141,7 @@ final class SnapshotCopier {
     rethrow(run.failure.get());
     long copied = run.copied.get();
     if (run.stop.getAsBoolean()) {
-      log.info("{}: copy stopped at {} rows; the next attempt resumes there", collection, copied);
+      log.info("copy stopped at {} rows; the next attempt resumes there", copied);
       return false;
     }
     requireEveryRangeDone();
@@ -153,8 +151,7 @@ final class SnapshotCopier {
     long copiedNow = copied - progress.snapshotRowsCopied();
     double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
     log.info(
-        "{}: copy finished, {} rows in total ({} in {} s, {} rows/s); streaming from {}",
-        collection,
+        "copy finished, {} rows in total ({} in {} s, {} rows/s); streaming from {}",
         copied,
         copiedNow,
         String.format("%.1f", seconds),

@@ -69,8 +69,7 @@ final class StreamApplier {
     ctx.status().state(consistent ? CollectionState.STREAMING : CollectionState.CATCHING_UP);
     ctx.status().positionCommitted(start);
     log.info(
-        "{}: streaming changes from {}{}",
-        collection,
+        "streaming changes from {}{}",
         start.clusterTime(),
         consistent ? "" : "; consistent once past " + consistentAfter);
 
@@ -93,7 +92,7 @@ final class StreamApplier {
           // Nothing reads any more: end the attempt rather than wait on a finished queue, so
           // the collection's thread reopens the stream (or pauses) and says what it does.
           if (!stop.getAsBoolean()) {
-            log.warn("{}: the change stream's reader ended; ending this attempt", collection);
+            log.warn("the change stream's reader ended; ending this attempt");
           }
           break;
         }
@@ -154,7 +153,7 @@ final class StreamApplier {
       this.thread =
           Executors.newSingleThreadExecutor(
               body -> {
-                Thread t = new Thread(body, "tidemark-commit-" + ctx.table());
+                Thread t = new Thread(ctx.inLogContext(body), "tidemark-commit-" + ctx.table());
                 t.setDaemon(true);
                 return t;
               });
@@ -227,10 +226,9 @@ final class StreamApplier {
         }
         Duration running = ctx.metrics().commitRunning(this);
         log.warn(
-            "{}: a sink commit to {} has been running for {} s; the collection starts no other"
+            "a sink commit to {} has been running for {} s; the collection starts no other"
                 + " batch until it has committed or failed, so that an older state cannot land"
                 + " after a newer one. Look for a lock held on the table in the target database.",
-            ctx.collection(),
             ctx.table(),
             running.toSeconds());
         ctx.listener().commitStillRunning(ctx.collection(), running);
@@ -269,8 +267,7 @@ final class StreamApplier {
           && consistentAfter != null
           && !consistentAfter.isAfter(position.clusterTime())) {
         ctx.status().state(CollectionState.STREAMING);
-        log.info(
-            "{}: caught up with the copy; the table is consistent from now on", ctx.collection());
+        log.info("caught up with the copy; the table is consistent from now on");
       }
     }
   }

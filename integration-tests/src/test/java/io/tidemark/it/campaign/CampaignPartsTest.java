@@ -92,10 +92,10 @@ class CampaignPartsTest {
             "\tat java.base/sun.nio.ch.NioSocketImpl.implWrite(NioSocketImpl.java:425)",
             "2026-12-04T07:20:29.386Z WARN  [t-2] ProxyConnection - Connection x@2e marked as broken",
             "\tat org.postgresql.core.v3.QueryExecutorImpl.execute(QueryExecutorImpl.java:399)",
-            "2026-12-04T07:20:30.000Z ERROR [tidemark-orders] CollectionPipeline - orders: stopped",
+            "2026-12-04T07:20:30.000Z ERROR [tidemark-orders] CollectionPipeline - [p/orders] stopped",
             "java.lang.IllegalStateException: boom",
             "\tat io.tidemark.core.pipeline.CollectionPipeline.run(CollectionPipeline.java:1)",
-            "2026-12-04T07:20:31.000Z ERROR [tidemark-late] CollectionPipeline - late: stopped:"
+            "2026-12-04T07:20:31.000Z ERROR [tidemark-late] CollectionPipeline - [p/late] stopped:"
                 + " late: opening the change stream at the saved position 1.2 (…), 3s behind the"
                 + " source clock, failed: the stream's position has fallen out of the"
                 + " source's oplog (MongoDB error 286, ChangeStreamHistoryLost), so …",
@@ -112,7 +112,7 @@ class CampaignPartsTest {
         .doesNotContain("pw-1234");
     assertThat(all.get(1))
         .contains("line 9: 1 ERROR(s) no fault explains")
-        .contains("orders: stopped");
+        .contains("[p/orders] stopped");
     assertThat(all.get(2))
         .contains("line 4: 2 stack trace(s) at INFO, printed by: WARN ProxyConnection");
     assertThat(all.get(3)).contains("line 11: 1 stack trace(s)").contains("CollectionPipeline");

@@ -26,10 +26,14 @@ final class LogCheck {
   private static final Pattern LOGBACK =
       Pattern.compile("^\\d{4}-\\d\\d-\\d\\dT\\S+ +(\\w+) +\\[[^\\]]*\\] (\\S+) - (.*)$");
 
-  /** The one ERROR a schedule may cause: a collection stopped by a history-lost fault. */
+  /**
+   * The one ERROR a schedule may cause: a collection stopped by a history-lost fault, the line
+   * naming the collection in its {@code [pipeline/collection]} context and in its message.
+   */
   private static final Pattern EXPECTED_ERROR =
       Pattern.compile(
-          "^(\\S+): stopped: \\1: (opening|reading) the change stream.* failed: the stream's"
+          "^\\[[^/\\]]*/([^\\]]+)\\] stopped: \\1: (opening|reading) the change stream.* failed:"
+              + " the stream's"
               + " position has fallen out of the source's oplog \\(MongoDB error 286.*");
 
   /** A java.util.logging record's second line ({@code WARNING: message}). */

@@ -98,9 +98,8 @@ final class AbandonedSessions {
     }
     if (wasOpen) {
       LOG.warn(
-          "[{}] ended database session {} ('{}'), left open by a transaction whose connection"
+          "ended database session {} ('{}'), left open by a transaction whose connection"
               + " failed, so that the transaction cannot commit after the sink has moved on",
-          pipeline,
           session.id(),
           session.applicationName());
     }

@@ -94,12 +94,7 @@ final class BatchWriter {
             () -> operation.describe() + ", with the schema changes: " + evolution.reasons());
     sink.tables().put(key, next);
     for (String reason : evolution.reasons()) {
-      LOG.info(
-          "[{}] collection {}: table {}: {}",
-          sink.pipeline(),
-          next.mapping().collection(),
-          next.table(),
-          reason);
+      LOG.info("table {}: {}", next.table(), reason);
     }
   }
 

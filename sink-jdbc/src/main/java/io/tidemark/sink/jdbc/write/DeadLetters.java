@@ -48,8 +48,7 @@ final class DeadLetters {
         key,
         batch,
         (c, table, upsertRows) -> {
-          sink.rowWrites().deleteKeys(c, table, batch.deleteKeys);
-          sink.rowWrites().upsert(c, table, batch.upserts, upsertRows);
+          sink.rowWrites().apply(c, table, batch, upsertRows);
           sink.meta().deleteDeadLetters(c, replayedIds);
         },
         () ->

@@ -9,6 +9,7 @@ import io.tidemark.core.config.ConnectionStrings;
 import io.tidemark.core.config.SinkConfig;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.logging.LogContext;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.spi.ChangeSink;
 import io.tidemark.core.spi.RowChange;
@@ -185,19 +186,21 @@ public final class JdbcChangeSink implements ChangeSink {
     this.writer = new BatchWriter(context);
     this.swap = new ShadowSwap(context);
     this.deadLetters = new DeadLetters(context, writer);
-    LOG.info(
-        "[{}] sink ready: {} at {}, socket timeout {}, target schema {}, metadata schema {} at"
-            + " version {} ({} migrations applied)",
-        pipeline,
-        dialect.name(),
-        ConnectionStrings.mask(config.jdbcUrl()),
-        socketTimeout.describe(),
-        targetTables.schema(),
-        metadataSchema,
-        migration.version(),
-        migration.migrationsApplied());
-    if (lock != null) {
-      LOG.info("[{}] writer lock taken (lease epoch {})", pipeline, lock.epoch());
+    // Opened by tools and tests too, not only on a thread that already names the pipeline.
+    try (LogContext.Scope scope = LogContext.open(pipeline, null)) {
+      LOG.info(
+          "sink ready: {} at {}, socket timeout {}, target schema {}, metadata schema {} at"
+              + " version {} ({} migrations applied)",
+          dialect.name(),
+          ConnectionStrings.mask(config.jdbcUrl()),
+          socketTimeout.describe(),
+          targetTables.schema(),
+          metadataSchema,
+          migration.version(),
+          migration.migrationsApplied());
+      if (lock != null) {
+        LOG.info("writer lock taken (lease epoch {})", lock.epoch());
+      }
     }
   }
 

@@ -160,8 +160,7 @@ final class JdbcTableSink implements TableSink {
         key,
         batch,
         (c, table, upsertRows) -> {
-          sink.rowWrites().deleteKeys(c, table, batch.deleteKeys);
-          sink.rowWrites().upsert(c, table, batch.upserts, upsertRows);
+          sink.rowWrites().apply(c, table, batch, upsertRows);
           sink.meta().insertDeadLetters(c, key, position.token(), batch);
           sink.meta().moveCheckpoint(c, key, position);
         },

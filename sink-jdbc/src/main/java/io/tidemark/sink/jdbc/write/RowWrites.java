@@ -29,6 +29,13 @@ final class RowWrites {
     this.dialect = dialect;
   }
 
+  /** Deletes the batch's deleted keys and upserts its rows, in the caller's transaction. */
+  void apply(Connection c, TableStatements table, ChangeBatch batch, List<String[]> upsertRows)
+      throws SQLException {
+    deleteKeys(c, table, batch.deleteKeys);
+    upsert(c, table, batch.upserts, upsertRows);
+  }
+
   /**
    * Writes the rows, replacing rows with the same keys, and replaces the child rows of those
    * documents: their old child rows are deleted and the new ones inserted.

@@ -65,11 +65,7 @@ final class ShadowSwap {
             rebuilt == null
                 ? TableStatements.of(sink.dialect(), sink.schema(), mapping)
                 : rebuilt.forMapping(sink.dialect(), sink.schema(), mapping));
-    LOG.info(
-        "[{}] collection {}: swapped the rebuilt table in as {}",
-        sink.pipeline(),
-        collection,
-        mapping.table());
+    LOG.info("swapped the rebuilt table in as {}", mapping.table());
   }
 
   /** Drops the shadow tables and forgets the shadow's progress. */

@@ -101,9 +101,8 @@ final class SinkTransactions {
         }
         long pause = ddlLocks.backoffMillis(attempt);
         LOG.info(
-            "[{}] another session's locks held off this DDL (SQLSTATE {}, attempt {} of {},"
+            "another session's locks held off this DDL (SQLSTATE {}, attempt {} of {},"
                 + " each waiting at most {} ms); trying again in {} ms: {}",
-            pipeline,
             e.getSQLState(),
             attempt,
             ddlLocks.attempts(),

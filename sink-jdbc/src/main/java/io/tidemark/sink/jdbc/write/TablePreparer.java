@@ -64,10 +64,8 @@ final class TablePreparer {
         evolved.add(column);
       } else {
         LOG.warn(
-            "[{}] collection {}: evolved column {} of field {} is gone from table {}; it is added"
+            "evolved column {} of field {} is gone from table {}; it is added"
                 + " again when the field next appears",
-            sink.pipeline(),
-            mapping.collection(),
             column.column(),
             column.field(),
             described);
@@ -75,11 +73,9 @@ final class TablePreparer {
     }
     if (!evolved.isEmpty() && !mapping.evolvesColumns()) {
       LOG.warn(
-          "[{}] collection {}: table {} has evolved columns {} but schema.evolve is not"
+          "table {} has evolved columns {} but schema.evolve is not"
               + " addColumns: documents written from now on leave them NULL. Drop them, or set"
               + " schema: {{ evolve: addColumns }} again.",
-          sink.pipeline(),
-          mapping.collection(),
           described,
           evolved.stream().map(EvolvedColumn::column).toList());
     }
@@ -92,28 +88,18 @@ final class TablePreparer {
       TargetTables.Prepared prepared,
       TableStatements statements) {
     if (prepared.table() == TargetTables.Outcome.CREATED) {
-      LOG.info(
-          "[{}] collection {}: created table {}",
-          sink.pipeline(),
-          mapping.collection(),
-          statements.table());
+      LOG.info("created table {}", statements.table());
     }
     if (prepared.createdChildTables().isEmpty()) {
       return;
     }
-    LOG.info(
-        "[{}] collection {}: created child tables {}",
-        sink.pipeline(),
-        mapping.collection(),
-        prepared.createdChildTables());
+    LOG.info("created child tables {}", prepared.createdChildTables());
     if (prepared.table() == TargetTables.Outcome.CHECKED && target == Target.LIVE) {
       // Rows copied before the child table existed have no child rows until they change.
       LOG.warn(
-          "[{}] collection {}: child tables {} are new but table {} existed: they hold only"
+          "child tables {} are new but table {} existed: they hold only"
               + " documents written from now on. Run `tidemark resnapshot {}` to fill them for"
               + " every document.",
-          sink.pipeline(),
-          mapping.collection(),
           prepared.createdChildTables(),
           statements.table(),
           mapping.collection());

@@ -2,6 +2,7 @@ package io.tidemark.sink.jdbc.write;
 
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.logging.LogContext;
 import io.tidemark.sink.jdbc.dialect.SqlDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -83,7 +84,13 @@ final class WriterLock implements AutoCloseable {
     this.watchdog =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
-              Thread t = new Thread(r, "tidemark-writer-lock-" + pipeline);
+              Runnable inContext =
+                  () -> {
+                    try (LogContext.Scope scope = LogContext.open(pipeline, null)) {
+                      r.run();
+                    }
+                  };
+              Thread t = new Thread(inContext, "tidemark-writer-lock-" + pipeline);
               t.setDaemon(true);
               return t;
             });
@@ -202,7 +209,7 @@ final class WriterLock implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       // A scheduled task that throws is never run again; the lock must stay watched.
-      LOG.error("[{}] the writer lock's watchdog failed; it tries again", pipeline, e);
+      LOG.error("the writer lock's watchdog failed; it tries again", e);
     }
   }
 
@@ -236,12 +243,12 @@ final class WriterLock implements AutoCloseable {
     // on its own (WARN). A session that is alive but no longer holds the lock means someone
     // released it by hand (pg_advisory_unlock_all), which an operator should know of (ERROR).
     String message =
-        "[{}] lost the writer lock {}: this process writes nothing until it holds the lock again"
+        "lost the writer lock {}: this process writes nothing until it holds the lock again"
             + " (lease epoch {}); it tries every {} ms";
     if (connectionFailed) {
-      LOG.warn(message, pipeline, reason, epoch, policy.checkIntervalMillis());
+      LOG.warn(message, reason, epoch, policy.checkIntervalMillis());
     } else {
-      LOG.error(message, pipeline, reason, epoch, policy.checkIntervalMillis());
+      LOG.error(message, reason, epoch, policy.checkIntervalMillis());
     }
   }
 
@@ -255,9 +262,8 @@ final class WriterLock implements AutoCloseable {
           // Another process took over while this one had lost the lock: two daemons are
           // configured for one pipeline, which needs an operator (campaign finding F3).
           LOG.error(
-              "[{}] cannot take the writer lock back: it is held by {}; this process writes"
+              "cannot take the writer lock back: it is held by {}; this process writes"
                   + " nothing until it is free. Stop one of the two processes.",
-              pipeline,
               holder);
           lastReportedHolder = holder;
         }
@@ -271,15 +277,12 @@ final class WriterLock implements AutoCloseable {
       connection = c;
       lost = null;
       LOG.warn(
-          "[{}] writer lock taken again (lease epoch {}, was {}); writing resumes",
-          pipeline,
-          epoch,
-          previous);
+          "writer lock taken again (lease epoch {}, was {}); writing resumes", epoch, previous);
     } catch (SQLException e) {
       closeQuietly(c);
       String holder = "unreachable: " + SinkErrors.databaseMessage(e);
       if (!holder.equals(lastReportedHolder)) {
-        LOG.warn("[{}] cannot take the writer lock back yet: {}", pipeline, holder);
+        LOG.warn("cannot take the writer lock back yet: {}", holder);
         lastReportedHolder = holder;
       }
     }

@@ -261,7 +261,7 @@ class JdbcChangeSinkWriterLockTest {
   /** The level of the first event whose message starts with {@code prefix}, or null. */
   private static Level levelOf(ListAppender<ILoggingEvent> logged, String prefix) {
     return logged.list.stream()
-        .filter(e -> e.getFormattedMessage().contains("] " + prefix))
+        .filter(e -> e.getFormattedMessage().startsWith(prefix))
         .map(ILoggingEvent::getLevel)
         .findFirst()
         .orElse(null);

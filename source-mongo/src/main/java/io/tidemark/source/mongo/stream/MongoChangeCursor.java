@@ -126,9 +126,8 @@ public final class MongoChangeCursor implements ChangeCursor {
         throw e;
       }
       LOG.warn(
-          "{}: the next change event is over MongoDB's 16 MB limit and this server cannot split"
-              + " it; reading past it on a stream without documents, the document is read by _id",
-          collection);
+          "the next change event is over MongoDB's 16 MB limit and this server cannot split"
+              + " it; reading past it on a stream without documents, the document is read by _id");
       switchTo(true);
       ChangeStreamDocument<RawBsonDocument> change = cursor.tryNext();
       strippedEventRead = change != null;
@@ -210,9 +209,8 @@ public final class MongoChangeCursor implements ChangeCursor {
     if (full == null) {
       if (stripped) {
         LOG.warn(
-            "{}: {} event for _id {} at {} was over MongoDB's 16 MB limit: its document is read by"
+            "{} event for _id {} at {} was over MongoDB's 16 MB limit: its document is read by"
                 + " _id instead (its current state)",
-            collection,
             change.getOperationTypeString(),
             key,
             position.clusterTime());
