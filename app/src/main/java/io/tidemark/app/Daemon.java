@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * from a shutdown hook.
  */
 public final class Daemon implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
   private final TidemarkConfig config;
@@ -82,7 +82,7 @@ public final class Daemon implements AutoCloseable {
       MeterRegistry registry,
       PhaseListener listener,
       CommandListener... mongoCommandListeners) {
-    log.info("starting pipeline '{}' with {}", config.pipeline(), config);
+    LOG.info("starting pipeline '{}' with {}", config.pipeline(), config);
     JdbcChangeSink sink = JdbcChangeSink.openWriter(config.sink(), config.pipeline());
     MongoChangeSource source;
     try {
@@ -153,7 +153,7 @@ public final class Daemon implements AutoCloseable {
     closedSignal.await();
     boolean anyFailed = engine.status().stream().anyMatch(s -> s.state() == CollectionState.FAILED);
     if (!closed.get()) {
-      log.error("every collection has stopped; see the errors above. Exiting.");
+      LOG.error("every collection has stopped; see the errors above. Exiting.");
     }
     return closed.get() && !anyFailed;
   }
@@ -163,7 +163,7 @@ public final class Daemon implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    log.info("stopping: committing complete batches, then closing connections");
+    LOG.info("stopping: committing complete batches, then closing connections");
     if (admin != null) {
       admin.close();
     }

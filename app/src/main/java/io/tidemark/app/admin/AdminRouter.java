@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Stateless apart from the route table; called concurrently on the server's request threads.
  */
 final class AdminRouter implements HttpHandler {
-  private static final Logger log = LoggerFactory.getLogger(AdminRouter.class);
+  private static final Logger LOG = LoggerFactory.getLogger(AdminRouter.class);
   private static final String COLLECTIONS = "collections";
 
   private final AdminBackend backend;
@@ -55,7 +55,7 @@ final class AdminRouter implements HttpHandler {
       try {
         response = route(exchange);
       } catch (RuntimeException e) {
-        log.warn(
+        LOG.warn(
             "admin API: {} {} failed: {}",
             exchange.getRequestMethod(),
             exchange.getRequestURI().getRawPath(),

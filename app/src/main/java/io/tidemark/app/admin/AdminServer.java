@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * traffic.
  */
 public final class AdminServer implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+  private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
   private static final int THREADS = 2;
 
   private final HttpServer server;
@@ -57,7 +57,7 @@ public final class AdminServer implements AutoCloseable {
    */
   public static AdminServer start(AdminConfig config, AdminBackend backend) {
     if (!config.enabled()) {
-      log.info("admin API off (admin.port: -1)");
+      LOG.info("admin API off (admin.port: -1)");
       return new AdminServer(null, null, -1);
     }
     String bind =
@@ -95,13 +95,13 @@ public final class AdminServer implements AutoCloseable {
     server.start();
     int port = server.getAddress().getPort();
     if (!auth.required() && !server.getAddress().getAddress().isLoopbackAddress()) {
-      log.warn(
+      LOG.warn(
           "admin API listens on {}:{} without a token: anyone who can reach it can pause,"
               + " resume and rebuild collections. Set admin.token, or admin.bind: 127.0.0.1.",
           bind,
           port);
     }
-    log.info(
+    LOG.info(
         "admin API at http://{}:{}/ (health, metrics, status; token {})",
         bind,
         port,

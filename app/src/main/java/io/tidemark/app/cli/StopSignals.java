@@ -10,7 +10,7 @@ import sun.misc.Signal;
  * with the signal's status (143) instead.
  */
 final class StopSignals {
-  private static final Logger log = LoggerFactory.getLogger(StopSignals.class);
+  private static final Logger LOG = LoggerFactory.getLogger(StopSignals.class);
 
   private StopSignals() {}
 
@@ -20,7 +20,7 @@ final class StopSignals {
         Signal.handle(
             new Signal(name),
             signal -> {
-              log.info("received SIG{}", signal.getName());
+              LOG.info("received SIG{}", signal.getName());
               new Thread(stop, "tidemark-stop").start();
             });
       } catch (IllegalArgumentException e) {

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * a few.
  */
 public final class Verifier {
-  private static final Logger log = LoggerFactory.getLogger(Verifier.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
   private static final int CONNECT_TIMEOUT_SECONDS = 10;
 
   private final TidemarkConfig config;
@@ -147,7 +147,7 @@ public final class Verifier {
           };
       CollectionVerifier.Outcome o =
           new CollectionVerifier(documents, source, shape, options, repairer).compare();
-      log.debug(
+      LOG.debug(
           "[{}] verified {} in {} ms",
           config.pipeline(),
           mapping.collection(),

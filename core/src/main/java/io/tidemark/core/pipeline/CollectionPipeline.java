@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * from any thread.
  */
 public final class CollectionPipeline implements Runnable {
-  private static final Logger log = LoggerFactory.getLogger(CollectionPipeline.class);
+  private static final Logger LOG = LoggerFactory.getLogger(CollectionPipeline.class);
   private static final long IDLE_WAIT_MILLIS = 1000;
 
   private final PipelineContext live;
@@ -115,7 +115,7 @@ public final class CollectionPipeline implements Runnable {
   public void pause() {
     pauseRequested = true;
     try (LogContext.Scope scope = live.logContext()) { // called on an admin thread
-      log.info("pause requested");
+      LOG.info("pause requested");
     }
     wake();
   }
@@ -123,7 +123,7 @@ public final class CollectionPipeline implements Runnable {
   public void resume() {
     pauseRequested = false;
     try (LogContext.Scope scope = live.logContext()) {
-      log.info("resume requested");
+      LOG.info("resume requested");
     }
     wake();
   }
@@ -159,7 +159,7 @@ public final class CollectionPipeline implements Runnable {
       rebuild = new Rebuild(live, live.status()::position, this::wake, fresh);
       rebuild.start();
     }
-    log.info(
+    LOG.info(
         "rebuild {} ({}): copying into {}, the live table stays readable until the swap",
         fresh ? "started" : "resumed",
         why,
@@ -204,7 +204,7 @@ public final class CollectionPipeline implements Runnable {
     } catch (RuntimeException e) {
       live.metrics().error(ErrorCode.INTERNAL);
       live.status().fail("unexpected failure: " + e);
-      log.error("stopped by an unexpected failure", e);
+      LOG.error("stopped by an unexpected failure", e);
     } finally {
       stopRebuild();
       if (live.status().state() != CollectionState.FAILED) {
@@ -249,7 +249,7 @@ public final class CollectionPipeline implements Runnable {
             && live.mapping().onHistoryLost() == OnHistoryLost.RESNAPSHOT) {
           failed = true;
           live.status().fail(e.getMessage(), CollectionState.REBUILDING);
-          log.warn("{} Rebuilding automatically (onHistoryLost: resnapshot).", e.getMessage());
+          LOG.warn("{} Rebuilding automatically (onHistoryLost: resnapshot).", e.getMessage());
           synchronized (monitor) {
             if (rebuild == null || rebuild.ended()) {
               startRebuild(true, "history lost");
@@ -260,14 +260,14 @@ public final class CollectionPipeline implements Runnable {
         if (!e.retriable()) {
           failed = true;
           live.status().fail(e.getMessage());
-          log.error("stopped: {}", e.getMessage());
+          LOG.error("stopped: {}", e.getMessage());
           continue;
         }
         attempt = live.status().commits() > commitsBefore ? 1 : attempt + 1;
         Duration delay = backoff.delayFor(attempt);
         live.status().retrying(e.getMessage());
         live.metrics().reconnects.increment();
-        log.warn(
+        LOG.warn(
             "{}; reconnecting from the last committed position in {} ms (attempt {})",
             e.getMessage(),
             delay.toMillis(),
@@ -299,7 +299,7 @@ public final class CollectionPipeline implements Runnable {
         // throwing it away would mean copying again. The live stream waits for the swap.
         Duration delay = backoff.delayFor(attempt);
         live.status().retrying("the rebuilt table could not be swapped in yet: " + e.getMessage());
-        log.warn(
+        LOG.warn(
             "the rebuilt table {} could not be swapped in: {}; the live stream waits, and the"
                 + " swap is tried again in {} ms (attempt {})",
             live.mapping().shadowTable(),
@@ -314,7 +314,7 @@ public final class CollectionPipeline implements Runnable {
         rebuild = null;
       }
       live.status().retrying("the rebuilt table could not be swapped in: " + e.getMessage());
-      log.error(
+      LOG.error(
           "the rebuilt table {} could not be swapped in, so the live table stays as it was and"
               + " keeps streaming: {} Fix the cause and run 'tidemark resnapshot {}' again.",
           live.mapping().shadowTable(),
@@ -327,7 +327,7 @@ public final class CollectionPipeline implements Runnable {
     }
     failed = false;
     live.status().recovered();
-    log.info(
+    LOG.info(
         "rebuild complete: {} now holds the rebuilt table; streaming continues from the"
             + " rebuild's position",
         live.mapping().table());
@@ -346,7 +346,7 @@ public final class CollectionPipeline implements Runnable {
     if (shadowAt != null && !(liveAt != null && liveAt.isAfter(shadowAt))) {
       return true;
     }
-    log.warn(
+    LOG.warn(
         "the rebuilt table {} is at {}, behind the live table's {}; not swapping it in yet,"
             + " the rebuild streams on until it has caught up",
         live.mapping().shadowTable(),
@@ -372,7 +372,7 @@ public final class CollectionPipeline implements Runnable {
         startRebuild(false, "interrupted by a restart");
       }
     } catch (TidemarkException e) {
-      log.warn("could not check for an interrupted rebuild: {}", e.getMessage());
+      LOG.warn("could not check for an interrupted rebuild: {}", e.getMessage());
     }
   }
 

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>Runs on the collection's thread.
  */
 final class CreationWait {
-  private static final Logger log = LoggerFactory.getLogger(CreationWait.class);
+  private static final Logger LOG = LoggerFactory.getLogger(CreationWait.class);
 
   /** Waits up to the given time; returns early when the collection's thread is woken. */
   interface Pacer {
@@ -56,7 +56,7 @@ final class CreationWait {
       return null; // created just now, maybe before that time: an ordinary copy
     }
     ctx.status().state(CollectionState.WAITING);
-    log.warn(
+    LOG.warn(
         "collection {} does not exist in the source yet; waiting for it (MongoDB creates a"
             + " collection on its first insert), looking every {} s. Its copy and stream will"
             + " start from source time {} or a later one captured while it still did not exist,"
@@ -72,7 +72,7 @@ final class CreationWait {
       }
       ClusterTime now = ctx.source().captureOperationTime();
       if (ctx.source().exists()) {
-        log.info("the collection exists now; copying it and streaming from source time {}", before);
+        LOG.info("the collection exists now; copying it and streaming from source time {}", before);
         return before;
       }
       before = now;

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * thread at any time.
  */
 public final class Engine {
-  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
   private final List<CollectionPipeline> pipelines = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
@@ -76,7 +76,7 @@ public final class Engine {
       t.start();
     }
     scheduler.scheduleWithFixedDelay(historyMonitor::check, 5, 30, TimeUnit.SECONDS);
-    log.info("pipeline {}: started {} collection(s)", name, pipelines.size());
+    LOG.info("pipeline {}: started {} collection(s)", name, pipelines.size());
   }
 
   /** Asks every collection to commit what is complete and stop; waits up to {@code timeout}. */
@@ -90,7 +90,7 @@ public final class Engine {
       t.join(left);
       all &= !t.isAlive();
     }
-    log.info(
+    LOG.info(
         "pipeline {}: stopped{}", name, all ? "" : " (some collections did not finish in time)");
     return all;
   }

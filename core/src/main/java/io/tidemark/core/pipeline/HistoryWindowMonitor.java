@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * checkpoint is within 20% of the window from its start.
  */
 final class HistoryWindowMonitor {
-  private static final Logger log = LoggerFactory.getLogger(HistoryWindowMonitor.class);
+  private static final Logger LOG = LoggerFactory.getLogger(HistoryWindowMonitor.class);
   static final String WINDOW = "tidemark.oplog.window.seconds";
   static final String HEADROOM = "tidemark.oplog.headroom.seconds";
 
@@ -65,7 +65,7 @@ final class HistoryWindowMonitor {
     if (window.isEmpty()) {
       if (!unavailableLogged) {
         unavailableLogged = true;
-        log.info(
+        LOG.info(
             "the source's oplog window cannot be read (needs read access to local.oplog.rs on a"
                 + " replica-set member); oplog headroom is not monitored");
       }
@@ -81,7 +81,7 @@ final class HistoryWindowMonitor {
       headroom.get(status.collection()).set(seconds);
       boolean low = seconds < WARN_SHARE * w.seconds();
       if (low && warned.put(status.collection(), Boolean.TRUE) == null) {
-        log.warn(
+        LOG.warn(
             "{}: the checkpoint is {} s from falling out of the oplog (window {} s); if the"
                 + " collection cannot catch up, it will need a rebuild. Grow the oplog"
                 + " (replSetResizeOplog) or fix what holds the collection back.",

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * the rebuild where it was; the live table is replaced only by the swap.
  */
 final class Rebuild {
-  private static final Logger log = LoggerFactory.getLogger(Rebuild.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Rebuild.class);
 
   private final PipelineContext shadow;
   private final Supplier<Position> liveCommitted;
@@ -119,7 +119,7 @@ final class Rebuild {
   void stop() throws InterruptedException {
     stopRequested = true;
     if (!stopped.await(30, TimeUnit.SECONDS)) {
-      log.warn(
+      LOG.warn(
           "the rebuild did not stop within 30 s; its committed progress is kept for the next"
               + " start");
     }
@@ -176,13 +176,13 @@ final class Rebuild {
         } catch (TidemarkException e) {
           if (!e.retriable()) {
             shadow.status().fail(e.getMessage());
-            log.error("rebuild stopped: {}", e.getMessage());
+            LOG.error("rebuild stopped: {}", e.getMessage());
             return;
           }
           attempt = shadow.status().commits() > commitsBefore ? 1 : attempt + 1;
           Duration delay = backoff.delayFor(attempt);
           shadow.status().retrying(e.getMessage());
-          log.warn(
+          LOG.warn(
               "rebuild: {}; retrying from its last committed progress in {} ms (attempt {})",
               e.getMessage(),
               delay.toMillis(),
@@ -194,7 +194,7 @@ final class Rebuild {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       shadow.status().fail("unexpected failure: " + e);
-      log.error("rebuild stopped by an unexpected failure", e);
+      LOG.error("rebuild stopped by an unexpected failure", e);
     } finally {
       stopped.countDown();
       wakeOwner.run();
@@ -211,7 +211,7 @@ final class Rebuild {
       }
     } else if (!swapRequested && reached(position, liveCommitted.get())) {
       swapRequested = true;
-      log.info("rebuild caught up with the live table at {}; handing over", position.clusterTime());
+      LOG.info("rebuild caught up with the live table at {}; handing over", position.clusterTime());
       wakeOwner.run();
     }
   }

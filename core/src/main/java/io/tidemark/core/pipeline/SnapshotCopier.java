@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * every range after its last committed chunk.
  */
 final class SnapshotCopier {
-  private static final Logger log = LoggerFactory.getLogger(SnapshotCopier.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotCopier.class);
   private static final int CHUNKS_IN_FLIGHT = 2;
 
   /**
@@ -105,7 +105,7 @@ final class SnapshotCopier {
       startTime = progress.snapshotStartTime();
       estimated = progress.snapshotRowsEstimated();
       ranges = progress.ranges();
-      log.info(
+      LOG.info(
           "resuming the copy after {} rows, {} of {} ranges left (source time {})",
           progress.snapshotRowsCopied(),
           ranges.stream().filter(r -> !r.done()).count(),
@@ -121,7 +121,7 @@ final class SnapshotCopier {
               : List.of();
       table.beginSnapshot(startTime, estimated, splitKeys);
       ranges = table.loadProgress().ranges();
-      log.info(
+      LOG.info(
           "copying about {} documents into {} in {} key range(s), {} at a time (source time"
               + " {})",
           estimated,
@@ -141,7 +141,7 @@ final class SnapshotCopier {
     rethrow(run.failure.get());
     long copied = run.copied.get();
     if (run.stop.getAsBoolean()) {
-      log.info("copy stopped at {} rows; the next attempt resumes there", copied);
+      LOG.info("copy stopped at {} rows; the next attempt resumes there", copied);
       return false;
     }
     requireEveryRangeDone();
@@ -150,7 +150,7 @@ final class SnapshotCopier {
     ctx.listener().copyFinished(collection);
     long copiedNow = copied - progress.snapshotRowsCopied();
     double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
-    log.info(
+    LOG.info(
         "copy finished, {} rows in total ({} in {} s, {} rows/s); streaming from {}",
         copied,
         copiedNow,

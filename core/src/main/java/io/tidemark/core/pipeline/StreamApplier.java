@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * most one batch is in flight; a stop, a failure or the end of the stream waits for it.
  */
 final class StreamApplier {
-  private static final Logger log = LoggerFactory.getLogger(StreamApplier.class);
+  private static final Logger LOG = LoggerFactory.getLogger(StreamApplier.class);
   private static final long POLL_MILLIS = 100;
 
   private final PipelineContext ctx;
@@ -68,7 +68,7 @@ final class StreamApplier {
     boolean consistent = consistentAfter == null || !consistentAfter.isAfter(start.clusterTime());
     ctx.status().state(consistent ? CollectionState.STREAMING : CollectionState.CATCHING_UP);
     ctx.status().positionCommitted(start);
-    log.info(
+    LOG.info(
         "streaming changes from {}{}",
         start.clusterTime(),
         consistent ? "" : "; consistent once past " + consistentAfter);
@@ -92,7 +92,7 @@ final class StreamApplier {
           // Nothing reads any more: end the attempt rather than wait on a finished queue, so
           // the collection's thread reopens the stream (or pauses) and says what it does.
           if (!stop.getAsBoolean()) {
-            log.warn("the change stream's reader ended; ending this attempt");
+            LOG.warn("the change stream's reader ended; ending this attempt");
           }
           break;
         }
@@ -225,7 +225,7 @@ final class StreamApplier {
           continue;
         }
         Duration running = ctx.metrics().commitRunning(this);
-        log.warn(
+        LOG.warn(
             "a sink commit to {} has been running for {} s; the collection starts no other"
                 + " batch until it has committed or failed, so that an older state cannot land"
                 + " after a newer one. Look for a lock held on the table in the target database.",
@@ -267,7 +267,7 @@ final class StreamApplier {
           && consistentAfter != null
           && !consistentAfter.isAfter(position.clusterTime())) {
         ctx.status().state(CollectionState.STREAMING);
-        log.info("caught up with the copy; the table is consistent from now on");
+        LOG.info("caught up with the copy; the table is consistent from now on");
       }
     }
   }

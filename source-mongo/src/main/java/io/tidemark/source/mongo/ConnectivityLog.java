@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * operator would see nothing of the outage.
  */
 final class ConnectivityLog implements ServerListener {
-  private static final Logger log = LoggerFactory.getLogger(ConnectivityLog.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectivityLog.class);
 
   private final Map<String, Long> downSince = new ConcurrentHashMap<>();
 
@@ -26,7 +26,7 @@ final class ConnectivityLog implements ServerListener {
     if (wasUp && !isUp) {
       downSince.put(server, System.nanoTime());
       Throwable cause = event.getNewDescription().getException();
-      log.warn(
+      LOG.warn(
           "MongoDB server {} is unreachable ({}); the driver keeps retrying and open change streams"
               + " resume from their last position once it is back",
           server,
@@ -34,7 +34,7 @@ final class ConnectivityLog implements ServerListener {
     } else if (!wasUp && isUp) {
       Long since = downSince.remove(server);
       if (since != null) {
-        log.info(
+        LOG.info(
             "MongoDB server {} is reachable again after {} ms",
             server,
             (System.nanoTime() - since) / 1_000_000);

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StandInMongo implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(StandInMongo.class);
+  private static final Logger LOG = LoggerFactory.getLogger(StandInMongo.class);
 
   // The server answers each connection on one of its network threads, and an empty change stream
   // getMore keeps its thread for up to StandInBackend.MAX_AWAIT. With a thread per connection for
@@ -85,7 +85,7 @@ public final class StandInMongo implements AutoCloseable {
     server.bind(new InetSocketAddress("127.0.0.1", 0), 1, NETWORK_THREADS);
     InetSocketAddress address = server.getLocalAddress();
     String connectionString = "mongodb://127.0.0.1:" + address.getPort();
-    log.info("Stand-in MongoDB started at {}", connectionString);
+    LOG.info("Stand-in MongoDB started at {}", connectionString);
     return new StandInMongo(backend, server, connectionString);
   }
 
@@ -102,7 +102,7 @@ public final class StandInMongo implements AutoCloseable {
    */
   public void truncateOplogBefore(BsonTimestamp timestamp) {
     backend.indexedOplog().truncateBefore(timestamp.getValue());
-    log.info(
+    LOG.info(
         "Stand-in MongoDB at {}: dropped oplog entries before {}; {} entries left",
         connectionString,
         timestamp,
@@ -114,7 +114,7 @@ public final class StandInMongo implements AutoCloseable {
     // Wakes waiting getMores first, so the network threads can stop.
     backend.indexedOplog().close();
     server.shutdownNow();
-    log.info("Stand-in MongoDB at {} stopped", connectionString);
+    LOG.info("Stand-in MongoDB at {} stopped", connectionString);
   }
 
   @Override

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * is correct, because the ranges always cover every key exactly once.
  */
 public final class MongoKeySplitter {
-  private static final Logger log = LoggerFactory.getLogger(MongoKeySplitter.class);
+  private static final Logger LOG = LoggerFactory.getLogger(MongoKeySplitter.class);
 
   /** Sampled keys per range: enough that the cut points land near the true quantiles. */
   private static final int SAMPLES_PER_RANGE = 32;
@@ -46,7 +46,7 @@ public final class MongoKeySplitter {
     try {
       return sampled(ranges, count);
     } catch (MongoException e) {
-      log.warn(
+      LOG.warn(
           "{}: sampling _ids for a parallel copy failed ({}); splitting by paging through the _id"
               + " index instead",
           collection.getNamespace().getCollectionName(),
