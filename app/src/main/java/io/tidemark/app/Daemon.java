@@ -97,7 +97,7 @@ public final class Daemon implements AutoCloseable {
     Daemon daemon = new Daemon(config, source, sink, registry, listener);
     daemon.engine.start();
     try {
-      daemon.admin = AdminServer.start(config.admin(), daemon);
+      daemon.admin = AdminServer.start(config.admin(), new DaemonAdminBackend(daemon));
     } catch (RuntimeException e) {
       daemon.close();
       throw e;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tidemark.app.Daemon;
+import io.tidemark.app.DaemonAdminBackend;
 import io.tidemark.app.admin.AdminServer;
 import io.tidemark.app.config.YamlConfigLoader;
 import io.tidemark.core.config.TidemarkConfig;
@@ -91,7 +92,7 @@ class AdminApiIT {
                 + "collections:\n  - name: items\n  - name: other");
     TidemarkConfig config = new YamlConfigLoader().parse(yaml, "test configuration");
     try (Daemon daemon = Daemon.start(config);
-        AdminServer admin = AdminServer.start(config.admin(), daemon)) {
+        AdminServer admin = AdminServer.start(config.admin(), new DaemonAdminBackend(daemon))) {
       port = admin.port();
       assertThat(port).isPositive();
 

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the admin API needs from a running daemon. {@link DaemonAdminBackend} adapts the real {@link
- * io.tidemark.app.Daemon}; tests use a hand-written fake, so the HTTP side needs no database.
+ * What the admin API needs from a running daemon. {@code io.tidemark.app.DaemonAdminBackend} adapts
+ * the real {@code io.tidemark.app.Daemon}; tests use a hand-written fake, so the HTTP side needs no
+ * database.
  *
  * <p>Threading: every method is called on the admin server's request threads, concurrently with the
  * pipeline's own threads, and must be safe for that.

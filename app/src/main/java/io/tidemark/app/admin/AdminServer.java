@@ -1,7 +1,6 @@
 package io.tidemark.app.admin;
 
 import com.sun.net.httpserver.HttpServer;
-import io.tidemark.app.Daemon;
 import io.tidemark.core.config.ConfigKeys;
 import io.tidemark.core.config.TidemarkConfig.AdminConfig;
 import io.tidemark.core.error.ErrorCode;
@@ -41,11 +40,6 @@ public final class AdminServer implements AutoCloseable {
     this.server = server;
     this.executor = executor;
     this.port = port;
-  }
-
-  /** Serves the admin API for a running daemon. */
-  public static AdminServer start(AdminConfig config, Daemon daemon) {
-    return start(config, new DaemonAdminBackend(daemon));
   }
 
   /**

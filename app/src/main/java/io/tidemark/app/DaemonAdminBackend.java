@@ -1,6 +1,6 @@
-package io.tidemark.app.admin;
+package io.tidemark.app;
 
-import io.tidemark.app.Daemon;
+import io.tidemark.app.admin.AdminBackend;
 import io.tidemark.core.pipeline.CollectionPipeline;
 import io.tidemark.core.pipeline.CollectionStatus;
 import java.util.List;
