@@ -18,8 +18,8 @@ import io.tidemark.core.spi.ChangeSink.SnapshotState;
 import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.spi.TableSink;
 import io.tidemark.sink.jdbc.dialect.SqlDialect;
-import io.tidemark.sink.jdbc.dialect.postgres.PostgresDialect;
 import io.tidemark.sink.jdbc.write.JdbcChangeSink;
+import io.tidemark.source.mongo.MongoChangeSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -50,15 +50,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class Verifier {
   private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
-  private static final int CONNECT_TIMEOUT_SECONDS = 10;
+
+  /** The daemon's wait for a reachable server, for both databases. */
+  private static final int CONNECT_TIMEOUT_SECONDS =
+      (int) MongoChangeSource.CONNECT_TIMEOUT.toSeconds();
 
   private final TidemarkConfig config;
   private final VerifyOptions options;
-  private final SqlDialect dialect = new PostgresDialect();
+  private final SqlDialect dialect;
 
   public Verifier(TidemarkConfig config, VerifyOptions options) {
     this.config = config;
     this.options = options;
+    this.dialect = JdbcChangeSink.dialectFor(config.sink().jdbcUrl());
   }
 
   /**
