@@ -17,10 +17,10 @@ import java.util.TreeMap;
  * whitespace, numbers by value ({@code 1}, {@code 1.0} and {@code 1E+0} are one number — {@code
  * jsonb} keeps a number's written scale, MongoDB's relaxed JSON writes doubles with {@code .0}).
  *
- * <p>This is the comparison {@link TableComparison} makes, as a text that can be hashed.
- * Thread-safe.
+ * <p>The one JSON equivalence of Tidemark's checks: {@code verify} hashes the canonical text,
+ * {@link TableComparison} and the tests compare with {@link #equivalent}. Thread-safe.
  */
-final class CanonicalJson {
+public final class CanonicalJson {
   private static final JsonFactory FACTORY =
       JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
@@ -30,7 +30,7 @@ final class CanonicalJson {
    * @return the canonical text, or the input prefixed with {@code !} when it is not JSON (so that
    *     it still compares equal only to the same text)
    */
-  static String of(String json) {
+  public static String of(String json) {
     try (JsonParser p = FACTORY.createParser(json)) {
       JsonToken first = p.nextToken();
       if (first == null) {
@@ -45,6 +45,14 @@ final class CanonicalJson {
     } catch (IOException e) {
       return "!" + json;
     }
+  }
+
+  /** True when both texts are the same JSON value; null (SQL NULL) equals only null. */
+  public static boolean equivalent(String a, String b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    return of(a).equals(of(b));
   }
 
   private static void write(JsonParser p, JsonToken token, StringBuilder out) throws IOException {

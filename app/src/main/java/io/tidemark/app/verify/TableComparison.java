@@ -1,6 +1,5 @@
 package io.tidemark.app.verify;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoCollection;
 import io.tidemark.source.mongo.convert.BsonSourceDocument;
@@ -9,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +104,7 @@ public final class TableComparison {
       String row = rows.remove(key);
       if (row == null) {
         missing.add(key);
-      } else if (!sameJson(doc.toJson(), row)) {
+      } else if (!CanonicalJson.equivalent(doc.toJson(), row)) {
         different.add(key);
       }
     }
@@ -122,25 +120,6 @@ public final class TableComparison {
         extra.examples,
         different.examples);
   }
-
-  static boolean sameJson(String a, String b) {
-    try {
-      JsonNode left = JSON.readTree(a);
-      JsonNode right = JSON.readTree(b);
-      return left.equals(NUMBERS_BY_VALUE, right);
-    } catch (java.io.IOException e) {
-      return false;
-    }
-  }
-
-  /** Equal when both are numbers of the same value (1.0E20 and 100000000000000000000). */
-  private static final Comparator<JsonNode> NUMBERS_BY_VALUE =
-      (x, y) -> {
-        if (x.isNumber() && y.isNumber()) {
-          return x.decimalValue().compareTo(y.decimalValue());
-        }
-        return x.equals(y) ? 0 : 1;
-      };
 
   private static final class Counter {
     long count;

@@ -5,28 +5,19 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Comparator;
+import io.tidemark.app.verify.CanonicalJson;
 import java.util.List;
 
 /**
- * JSON compared as trees, the way PostgreSQL's {@code jsonb} keeps it: object keys in any order,
- * numbers by value ({@code jsonb} writes {@code 1e300} in plain digits and drops the sign of {@code
- * -0.0}), everything else exactly.
+ * JSON trees for tests that build an expected document: parse, look up and remove by path. Whether
+ * two are the same is {@link CanonicalJson}'s one equivalence (keys in any order, numbers by value,
+ * as {@code jsonb} keeps them).
  */
 public final class JsonTrees {
   private static final ObjectMapper MAPPER =
       new ObjectMapper()
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
-
-  /** Numbers equal by value; other nodes by their own equality (which recurses with this). */
-  private static final Comparator<JsonNode> BY_VALUE =
-      (a, b) -> {
-        if (a.isNumber() && b.isNumber()) {
-          return a.decimalValue().compareTo(b.decimalValue());
-        }
-        return a.equals(b) ? 0 : 1;
-      };
 
   private JsonTrees() {}
 
@@ -38,12 +29,10 @@ public final class JsonTrees {
     }
   }
 
-  /** True when both are the same JSON tree; null (SQL NULL) equals only null. */
+  /** True when both are the same JSON value ({@link CanonicalJson#equivalent}). */
   public static boolean same(JsonNode a, JsonNode b) {
-    if (a == null || b == null) {
-      return a == b;
-    }
-    return a.equals(BY_VALUE, b);
+    return CanonicalJson.equivalent(
+        a == null ? null : a.toString(), b == null ? null : b.toString());
   }
 
   /** The node at a path of object fields, or null when a step is missing or not an object. */
