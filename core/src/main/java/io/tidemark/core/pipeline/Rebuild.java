@@ -151,7 +151,6 @@ final class Rebuild {
   }
 
   private void run() {
-    String collection = shadow.collection();
     int attempt = 0;
     boolean begin = fresh;
     try {

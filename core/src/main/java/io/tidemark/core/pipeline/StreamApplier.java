@@ -64,7 +64,6 @@ final class StreamApplier {
    * withdrew it before the writer looked.
    */
   void stream(Position start, ClusterTime consistentAfter) throws InterruptedException {
-    String collection = ctx.collection();
     boolean consistent = consistentAfter == null || !consistentAfter.isAfter(start.clusterTime());
     ctx.status().state(consistent ? CollectionState.STREAMING : CollectionState.CATCHING_UP);
     ctx.status().positionCommitted(start);
