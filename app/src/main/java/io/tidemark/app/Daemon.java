@@ -122,6 +122,25 @@ public final class Daemon implements AutoCloseable {
     return engine.status();
   }
 
+  /**
+   * Waits until every collection is in {@code state}, looking every 100 ms and running {@code
+   * whileWaiting} at each look (to report progress, or to give up by throwing).
+   *
+   * @return false when {@code timeout} passed first
+   */
+  public boolean awaitAll(CollectionState state, Duration timeout, Runnable whileWaiting)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!status().stream().allMatch(s -> s.state() == state)) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      whileWaiting.run();
+      Thread.sleep(100);
+    }
+    return true;
+  }
+
   public Engine engine() {
     return engine;
   }

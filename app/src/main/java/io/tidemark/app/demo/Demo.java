@@ -139,26 +139,25 @@ public final class Demo {
     return TableComparison.compare(c, sink, "\"public\".\"" + table + "\"", "_id", "doc");
   }
 
+  /** Waits for every collection to stream, reporting each second; a failed one ends the demo. */
   private double awaitStreaming(Daemon daemon, long copyStart) throws InterruptedException {
-    long nextReport = System.nanoTime();
-    while (true) {
-      boolean allStreaming = true;
-      for (CollectionStatus s : daemon.status()) {
-        if (s.state() == CollectionState.FAILED) {
-          throw new IllegalStateException(
-              "collection " + s.collection() + " failed: " + s.lastError());
-        }
-        allStreaming &= s.state() == CollectionState.STREAMING;
-      }
-      if (allStreaming) {
-        return (System.nanoTime() - copyStart) / 1e9;
-      }
-      if (System.nanoTime() >= nextReport) {
-        report(daemon);
-        nextReport += TimeUnit.SECONDS.toNanos(1);
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
+    long[] nextReport = {System.nanoTime()};
+    daemon.awaitAll(
+        CollectionState.STREAMING,
+        Duration.ofDays(1),
+        () -> {
+          for (CollectionStatus s : daemon.status()) {
+            if (s.state() == CollectionState.FAILED) {
+              throw new IllegalStateException(
+                  "collection " + s.collection() + " failed: " + s.lastError());
+            }
+          }
+          if (System.nanoTime() >= nextReport[0]) {
+            report(daemon);
+            nextReport[0] += TimeUnit.SECONDS.toNanos(1);
+          }
+        });
+    return (System.nanoTime() - copyStart) / 1e9;
   }
 
   private void report(Daemon daemon) {

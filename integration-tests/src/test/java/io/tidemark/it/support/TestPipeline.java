@@ -152,10 +152,9 @@ public final class TestPipeline {
 
   public static void awaitState(Daemon daemon, CollectionState state, Duration timeout)
       throws InterruptedException {
-    await(
-        () -> daemon.status().stream().allMatch(s -> s.state() == state),
-        timeout,
-        () -> "collections did not all reach " + state + ": " + daemon.status());
+    if (!daemon.awaitAll(state, timeout, () -> {})) {
+      throw new AssertionError("collections did not all reach " + state + ": " + daemon.status());
+    }
   }
 
   public static void await(
