@@ -182,6 +182,12 @@ public final class Daemon implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    try (LogContext.Scope scope = LogContext.open(config.pipeline(), null)) {
+      stop();
+    }
+  }
+
+  private void stop() {
     LOG.info("stopping: committing complete batches, then closing connections");
     if (admin != null) {
       admin.close();

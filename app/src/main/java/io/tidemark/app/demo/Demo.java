@@ -7,7 +7,10 @@ import com.mongodb.client.MongoDatabase;
 import io.tidemark.app.Daemon;
 import io.tidemark.app.config.YamlConfigLoader;
 import io.tidemark.app.demo.standin.StandInMongo;
-import io.tidemark.app.verify.TableComparison;
+import io.tidemark.app.verify.CollectionResult;
+import io.tidemark.app.verify.Verifier;
+import io.tidemark.app.verify.VerifyOptions;
+import io.tidemark.app.verify.VerifyReport;
 import io.tidemark.core.config.TidemarkConfig;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.core.pipeline.CollectionStatus;
@@ -17,9 +20,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.bson.Document;
-import org.bson.RawBsonDocument;
 
 /**
  * The embedded demo: real pipeline, embedded servers, a live workload, and a check at the end that
@@ -89,25 +90,30 @@ public final class Demo {
         }
         say("writes done: %s; waiting for the tables to converge...", writes);
         long convergeStart = System.nanoTime();
-        DataSource sink = postgres.getPostgresDatabase();
-        TableComparison.Result ordersResult = null;
-        TableComparison.Result customersResult = null;
+        // The check an operator runs, `tidemark verify`, until the tables have caught up.
+        VerifyReport verified = new Verifier(config, VerifyOptions.defaults()).run();
         long deadline = System.nanoTime() + CONVERGE_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-          ordersResult = compare(db, sink, "orders");
-          customersResult = compare(db, sink, "customers");
-          if (ordersResult.matches() && customersResult.matches()) {
-            break;
-          }
+        while (!verified.identical() && System.nanoTime() < deadline) {
           TimeUnit.MILLISECONDS.sleep(500);
+          verified = new Verifier(config, VerifyOptions.defaults()).run();
         }
         double convergeSeconds = (System.nanoTime() - convergeStart) / 1e9;
         report(daemon);
-        boolean ok = ordersResult.matches() && customersResult.matches();
+        boolean ok = verified.identical();
         out.println();
         out.println("Tidemark demo summary");
-        out.printf("  orders     -> public.orders     : %s%n", ordersResult);
-        out.printf("  customers  -> public.crm_customers: %s%n", customersResult);
+        for (CollectionResult r : verified.collections()) {
+          out.printf(
+              "  %-10s -> %-26s: %s (%d documents, %d rows, %d missing, %d extra, %d different)%n",
+              r.collection(),
+              r.table(),
+              r.identical() ? "MATCH" : "MISMATCH",
+              r.documents(),
+              r.rows(),
+              r.missing(),
+              r.extra(),
+              r.different());
+        }
         out.printf(
             "  copy: %.1f s; writes while streaming: %d (%s); converged %.1f s after the last write%n",
             copySeconds,
@@ -130,13 +136,6 @@ public final class Demo {
         return ok;
       }
     }
-  }
-
-  private TableComparison.Result compare(MongoDatabase db, DataSource sink, String collection)
-      throws java.sql.SQLException {
-    MongoCollection<RawBsonDocument> c = db.getCollection(collection, RawBsonDocument.class);
-    String table = collection.equals("customers") ? "crm_customers" : collection;
-    return TableComparison.compare(c, sink, "\"public\".\"" + table + "\"", "_id", "doc");
   }
 
   /** Waits for every collection to stream, reporting each second; a failed one ends the demo. */

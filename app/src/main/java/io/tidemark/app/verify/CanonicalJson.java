@@ -17,8 +17,8 @@ import java.util.TreeMap;
  * whitespace, numbers by value ({@code 1}, {@code 1.0} and {@code 1E+0} are one number — {@code
  * jsonb} keeps a number's written scale, MongoDB's relaxed JSON writes doubles with {@code .0}).
  *
- * <p>The one JSON equivalence of Tidemark's checks: {@code verify} hashes the canonical text,
- * {@link TableComparison} and the tests compare with {@link #equivalent}. Thread-safe.
+ * <p>The one JSON equivalence of Tidemark's checks: {@code verify} hashes the canonical text, the
+ * integration tests compare with {@link #equivalent}. Thread-safe.
  */
 public final class CanonicalJson {
   private static final JsonFactory FACTORY =

@@ -8,7 +8,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemark.app.Daemon;
 import io.tidemark.app.config.YamlConfigLoader;
-import io.tidemark.app.verify.TableComparison;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.core.pipeline.CollectionStatus;
 import io.tidemark.core.pipeline.PhaseListener;

@@ -1,7 +1,8 @@
-package io.tidemark.app.verify;
+package io.tidemark.it.support;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoCollection;
+import io.tidemark.app.verify.CanonicalJson;
 import io.tidemark.source.mongo.convert.BsonSourceDocument;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,7 +19,8 @@ import org.bson.RawBsonDocument;
  * Compares a collection with its table under the whole-document mapping: every document must have
  * exactly one row whose {@code doc} equals the document (as JSON, numbers compared by value).
  *
- * <p>Holds the table's documents in memory: meant for the demo and tests, not for production sizes.
+ * <p>Holds the table's documents in memory: for tests of small collections; the demo and operators
+ * use {@code tidemark verify}.
  */
 public final class TableComparison {
   private static final ObjectMapper JSON = new ObjectMapper();
