@@ -1,29 +1,29 @@
 package io.tidemark.core.pipeline;
 
 import io.tidemark.core.config.TidemarkConfig.StreamConfig;
-import java.time.Duration;
 
 /**
  * When the stream commits: a pure decision over what is waiting, with no clock and no state of its
- * own, so that each rule can be tested alone (as Debezium's {@code OffsetCommitPolicy} is).
+ * own, so that each rule can be tested alone (as Debezium's {@code OffsetCommitPolicy} is). Asked
+ * once per stream item, so it works in nanoseconds and allocates nothing but its argument.
  *
  * <p>Only events of complete source transactions are ever waiting: {@link TransactionBuffer} holds
  * back the events of a transaction until its last one has arrived, so no policy can split one.
  *
  * @param batchSize commit once this many events are waiting
  * @param maxBatchBytes commit once the waiting events are this large
- * @param maxBatchDelay commit once the oldest waiting event has waited this long
- * @param idleCheckpointInterval with no events waiting, save a position that moved this often
+ * @param maxBatchDelayNanos commit once the oldest waiting event has waited this long
+ * @param idleCheckpointNanos with no events waiting, save a position that moved this often
  */
 record CommitPolicy(
-    int batchSize, long maxBatchBytes, Duration maxBatchDelay, Duration idleCheckpointInterval) {
+    int batchSize, long maxBatchBytes, long maxBatchDelayNanos, long idleCheckpointNanos) {
 
   static CommitPolicy of(StreamConfig stream) {
     return new CommitPolicy(
         stream.batchSize(),
         stream.maxBatchBytes(),
-        stream.maxBatchDelay(),
-        stream.idleCheckpointInterval());
+        stream.maxBatchDelay().toNanos(),
+        stream.idleCheckpointInterval().toNanos());
   }
 
   /**
@@ -31,17 +31,17 @@ record CommitPolicy(
    *
    * @param events events ready to commit
    * @param bytes their size
-   * @param oldestWaited how long the oldest of them has waited; ignored when none
+   * @param oldestWaitedNanos how long the oldest of them has waited; ignored when none
    * @param positionMoved whether committing would move the stored position
-   * @param sinceLastCommit how long ago the last commit was submitted
+   * @param sinceLastCommitNanos how long ago the last commit was submitted
    * @param sourceQuiet whether the stream had nothing more to read at this moment
    */
   record Waiting(
       int events,
       long bytes,
-      Duration oldestWaited,
+      long oldestWaitedNanos,
       boolean positionMoved,
-      Duration sinceLastCommit,
+      long sinceLastCommitNanos,
       boolean sourceQuiet) {}
 
   /** Why a commit is due, or {@link #NOT_YET}. */
@@ -62,7 +62,7 @@ record CommitPolicy(
 
   Trigger decide(Waiting waiting) {
     if (waiting.events() == 0) {
-      return waiting.positionMoved() && !shorter(waiting.sinceLastCommit(), idleCheckpointInterval)
+      return waiting.positionMoved() && waiting.sinceLastCommitNanos() >= idleCheckpointNanos
           ? Trigger.IDLE_CHECKPOINT
           : Trigger.NOT_YET;
     }
@@ -75,13 +75,9 @@ record CommitPolicy(
     if (waiting.bytes() >= maxBatchBytes) {
       return Trigger.BATCH_BYTES;
     }
-    if (!shorter(waiting.oldestWaited(), maxBatchDelay)) {
+    if (waiting.oldestWaitedNanos() >= maxBatchDelayNanos) {
       return Trigger.BATCH_DELAY;
     }
     return Trigger.NOT_YET;
-  }
-
-  private static boolean shorter(Duration a, Duration b) {
-    return a.compareTo(b) < 0;
   }
 }

@@ -129,9 +129,9 @@ final class StreamApplier {
         new CommitPolicy.Waiting(
             events,
             buffer.readyBytes(),
-            Duration.ofNanos(events == 0 ? 0 : now - buffer.oldestReadyNanos()),
+            events == 0 ? 0 : now - buffer.oldestReadyNanos(),
             buffer.readyPosition().isAfter(committed),
-            Duration.ofNanos(now - lastCommit),
+            now - lastCommit,
             queueIdle);
     return policy.decide(waiting).commits();
   }
