@@ -1,8 +1,8 @@
 package io.tidemark.app.bench;
 
 import io.tidemark.core.config.SinkConfig;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
+import io.tidemark.harness.postgres.EmbeddedSettings;
+import io.tidemark.harness.postgres.PostgresServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -20,47 +20,36 @@ final class BenchDatabase implements AutoCloseable {
   static final String SCHEMA = "tidemark_bench";
   static final String METADATA_SCHEMA = "tidemark_bench_meta";
 
-  private final String url;
-  private final String user;
-  private final String password;
-  private final EmbeddedPostgres embedded;
+  private final PostgresServer server;
 
-  private BenchDatabase(String url, String user, String password, EmbeddedPostgres embedded) {
-    this.url = url;
-    this.user = user;
-    this.password = password;
-    this.embedded = embedded;
+  private BenchDatabase(PostgresServer server) {
+    this.server = server;
   }
 
   static BenchDatabase at(String url, String user, String password) {
-    return new BenchDatabase(url, user, password, null);
+    return new BenchDatabase(PostgresServer.external(url, user, password));
   }
 
   /**
-   * Starts an embedded PostgreSQL with the server's own defaults for durability. The embedded
-   * library turns {@code fsync} and {@code synchronous_commit} off to speed up tests; that would
-   * flatter every path that commits often (the naive one most), so both are set back on.
+   * Starts an embedded PostgreSQL with the server's own defaults for durability: the fast settings
+   * tests use would flatter every path that commits often (the naive one most).
    */
-  static BenchDatabase embedded() throws IOException {
-    EmbeddedPostgres pg =
-        EmbeddedPostgres.builder()
-            .setServerConfig("fsync", "on")
-            .setServerConfig("synchronous_commit", "on")
-            .start();
-    return new BenchDatabase(pg.getJdbcUrl("postgres", "postgres"), "postgres", null, pg);
+  static BenchDatabase embedded() {
+    return new BenchDatabase(PostgresServer.embedded(EmbeddedSettings.durable()));
   }
 
   boolean isEmbedded() {
-    return embedded != null;
+    return server.kind() == PostgresServer.Kind.EMBEDDED;
   }
 
   Connection connect() throws SQLException {
-    return DriverManager.getConnection(url, user, password);
+    return DriverManager.getConnection(server.jdbcUrl(), server.username(), server.password());
   }
 
   /** The sink settings Tidemark's paths use: the benchmark's schemas, the default pool size. */
   SinkConfig sinkConfig(int poolSize) {
-    return new SinkConfig(url, user, password, SCHEMA, METADATA_SCHEMA, poolSize);
+    return new SinkConfig(
+        server.jdbcUrl(), server.username(), server.password(), SCHEMA, METADATA_SCHEMA, poolSize);
   }
 
   /** Drops and recreates the benchmark's target schema and drops its metadata schema. */
@@ -176,9 +165,7 @@ final class BenchDatabase implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
-    if (embedded != null) {
-      embedded.close();
-    }
+  public void close() {
+    server.close();
   }
 }

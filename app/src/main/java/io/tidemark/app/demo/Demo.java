@@ -6,7 +6,6 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import io.tidemark.app.Daemon;
 import io.tidemark.app.config.YamlConfigLoader;
-import io.tidemark.app.demo.standin.StandInMongo;
 import io.tidemark.app.verify.CollectionResult;
 import io.tidemark.app.verify.Verifier;
 import io.tidemark.app.verify.VerifyOptions;
@@ -14,7 +13,9 @@ import io.tidemark.app.verify.VerifyReport;
 import io.tidemark.core.config.TidemarkConfig;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.core.pipeline.CollectionStatus;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.tidemark.harness.postgres.EmbeddedSettings;
+import io.tidemark.harness.postgres.PostgresServer;
+import io.tidemark.harness.standin.StandInMongo;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
@@ -49,7 +50,7 @@ public final class Demo {
     long started = System.nanoTime();
     say("starting embedded MongoDB stand-in and embedded PostgreSQL...");
     try (StandInMongo mongo = StandInMongo.start();
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+        PostgresServer postgres = PostgresServer.embedded(EmbeddedSettings.DEFAULT);
         MongoClient client = MongoClients.create(mongo.connectionString())) {
       MongoDatabase db = client.getDatabase(DATABASE);
       DemoWorkload workload = new DemoWorkload(42);
@@ -180,15 +181,19 @@ public final class Demo {
     }
   }
 
-  private static String yaml(StandInMongo mongo, EmbeddedPostgres postgres, int adminPort) {
+  private static String yaml(StandInMongo mongo, PostgresServer postgres, int adminPort) {
     return String.join(
         "\n",
         "pipeline: demo",
         "admin: { port: " + adminPort + " }",
         "source: { uri: \"" + mongo.connectionString() + "\", database: " + DATABASE + " }",
         "sink: { jdbcUrl: \""
-            + postgres.getJdbcUrl("postgres", "postgres")
-            + "\", username: postgres, password: postgres, schema: public }",
+            + postgres.jdbcUrl()
+            + "\", username: "
+            + postgres.username()
+            + ", password: "
+            + postgres.password()
+            + ", schema: public }",
         "collections:",
         "  - name: orders",
         "  - name: customers",

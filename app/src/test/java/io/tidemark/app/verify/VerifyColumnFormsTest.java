@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tidemark.core.mapping.ColumnValueConverter;
 import io.tidemark.core.mapping.SqlType;
 import io.tidemark.core.value.Value;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.tidemark.harness.postgres.PostgresServer;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,7 +13,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,21 +22,20 @@ import org.junit.jupiter.api.Test;
  * comparable form, and different values do not.
  */
 class VerifyColumnFormsTest {
-  private static EmbeddedPostgres postgres;
+  private static PostgresServer postgres;
+  private static DataSource database;
+  private static String databaseUrl;
 
   @BeforeAll
   static void start() throws Exception {
-    postgres = EmbeddedPostgres.builder().start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    postgres.close();
+    postgres = PostgresServer.shared();
+    databaseUrl = postgres.newDatabase("verify_column_forms");
+    database = postgres.dataSource(databaseUrl);
   }
 
   /** Stores the converted value in a column of the type and reads it back the way verify does. */
   private static String roundTrip(SqlType type, String input) throws Exception {
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
+    try (Connection c = database.getConnection();
         Statement st = c.createStatement()) {
       st.execute("SET extra_float_digits = 3");
       st.execute("DROP TABLE IF EXISTS t");

@@ -12,7 +12,6 @@ import io.tidemark.app.admin.AdminServer;
 import io.tidemark.app.cli.ExitCodes;
 import io.tidemark.app.cli.TidemarkCommand;
 import io.tidemark.app.config.YamlConfigLoader;
-import io.tidemark.app.demo.standin.StandInMongo;
 import io.tidemark.app.verify.Difference.Kind;
 import io.tidemark.core.config.TidemarkConfig;
 import io.tidemark.core.config.TidemarkConfig.AdminConfig;
@@ -20,8 +19,9 @@ import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.core.pipeline.CollectionStatus;
+import io.tidemark.harness.postgres.PostgresServer;
+import io.tidemark.harness.standin.StandInMongo;
 import io.tidemark.sink.jdbc.write.JdbcChangeSink;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.bson.Document;
 import org.bson.types.Decimal128;
 import org.junit.jupiter.api.AfterAll;
@@ -53,7 +54,9 @@ import picocli.CommandLine;
 class VerifyEndToEndTest {
   private static final int ORDERS = 1500;
   private static StandInMongo mongo;
-  private static EmbeddedPostgres postgres;
+  private static PostgresServer postgres;
+  private static DataSource database;
+  private static String databaseUrl;
   private static MongoClient client;
   private static TidemarkConfig config;
   private static String yaml;
@@ -63,7 +66,9 @@ class VerifyEndToEndTest {
   @BeforeAll
   static void fillTables() throws Exception {
     mongo = StandInMongo.start();
-    postgres = EmbeddedPostgres.builder().start();
+    postgres = PostgresServer.shared();
+    databaseUrl = postgres.newDatabase("verify_end_to_end");
+    database = postgres.dataSource(databaseUrl);
     client = MongoClients.create(mongo.connectionString());
     MongoDatabase db = client.getDatabase("shop");
     List<Document> orders = new ArrayList<>();
@@ -94,8 +99,12 @@ class VerifyEndToEndTest {
             "pipeline: vt",
             "source: { uri: \"" + mongo.connectionString() + "\", database: shop }",
             "sink: { jdbcUrl: \""
-                + postgres.getJdbcUrl("postgres", "postgres")
-                + "\", username: postgres, password: postgres }",
+                + databaseUrl
+                + "\", username: "
+                + postgres.username()
+                + ", password: "
+                + postgres.password()
+                + " }",
             "admin: { port: -1 }",
             "collections:",
             "  - name: orders",
@@ -121,12 +130,11 @@ class VerifyEndToEndTest {
   @AfterAll
   static void stop() throws Exception {
     client.close();
-    postgres.close();
     mongo.close();
   }
 
   private static void sql(String... statements) throws Exception {
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
+    try (Connection c = database.getConnection();
         Statement st = c.createStatement()) {
       for (String s : statements) {
         st.execute(s);
@@ -135,7 +143,7 @@ class VerifyEndToEndTest {
   }
 
   private static String query(String sql) throws Exception {
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
+    try (Connection c = database.getConnection();
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(sql)) {
       StringBuilder out = new StringBuilder();

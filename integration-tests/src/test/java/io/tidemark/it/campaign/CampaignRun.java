@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
-import io.tidemark.app.demo.standin.StandInMongo;
+import io.tidemark.harness.standin.StandInMongo;
 import io.tidemark.it.campaign.CampaignChecker.VerifyCounts;
 import io.tidemark.it.campaign.CampaignSettings.Avoid;
 import io.tidemark.it.campaign.Findings.Category;

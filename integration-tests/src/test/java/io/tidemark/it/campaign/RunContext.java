@@ -1,6 +1,6 @@
 package io.tidemark.it.campaign;
 
-import io.tidemark.app.demo.standin.StandInMongo;
+import io.tidemark.harness.standin.StandInMongo;
 import io.tidemark.it.fixture.TcpProxy;
 import java.util.Map;
 import java.util.Set;

@@ -5,7 +5,7 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
-import io.tidemark.app.demo.standin.StandInMongo;
+import io.tidemark.harness.standin.StandInMongo;
 import io.tidemark.it.fixture.inventory.CommandRecorder;
 import java.util.ArrayList;
 import java.util.List;

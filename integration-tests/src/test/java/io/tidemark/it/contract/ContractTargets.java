@@ -1,6 +1,6 @@
 package io.tidemark.it.contract;
 
-import io.tidemark.app.demo.standin.StandInMongo;
+import io.tidemark.harness.standin.StandInMongo;
 import io.tidemark.it.fixture.MongoFixture;
 import io.tidemark.it.fixture.inventory.CommandRecorder;
 import java.util.ArrayList;

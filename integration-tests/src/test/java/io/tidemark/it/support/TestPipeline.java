@@ -11,8 +11,8 @@ import io.tidemark.app.config.YamlConfigLoader;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.core.pipeline.CollectionStatus;
 import io.tidemark.core.pipeline.PhaseListener;
+import io.tidemark.harness.postgres.PostgresServer;
 import io.tidemark.it.fixture.MongoFixture;
-import io.tidemark.it.fixture.PostgresFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,13 +34,13 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 public final class TestPipeline {
   private final MongoFixture mongo;
-  private final PostgresFixture postgres;
+  private final PostgresServer postgres;
   private final String databaseName;
   private final String jdbcUrl;
   private final PGSimpleDataSource sinkDataSource;
   private String mongoUri;
 
-  private TestPipeline(MongoFixture mongo, PostgresFixture postgres, String prefix) {
+  private TestPipeline(MongoFixture mongo, PostgresServer postgres, String prefix) {
     this.mongo = mongo;
     this.postgres = postgres;
     this.databaseName = mongo.newDatabaseName(prefix);
@@ -53,7 +53,7 @@ public final class TestPipeline {
   }
 
   public static TestPipeline create(String prefix) {
-    return new TestPipeline(MongoFixture.start(), PostgresFixture.start(), prefix);
+    return new TestPipeline(MongoFixture.start(), PostgresServer.shared(), prefix);
   }
 
   /** Makes Tidemark connect through another address (a proxy) instead of the server itself. */

@@ -32,8 +32,8 @@ public final class BlackHoleProxy implements AutoCloseable {
   private final Set<Link> links = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private BlackHoleProxy(int targetPort) throws IOException {
-    this.target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
+  private BlackHoleProxy(String targetHost, int targetPort) throws IOException {
+    this.target = new InetSocketAddress(targetHost, targetPort);
     this.listener = new ServerSocket();
     listener.setReceiveBufferSize(CLIENT_RECEIVE_BUFFER); // inherited by accepted sockets
     listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -42,10 +42,10 @@ public final class BlackHoleProxy implements AutoCloseable {
     acceptor.start();
   }
 
-  /** Starts a proxy to {@code 127.0.0.1:targetPort} on a free loopback port. */
-  public static BlackHoleProxy start(int targetPort) {
+  /** Starts a proxy to {@code targetHost:targetPort} on a free loopback port. */
+  public static BlackHoleProxy start(String targetHost, int targetPort) {
     try {
-      return new BlackHoleProxy(targetPort);
+      return new BlackHoleProxy(targetHost, targetPort);
     } catch (IOException e) {
       throw new IllegalStateException("Could not open a proxy port on 127.0.0.1: " + e, e);
     }

@@ -1,8 +1,8 @@
 package io.tidemark.sink.jdbc;
 
 import io.tidemark.core.config.SinkConfig;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
+import io.tidemark.harness.postgres.EmbeddedSettings;
+import io.tidemark.harness.postgres.PostgresServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -14,45 +14,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 /**
- * One embedded PostgreSQL for every test of the JVM (started on first use, stopped at exit), with
- * fresh schema names per test so that tests never see each other's tables.
+ * The sink's tests' view of a PostgreSQL from the harness: the JVM's shared server ({@link
+ * #shared()}: the environment's, Testcontainers' or an embedded one) with fresh schema names per
+ * test so that tests never see each other's tables, or a private embedded one for tests that stop
+ * it ({@link #start()}), plus the queries the tests read tables with.
  */
 public final class TestDatabase implements AutoCloseable {
 
   private static final AtomicInteger NAMES = new AtomicInteger();
 
-  private final EmbeddedPostgres postgres;
+  private final PostgresServer server;
 
-  private TestDatabase(EmbeddedPostgres postgres) {
-    this.postgres = postgres;
+  private TestDatabase(PostgresServer server) {
+    this.server = server;
   }
-
-  private static TestDatabase shared;
 
   /** The JVM's shared server; starting it once saves seconds per test class. */
-  public static synchronized TestDatabase shared() {
-    if (shared == null) {
-      try {
-        shared = new TestDatabase(EmbeddedPostgres.builder().start());
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException("embedded PostgreSQL did not start", e);
-      }
-      Runtime.getRuntime().addShutdownHook(new Thread(shared::closeQuietly, "test-postgres-stop"));
-    }
-    return shared;
+  public static TestDatabase shared() {
+    return new TestDatabase(PostgresServer.shared());
   }
 
-  /** A private server, for tests that stop it. */
-  public static TestDatabase start() throws IOException {
-    return new TestDatabase(EmbeddedPostgres.builder().start());
-  }
-
-  private void closeQuietly() {
-    try {
-      close();
-    } catch (IOException e) {
-      // The JVM is exiting; the server's directory is temporary.
-    }
+  /** A private embedded server, for tests that stop it. */
+  public static TestDatabase start() {
+    return new TestDatabase(PostgresServer.embedded(EmbeddedSettings.DEFAULT));
   }
 
   /** A name no other test of this JVM uses, e.g. {@code t_17}. */
@@ -60,28 +44,35 @@ public final class TestDatabase implements AutoCloseable {
     return prefix + "_" + NAMES.incrementAndGet();
   }
 
+  public String host() {
+    return server.host();
+  }
+
+  public String username() {
+    return server.username();
+  }
+
+  public String password() {
+    return server.password();
+  }
+
   public int port() {
-    return postgres.getPort();
+    return server.port();
   }
 
   public String jdbcUrl() {
-    return postgres.getJdbcUrl("postgres", "postgres");
+    return server.jdbcUrl();
   }
 
-  /** The {@code postgres} database as superuser, in auto-commit mode. */
+  /** The server's main database, in auto-commit mode. */
   public DataSource dataSource() {
-    return postgres.getPostgresDatabase();
+    return server.dataSource();
   }
 
-  /** A sink configuration for the superuser with the given schemas. */
+  /** A sink configuration for the server's user with the given schemas. */
   public SinkConfig config(String schema, String metadataSchema) {
     return new SinkConfig(
-        "jdbc:postgresql://localhost:" + port() + "/postgres",
-        "postgres",
-        "postgres",
-        schema,
-        metadataSchema,
-        2);
+        server.jdbcUrl(), server.username(), server.password(), schema, metadataSchema, 2);
   }
 
   public void execute(String sql) {
@@ -152,8 +143,9 @@ public final class TestDatabase implements AutoCloseable {
     return rows.get(0).get(0);
   }
 
+  /** Stops a private server; the shared one stops with the JVM. */
   @Override
-  public void close() throws IOException {
-    postgres.close();
+  public void close() {
+    server.close();
   }
 }

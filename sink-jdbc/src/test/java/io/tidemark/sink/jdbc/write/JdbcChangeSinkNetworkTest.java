@@ -55,7 +55,7 @@ class JdbcChangeSinkNetworkTest {
 
   @BeforeEach
   void startProxy() {
-    proxy = BlackHoleProxy.start(db.port());
+    proxy = BlackHoleProxy.start(db.host(), db.port());
   }
 
   @AfterEach
@@ -69,8 +69,8 @@ class JdbcChangeSinkNetworkTest {
   private SinkConfig config(String urlParameters, Duration socketTimeout) {
     return new SinkConfig(
         proxy.jdbcUrl(urlParameters),
-        "postgres",
-        "postgres",
+        db.username(),
+        db.password(),
         schema,
         metadataSchema,
         2,
