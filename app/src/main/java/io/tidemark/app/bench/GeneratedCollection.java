@@ -3,12 +3,15 @@ package io.tidemark.app.bench;
 import io.tidemark.app.bench.BenchWorkload.Kind;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.event.DocumentKey;
+import io.tidemark.core.event.SourceDocument;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeCursor;
 import io.tidemark.core.spi.CollectionSource;
 import io.tidemark.core.spi.SnapshotCursor;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -118,6 +121,20 @@ public final class GeneratedCollection implements CollectionSource {
   @Override
   public long estimatedDocumentCount() {
     return snapshotRows;
+  }
+
+  /**
+   * Refused: a generated document's current state depends on every released event before it, and
+   * the benchmark never verifies or replays dead letters, the only callers of a lookup.
+   */
+  @Override
+  public List<SourceDocument> lookup(Collection<DocumentKey> keys) {
+    throw new UnsupportedOperationException(
+        "the benchmark's generated collection '"
+            + name
+            + "' keeps no documents to look up by key (asked for "
+            + keys.size()
+            + ")");
   }
 
   /** Even ranges: the generator knows its keys, as a sampling source would estimate them. */

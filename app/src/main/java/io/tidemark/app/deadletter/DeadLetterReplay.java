@@ -2,28 +2,31 @@ package io.tidemark.app.deadletter;
 
 import io.tidemark.core.config.TidemarkConfig;
 import io.tidemark.core.event.DocumentKey;
+import io.tidemark.core.event.SourceDocument;
 import io.tidemark.core.mapping.RowMapper;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.mapping.ValueRejectedException;
 import io.tidemark.core.spi.ChangeSink.Target;
+import io.tidemark.core.spi.ChangeSource;
+import io.tidemark.core.spi.CollectionSource;
 import io.tidemark.core.spi.RowChange;
 import io.tidemark.core.spi.TableSink;
 import io.tidemark.sink.jdbc.write.JdbcChangeSink;
 import io.tidemark.sink.jdbc.write.JdbcChangeSink.DeadLetterEntry;
 import io.tidemark.source.mongo.MongoChangeSource;
-import io.tidemark.source.mongo.convert.BsonSourceDocument;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Retries the dead letters of a pipeline after its mapping was fixed. Each document is read again
- * from MongoDB by {@code _id} — the stored copy may be older than the document's current state —
- * and mapped with the current configuration: a document that fits now is written and its dead
- * letter removed, in one transaction; a document that no longer exists removes its row; one that
- * still does not fit keeps its dead letter. The collection's stream position is not moved.
+ * from the source by its key ({@link CollectionSource#lookup}, a page of letters at a time) — the
+ * stored copy may be older than the document's current state — and mapped with the current
+ * configuration: a document that fits now is written and its dead letter removed, in one
+ * transaction; a document that no longer exists removes its row; one that still does not fit keeps
+ * its dead letter. The collection's stream position is not moved.
  *
  * <p>Takes the pipeline's writer lock, so it refuses to run beside a daemon.
  */
@@ -43,11 +46,11 @@ public final class DeadLetterReplay {
   public static List<Outcome> run(TidemarkConfig config, String onlyCollection) {
     List<Outcome> outcomes = new ArrayList<>();
     try (JdbcChangeSink sink = JdbcChangeSink.openWriter(config.sink(), config.pipeline())) {
-      try (MongoChangeSource source = MongoChangeSource.open(config.source())) {
+      try (ChangeSource source = MongoChangeSource.open(config.source())) {
         for (TableMapping mapping : config.collections()) {
           if (onlyCollection == null || onlyCollection.equals(mapping.collection())) {
             TableSink live = sink.open(mapping, Target.LIVE);
-            outcomes.add(replay(live, sink, source));
+            outcomes.add(replay(live, sink, source.collection(mapping.collection())));
           }
         }
       }
@@ -55,7 +58,7 @@ public final class DeadLetterReplay {
     return outcomes;
   }
 
-  private static Outcome replay(TableSink live, JdbcChangeSink sink, MongoChangeSource source) {
+  private static Outcome replay(TableSink live, JdbcChangeSink sink, CollectionSource source) {
     TableMapping mapping = live.mapping();
     RowMapper mapper = new RowMapper(mapping);
     int written = 0;
@@ -69,13 +72,13 @@ public final class DeadLetterReplay {
       // One change per key: a document dead-lettered twice is written once, both letters go.
       Map<DocumentKey, RowChange> changes = new LinkedHashMap<>();
       List<Long> replayed = new ArrayList<>();
+      Map<String, SourceDocument> current = currentDocuments(source, page);
       for (DeadLetterEntry letter : page) {
         after = letter.id();
-        Optional<BsonSourceDocument> current =
-            source.findCurrent(mapping.collection(), letter.document());
+        SourceDocument document = current.get(letter.documentKey());
         try {
-          if (current.isPresent()) {
-            changes.put(current.get().key(), new RowChange.Upsert(mapper.map(current.get())));
+          if (document != null) {
+            changes.put(document.key(), new RowChange.Upsert(mapper.map(document)));
           } else {
             DocumentKey key = new DocumentKey(letter.documentKey());
             changes.put(key, new RowChange.Delete(key));
@@ -101,5 +104,19 @@ public final class DeadLetterReplay {
       }
     } while (page.size() == PAGE);
     return new Outcome(mapping.collection(), written, deleted, failing, reasons);
+  }
+
+  /** The current documents of a page of letters, by key text; one lookup for the page. */
+  private static Map<String, SourceDocument> currentDocuments(
+      CollectionSource source, List<DeadLetterEntry> page) {
+    List<DocumentKey> keys = new ArrayList<>(page.size());
+    for (DeadLetterEntry letter : page) {
+      keys.add(new DocumentKey(letter.documentKey()));
+    }
+    Map<String, SourceDocument> byKey = new HashMap<>();
+    for (SourceDocument document : source.lookup(keys)) {
+      byKey.put(document.key().text(), document);
+    }
+    return byKey;
   }
 }

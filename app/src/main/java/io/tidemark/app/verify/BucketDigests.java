@@ -1,5 +1,7 @@
 package io.tidemark.app.verify;
 
+import io.tidemark.core.spi.TableScanner;
+
 /**
  * Per bucket: how many rows and the sum of their {@link RowHash}es. Adding is order-independent, so
  * each side is read in whatever order is cheapest for it. Memory: 20 bytes per bucket. Not
@@ -25,7 +27,7 @@ final class BucketDigests {
   }
 
   void add(String key, RowHash hash) {
-    int b = RowHash.bucket(key, bits);
+    int b = TableScanner.bucketOf(key, bits);
     counts[b]++;
     highs[b] += hash.high();
     lows[b] += hash.low();

@@ -1,35 +1,33 @@
 package io.tidemark.app.verify;
 
-import com.mongodb.MongoException;
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Filters;
-import io.tidemark.core.error.ErrorCode;
-import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.event.DocumentKey;
+import io.tidemark.core.event.SourceDocument;
 import io.tidemark.core.mapping.MappedRow;
 import io.tidemark.core.mapping.RowMapper;
 import io.tidemark.core.mapping.ValueRejectedException;
-import io.tidemark.source.mongo.convert.BsonSourceDocument;
+import io.tidemark.core.spi.CollectionSource;
+import io.tidemark.core.spi.SnapshotCursor;
+import io.tidemark.core.spi.TableScanner;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import org.bson.BsonValue;
-import org.bson.RawBsonDocument;
 
 /**
- * The MongoDB side of a comparison: each document as the row Tidemark would write for it. Reads
- * stream with a bounded batch size; nothing holds more than one batch of documents.
+ * The source side of a comparison: each document as the row Tidemark would write for it, in the
+ * sink's comparable cells. A scan reads the collection as the copy does (key order, one batch in
+ * memory, durable data as of the scan's start); a fetch reads documents by key as they are now.
  */
 final class CollectionDocuments {
-  private static final int BATCH_SIZE = 1000;
-
-  private final MongoCollection<RawBsonDocument> collection;
-  private final RowShape shape;
+  private final CollectionSource collection;
+  private final TableScanner table;
   private final RowMapper mapper;
 
-  CollectionDocuments(MongoCollection<RawBsonDocument> collection, RowShape shape) {
+  CollectionDocuments(CollectionSource collection, TableScanner table, RowMapper mapper) {
     this.collection = collection;
-    this.shape = shape;
-    this.mapper = new RowMapper(shape.mapping());
+    this.table = table;
+    this.mapper = mapper;
   }
 
   /** Receives each document of a scan. */
@@ -39,7 +37,7 @@ final class CollectionDocuments {
      * @param cells the row's comparable cells, or null when the document cannot be mapped (it has
      *     no row: Tidemark dead-letters or fails on it)
      */
-    void document(String key, BsonValue id, String[] cells);
+    void document(String key, String[] cells);
   }
 
   /**
@@ -52,75 +50,39 @@ final class CollectionDocuments {
   record Expected(String key, MappedRow row, String[] cells, String rejection) {}
 
   long estimatedCount() {
-    try {
-      return collection.estimatedDocumentCount();
-    } catch (MongoException e) {
-      throw failed("count the documents", e);
-    }
+    return collection.estimatedDocumentCount();
   }
 
-  /** Reads every document, in natural order (the comparison does not need any order). */
+  /** Reads every document. */
   void scan(Visitor visitor) {
-    try {
-      for (RawBsonDocument raw : collection.find().batchSize(BATCH_SIZE)) {
-        Expected e = expected(raw);
-        visitor.document(e.key(), raw.get("_id"), e.cells());
+    try (SnapshotCursor cursor =
+        collection.openSnapshot(collection.captureOperationTime(), null, null)) {
+      for (SourceDocument document = cursor.next(); document != null; document = cursor.next()) {
+        Expected e = expected(document);
+        visitor.document(e.key(), e.cells());
       }
-    } catch (MongoException e) {
-      throw failed("read the documents", e);
     }
   }
 
-  /** The expected rows of the documents with these {@code _id}s, by key text. */
-  Map<String, Expected> fetch(Collection<BsonValue> ids) {
+  /** The expected rows of the documents with these keys that exist now, by key text. */
+  Map<String, Expected> fetch(Collection<String> keys) {
+    List<DocumentKey> wanted = new ArrayList<>(keys.size());
+    keys.forEach(k -> wanted.add(new DocumentKey(k)));
     Map<String, Expected> out = new HashMap<>();
-    try {
-      for (RawBsonDocument raw : collection.find(Filters.in("_id", ids)).batchSize(BATCH_SIZE)) {
-        Expected e = expected(raw);
-        out.put(e.key(), e);
-      }
-    } catch (MongoException e) {
-      throw failed("read " + ids.size() + " documents by _id", e);
+    for (SourceDocument document : collection.lookup(wanted)) {
+      Expected e = expected(document);
+      out.put(e.key(), e);
     }
     return out;
   }
 
-  private Expected expected(RawBsonDocument raw) {
-    BsonSourceDocument doc = new BsonSourceDocument(raw);
-    String key = doc.key().text();
+  private Expected expected(SourceDocument document) {
+    String key = document.key().text();
     try {
-      MappedRow row = mapper.map(doc);
-      return new Expected(key, row, shape.fromMapped(row), null);
+      MappedRow row = mapper.map(document);
+      return new Expected(key, row, table.cells(row), null);
     } catch (ValueRejectedException e) {
       return new Expected(key, null, null, e.reason());
     }
-  }
-
-  private TidemarkException failed(String doing, MongoException e) {
-    String code = Integer.toString(e.getCode());
-    boolean retriable =
-        e instanceof com.mongodb.MongoSocketException
-            || e instanceof com.mongodb.MongoTimeoutException;
-    return new TidemarkException(
-        retriable ? ErrorCode.SOURCE_UNAVAILABLE : ErrorCode.SOURCE_FAILED,
-        "verify: could not "
-            + doing
-            + " of collection '"
-            + collection.getNamespace().getCollectionName()
-            + "' (MongoDB error "
-            + code
-            + ": "
-            + firstLine(e.getMessage())
-            + "). Check that MongoDB is reachable and that the user may read the collection.",
-        code,
-        e);
-  }
-
-  private static String firstLine(String m) {
-    if (m == null) {
-      return "no message";
-    }
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
   }
 }

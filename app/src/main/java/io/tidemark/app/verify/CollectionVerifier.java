@@ -4,12 +4,14 @@ import io.tidemark.app.verify.CollectionDocuments.Expected;
 import io.tidemark.app.verify.Difference.Kind;
 import io.tidemark.core.event.DocumentKey;
 import io.tidemark.core.spi.RowChange;
-import java.sql.SQLException;
+import io.tidemark.core.spi.TableScanner;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.bson.BsonValue;
+import java.util.Objects;
 
 /**
  * Compares one collection with its table in bounded memory:
@@ -36,8 +38,7 @@ final class CollectionVerifier {
   private static final int CONFIRM_BATCH = 500;
 
   private final CollectionDocuments documents;
-  private final TableSource tables;
-  private final RowShape shape;
+  private final TableScanner table;
   private final VerifyOptions options;
   private final Repairer repairer;
 
@@ -47,17 +48,6 @@ final class CollectionVerifier {
   private long different;
   private long upserted;
   private long deleted;
-
-  /** Opens connections to the table; each scan runs on its own. */
-  @FunctionalInterface
-  interface TableSource {
-    <T> T withRows(TableWork<T> work) throws SQLException;
-  }
-
-  @FunctionalInterface
-  interface TableWork<T> {
-    T run(TableRows rows) throws SQLException;
-  }
 
   /** Writes repairs for one collection. */
   @FunctionalInterface
@@ -69,20 +59,15 @@ final class CollectionVerifier {
    * @param repairer null to only report
    */
   CollectionVerifier(
-      CollectionDocuments documents,
-      TableSource tables,
-      RowShape shape,
-      VerifyOptions options,
-      Repairer repairer) {
+      CollectionDocuments documents, TableScanner table, VerifyOptions options, Repairer repairer) {
     this.documents = documents;
-    this.tables = tables;
-    this.shape = shape;
+    this.table = table;
     this.options = options;
     this.repairer = repairer;
   }
 
   /** Counts, bucket digests, drill-down, confirmation: see the class comment. */
-  Outcome compare() throws SQLException, InterruptedException {
+  Outcome compare() throws InterruptedException {
     int bits = bucketBits(documents.estimatedCount());
     BucketDigests expected = new BucketDigests(bits);
     BucketDigests actual = new BucketDigests(bits);
@@ -90,19 +75,14 @@ final class CollectionVerifier {
     inParallel(
         () ->
             documents.scan(
-                (key, id, cells) -> {
+                (key, cells) -> {
                   if (cells == null) {
                     unmappable[0]++;
                   } else {
                     expected.add(key, RowHash.of(key, cells));
                   }
                 }),
-        () ->
-            tables.withRows(
-                rows -> {
-                  rows.scan((key, cells) -> actual.add(key, RowHash.of(key, cells)));
-                  return null;
-                }));
+        () -> table.scan((key, cells) -> actual.add(key, RowHash.of(key, cells))));
     int[] differing = expected.differing(actual);
     for (int[] group : groups(differing, expected, actual)) {
       drill(bits, group);
@@ -134,7 +114,7 @@ final class CollectionVerifier {
   /** Enough bucket bits for about {@link #ROWS_PER_BUCKET} rows each, between 8 and 16. */
   static int bucketBits(long estimatedRows) {
     int bits = MIN_BUCKET_BITS;
-    while (bits < RowHash.MAX_BUCKET_BITS && (estimatedRows >> bits) > ROWS_PER_BUCKET) {
+    while (bits < TableScanner.MAX_BUCKET_BITS && (estimatedRows >> bits) > ROWS_PER_BUCKET) {
       bits++;
     }
     return bits;
@@ -162,58 +142,42 @@ final class CollectionVerifier {
   }
 
   /** Reads the group's buckets from both sides and confirms the keys whose rows differ. */
-  private void drill(int bits, int[] group) throws SQLException, InterruptedException {
+  private void drill(int bits, int[] group) throws InterruptedException {
     boolean[] inGroup = new boolean[1 << bits];
     for (int b : group) {
       inGroup[b] = true;
     }
-    Map<String, Keyed> expectedRows = new HashMap<>();
+    Map<String, RowHash> expectedRows = new HashMap<>();
     Map<String, RowHash> actualRows = new HashMap<>();
     inParallel(
         () ->
             documents.scan(
-                (key, id, cells) -> {
-                  if (cells != null && inGroup[RowHash.bucket(key, bits)]) {
-                    expectedRows.put(key, new Keyed(RowHash.of(key, cells), id));
+                (key, cells) -> {
+                  if (cells != null && inGroup[TableScanner.bucketOf(key, bits)]) {
+                    expectedRows.put(key, RowHash.of(key, cells));
                   }
                 }),
         () ->
-            tables.withRows(
-                rows -> {
-                  rows.scanBuckets(
-                      bits, group, (key, cells) -> actualRows.put(key, RowHash.of(key, cells)));
-                  return null;
-                }));
-    List<Candidate> candidates = new ArrayList<>();
-    for (Map.Entry<String, Keyed> e : expectedRows.entrySet()) {
+            table.scanBuckets(
+                bits, group, (key, cells) -> actualRows.put(key, RowHash.of(key, cells))));
+    List<String> candidates = new ArrayList<>();
+    for (Map.Entry<String, RowHash> e : expectedRows.entrySet()) {
       RowHash actual = actualRows.remove(e.getKey());
-      if (!e.getValue().hash().equals(actual)) {
-        candidates.add(new Candidate(e.getKey(), e.getValue().id()));
+      if (!e.getValue().equals(actual)) {
+        candidates.add(e.getKey());
       }
     }
-    for (String key : actualRows.keySet()) {
-      candidates.add(new Candidate(key, null));
-    }
-    candidates.sort(java.util.Comparator.comparing(Candidate::key));
+    candidates.addAll(actualRows.keySet());
+    Collections.sort(candidates);
     for (int from = 0; from < candidates.size(); from += CONFIRM_BATCH) {
       confirm(candidates.subList(from, Math.min(candidates.size(), from + CONFIRM_BATCH)));
     }
   }
 
   /** Reads the candidates again by key from both sides; what still differs is reported. */
-  private void confirm(List<Candidate> batch) throws SQLException {
-    List<BsonValue> ids = new ArrayList<>();
-    List<String> keys = new ArrayList<>(batch.size());
-    for (Candidate c : batch) {
-      keys.add(c.key());
-      if (c.id() != null) {
-        ids.add(c.id());
-      } else {
-        ids.addAll(KeyIds.candidates(c.key()));
-      }
-    }
-    Map<String, Expected> expected = documents.fetch(ids);
-    Map<String, String[]> actual = tables.withRows(rows -> rows.fetch(keys));
+  private void confirm(List<String> keys) {
+    Map<String, Expected> expected = documents.fetch(keys);
+    Map<String, String[]> actual = table.fetch(keys);
     List<RowChange> repairs = new ArrayList<>();
     for (String key : keys) {
       Expected e = expected.get(key);
@@ -222,12 +186,12 @@ final class CollectionVerifier {
         if (a == null) {
           found(new Difference(key, Kind.MISSING_IN_TABLE, "no row for the document"));
           repairs.add(new RowChange.Upsert(e.row()));
-        } else if (!RowShape.same(e.cells(), a)) {
+        } else if (!Arrays.equals(e.cells(), a)) {
           found(
               new Difference(
                   key,
                   Kind.DIFFERENT,
-                  "columns differ: " + String.join(", ", shape.differingColumns(e.cells(), a))));
+                  "columns differ: " + String.join(", ", differingCells(e.cells(), a))));
           repairs.add(new RowChange.Upsert(e.row()));
         }
       } else if (a != null) {
@@ -253,6 +217,18 @@ final class CollectionVerifier {
     }
   }
 
+  /** The names of the cells that differ, for the report. */
+  private List<String> differingCells(String[] expected, String[] actual) {
+    List<String> names = table.cellNames();
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      if (!Objects.equals(expected[i], actual[i])) {
+        out.add(names.get(i));
+      }
+    }
+    return out;
+  }
+
   private void found(Difference d) {
     switch (d.kind()) {
       case MISSING_IN_TABLE -> missing++;
@@ -264,29 +240,18 @@ final class CollectionVerifier {
     }
   }
 
-  private record Keyed(RowHash hash, BsonValue id) {}
-
-  /** A key that may differ; {@code id} is null when only the table has it. */
-  private record Candidate(String key, BsonValue id) {}
-
-  @FunctionalInterface
-  private interface Side {
-    void read() throws SQLException;
-  }
-
   /**
-   * Reads MongoDB on this thread and PostgreSQL on another, at the same time: each side's read
-   * takes as long as the other's, so together they take half.
+   * Reads the collection on this thread and the table on another, at the same time: each side's
+   * read takes as long as the other's, so together they take half.
    */
-  private static void inParallel(Runnable mongo, Side table)
-      throws SQLException, InterruptedException {
-    Throwable[] failure = new Throwable[1];
+  private static void inParallel(Runnable collection, Runnable table) throws InterruptedException {
+    RuntimeException[] failure = new RuntimeException[1];
     Thread t =
         new Thread(
             () -> {
               try {
-                table.read();
-              } catch (SQLException | RuntimeException e) {
+                table.run();
+              } catch (RuntimeException e) {
                 failure[0] = e;
               }
             },
@@ -294,14 +259,12 @@ final class CollectionVerifier {
     t.setDaemon(true);
     t.start();
     try {
-      mongo.run();
+      collection.run();
     } finally {
       t.join();
     }
-    if (failure[0] instanceof SQLException e) {
-      throw e;
-    } else if (failure[0] instanceof RuntimeException e) {
-      throw e;
+    if (failure[0] != null) {
+      throw failure[0];
     }
   }
 }

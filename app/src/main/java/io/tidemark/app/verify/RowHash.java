@@ -10,13 +10,10 @@ import java.security.NoSuchAlgorithmException;
  * digest (the sum of its rows' hashes) is equal on both sides when the bucket's rows are, in
  * whatever order the rows were read.
  *
- * <p>The bucket comes from the MD5 of the key's UTF-8 text, which PostgreSQL computes too ({@link
- * #bucketSql}), so a drill-down reads only the rows of the buckets that differ from the table.
+ * <p>The bucket is {@link io.tidemark.core.spi.TableScanner#bucketOf}, which the table's scanner
+ * computes in the database too, so a drill-down reads only the rows of the buckets that differ.
  */
 record RowHash(long high, long low) {
-
-  /** Highest number of bucket bits: 65536 buckets. */
-  static final int MAX_BUCKET_BITS = 16;
 
   /** Hashes the key and cells with length prefixes, so no two different rows share an input. */
   static RowHash of(String key, String[] cells) {
@@ -27,22 +24,6 @@ record RowHash(long high, long low) {
     }
     byte[] d = md5.digest();
     return new RowHash(longAt(d, 0), longAt(d, 8));
-  }
-
-  /** The key's bucket among {@code 2^bits}. */
-  static int bucket(String key, int bits) {
-    byte[] d = md5().digest(key.getBytes(StandardCharsets.UTF_8));
-    int first16 = ((d[0] & 0xFF) << 8) | (d[1] & 0xFF);
-    return first16 >>> (MAX_BUCKET_BITS - bits);
-  }
-
-  /** The same bucket as {@link #bucket}, computed by PostgreSQL for a text column. */
-  static String bucketSql(String quotedKeyColumn, int bits) {
-    return "(('x' || substr(md5(convert_to("
-        + quotedKeyColumn
-        + ", 'UTF8')), 1, 4))::bit(16)::int >> "
-        + (MAX_BUCKET_BITS - bits)
-        + ")";
   }
 
   private static void feed(MessageDigest md, String s) {

@@ -1,7 +1,10 @@
 package io.tidemark.core.spi;
 
+import io.tidemark.core.event.DocumentKey;
+import io.tidemark.core.event.SourceDocument;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -52,6 +55,14 @@ public interface CollectionSource {
    *     the copy and a stream started at T0 together miss nothing
    */
   SnapshotCursor openSnapshot(ClusterTime readAtOrAfter, String resumeAfterKey, String upToKey);
+
+  /**
+   * The documents that have these keys now, read from the source as it is (no point in time): the
+   * document lookup that {@code tidemark verify} confirms a difference with and that dead-letter
+   * replay reads a document's current state with. Keys with no document are left out; the order is
+   * the source's. The caller bounds the number of keys (a few hundred at a time).
+   */
+  List<SourceDocument> lookup(Collection<DocumentKey> keys);
 
   /** The stream position that starts at {@code time}, inclusive (the hand-off after a copy). */
   Position positionAt(ClusterTime time);

@@ -3,6 +3,7 @@ package io.tidemark.core.pipeline;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.event.ChangeEvent;
+import io.tidemark.core.event.DocumentKey;
 import io.tidemark.core.event.SourceDocument;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
@@ -12,6 +13,7 @@ import io.tidemark.core.spi.CollectionSource;
 import io.tidemark.core.spi.SnapshotCursor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
@@ -135,6 +137,18 @@ final class FakeSource implements ChangeSource, CollectionSource {
   @Override
   public long estimatedDocumentCount() {
     return documents.size();
+  }
+
+  @Override
+  public List<SourceDocument> lookup(Collection<DocumentKey> keys) {
+    List<SourceDocument> found = new ArrayList<>();
+    for (DocumentKey key : keys) {
+      SourceDocument document = documents.get(key.text());
+      if (document != null) {
+        found.add(document);
+      }
+    }
+    return found;
   }
 
   @Override

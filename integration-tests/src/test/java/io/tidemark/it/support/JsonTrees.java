@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tidemark.app.verify.CanonicalJson;
+import io.tidemark.sink.jdbc.read.CanonicalJson;
 import java.util.List;
 
 /**

@@ -2,7 +2,7 @@ package io.tidemark.it.support;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoCollection;
-import io.tidemark.app.verify.CanonicalJson;
+import io.tidemark.sink.jdbc.read.CanonicalJson;
 import io.tidemark.source.mongo.convert.BsonSourceDocument;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

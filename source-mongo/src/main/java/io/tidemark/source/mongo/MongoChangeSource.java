@@ -173,20 +173,6 @@ public final class MongoChangeSource implements ChangeSource {
   }
 
   /**
-   * The current state of the document a stored copy (Extended JSON, as in the dead-letter table)
-   * was taken from, looked up by its {@code _id}; empty when it no longer exists.
-   */
-  public Optional<BsonSourceDocument> findCurrent(String collection, String storedDocumentJson) {
-    org.bson.BsonValue id = org.bson.BsonDocument.parse(storedDocumentJson).get("_id");
-    org.bson.RawBsonDocument current =
-        database
-            .getCollection(collection, org.bson.RawBsonDocument.class)
-            .find(com.mongodb.client.model.Filters.eq("_id", id))
-            .first();
-    return Optional.ofNullable(current).map(BsonSourceDocument::new);
-  }
-
-  /**
    * Up to {@code size} documents of a collection picked at random by the server ({@code $sample}),
    * for checking a mapping against real data before running it.
    */

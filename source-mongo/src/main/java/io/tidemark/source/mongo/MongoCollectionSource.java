@@ -14,12 +14,16 @@ import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.event.DocumentKey;
+import io.tidemark.core.event.SourceDocument;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeCursor;
 import io.tidemark.core.spi.CollectionSource;
 import io.tidemark.core.spi.SnapshotCursor;
+import io.tidemark.source.mongo.convert.BsonSourceDocument;
 import io.tidemark.source.mongo.convert.BsonValues;
+import io.tidemark.source.mongo.convert.KeyIds;
 import io.tidemark.source.mongo.snapshot.KeyRangeFilter;
 import io.tidemark.source.mongo.snapshot.MongoKeySplitter;
 import io.tidemark.source.mongo.snapshot.MongoSnapshotCursor;
@@ -27,7 +31,11 @@ import io.tidemark.source.mongo.stream.LargeEvents;
 import io.tidemark.source.mongo.stream.MongoChangeCursor;
 import io.tidemark.source.mongo.stream.MongoPositions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
 import org.bson.BsonTimestamp;
@@ -46,6 +54,7 @@ import org.bson.RawBsonDocument;
  */
 final class MongoCollectionSource implements CollectionSource {
   private static final int SNAPSHOT_BATCH_SIZE = 2000;
+  private static final int LOOKUP_BATCH_SIZE = 1000;
 
   private final MongoClient client;
   private final MongoDatabase database;
@@ -183,6 +192,38 @@ final class MongoCollectionSource implements CollectionSource {
   private RawBsonDocument byId(BsonValue id, ClusterTime time) {
     try (ClientSession session = sessionAfter(time)) {
       return majority.find(session, Filters.eq("_id", id)).first();
+    }
+  }
+
+  /**
+   * Reads as {@code source.uri} configures, not at a point in time: verify confirms a difference
+   * against what is there now, and dead-letter replay wants the newest state. A key text can stand
+   * for a few {@code _id}s ({@link KeyIds}); one query asks for all of them and keeps the documents
+   * whose key is one asked for.
+   */
+  @Override
+  public List<SourceDocument> lookup(Collection<DocumentKey> keys) {
+    Set<String> wanted = new HashSet<>();
+    List<BsonValue> ids = new ArrayList<>();
+    for (DocumentKey key : keys) {
+      wanted.add(key.text());
+      ids.addAll(KeyIds.candidates(key.text()));
+    }
+    List<SourceDocument> found = new ArrayList<>();
+    if (ids.isEmpty()) {
+      return found;
+    }
+    try {
+      for (RawBsonDocument raw :
+          collection.find(Filters.in("_id", ids)).batchSize(LOOKUP_BATCH_SIZE)) {
+        BsonSourceDocument document = new BsonSourceDocument(raw);
+        if (wanted.contains(document.key().text())) {
+          found.add(document);
+        }
+      }
+      return found;
+    } catch (RuntimeException e) {
+      throw MongoErrors.classify(e, name, "reading " + keys.size() + " documents by _id");
     }
   }
 

@@ -1,4 +1,4 @@
-package io.tidemark.app.verify;
+package io.tidemark.sink.jdbc.read;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

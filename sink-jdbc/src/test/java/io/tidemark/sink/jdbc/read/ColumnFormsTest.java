@@ -1,4 +1,4 @@
-package io.tidemark.app.verify;
+package io.tidemark.sink.jdbc.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * Every column type: the value Tidemark writes and the value PostgreSQL gives back reach the same
  * comparable form, and different values do not.
  */
-class VerifyColumnFormsTest {
+class ColumnFormsTest {
   private static PostgresServer postgres;
   private static DataSource database;
   private static String databaseUrl;

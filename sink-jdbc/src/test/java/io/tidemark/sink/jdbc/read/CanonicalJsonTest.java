@@ -1,11 +1,11 @@
-package io.tidemark.app.verify;
+package io.tidemark.sink.jdbc.read;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 
-class VerifyCanonicalJsonTest {
+class CanonicalJsonTest {
 
   @Test
   void memberOrderAndWhitespaceDoNotMatter() {

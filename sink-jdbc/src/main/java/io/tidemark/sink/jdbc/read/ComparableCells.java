@@ -1,4 +1,4 @@
-package io.tidemark.app.verify;
+package io.tidemark.sink.jdbc.read;
 
 import io.tidemark.core.mapping.ChildTable;
 import io.tidemark.core.mapping.MappedRow;
@@ -8,20 +8,20 @@ import io.tidemark.sink.jdbc.dialect.SqlDialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * The columns a comparison looks at — every table column of the mapping after the key, then one
- * cell per child table holding the document's child rows ({@link ChildCells}) — and how to bring
- * each side's values to comparable {@link ColumnForms}. Immutable.
+ * The cells a comparison looks at — every table column of the mapping after the key, then one cell
+ * per child table holding the document's child rows ({@link ChildCells}) — and how to bring each
+ * side's values to comparable {@link ColumnForms}: the SQL that reads them from the table and the
+ * reading of a written row. Immutable.
  */
-final class RowShape {
+final class ComparableCells {
   private final TableMapping mapping;
   private final List<TableColumn> columns;
   private final List<ChildTable> children;
 
-  RowShape(TableMapping mapping) {
+  ComparableCells(TableMapping mapping) {
     this.mapping = mapping;
     List<TableColumn> all = mapping.tableColumns();
     this.columns = List.copyOf(all.subList(1, all.size()));
@@ -78,24 +78,15 @@ final class RowShape {
     return cells;
   }
 
-  /** The names of the columns whose cells differ, for the report. */
-  List<String> differingColumns(String[] expected, String[] actual) {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < columns.size(); i++) {
-      if (!java.util.Objects.equals(expected[i], actual[i])) {
-        out.add(columns.get(i).name());
-      }
+  /** Column names, then {@code child table <name>}: what each cell holds. */
+  List<String> names() {
+    List<String> out = new ArrayList<>(columns.size() + children.size());
+    for (TableColumn c : columns) {
+      out.add(c.name());
     }
-    for (int i = 0; i < children.size(); i++) {
-      int at = columns.size() + i;
-      if (!java.util.Objects.equals(expected[at], actual[at])) {
-        out.add("child table " + children.get(i).table());
-      }
+    for (ChildTable child : children) {
+      out.add("child table " + child.table());
     }
-    return out;
-  }
-
-  static boolean same(String[] expected, String[] actual) {
-    return Arrays.equals(expected, actual);
+    return List.copyOf(out);
   }
 }

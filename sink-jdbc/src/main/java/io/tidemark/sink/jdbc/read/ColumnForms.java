@@ -1,4 +1,4 @@
-package io.tidemark.app.verify;
+package io.tidemark.sink.jdbc.read;
 
 import io.tidemark.core.mapping.ArrayLiteral;
 import io.tidemark.core.mapping.SqlType;

@@ -1,4 +1,4 @@
-package io.tidemark.app.verify;
+package io.tidemark.source.mongo.convert;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -16,17 +16,17 @@ import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
 
 /**
- * The {@code _id} values whose key text is a given text: the inverse of {@code DocumentKeys}. A
+ * The {@code _id} values whose key text is a given text: the inverse of {@link DocumentKeys}. A
  * lookup asks for every candidate and keeps the documents whose key text matches, so a candidate
  * too many costs nothing.
  */
-final class KeyIds {
+public final class KeyIds {
   private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-f]{24}");
   private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
 
   private KeyIds() {}
 
-  static List<BsonValue> candidates(String key) {
+  public static List<BsonValue> candidates(String key) {
     List<BsonValue> out = new ArrayList<>(3);
     if (key.startsWith("\"") || key.startsWith("{") || key.startsWith("[")) {
       // A quoted string (one that reads as another type's key) or canonical Extended JSON.

@@ -1,0 +1,17 @@
+package io.tidemark.core.spi;
+
+import io.tidemark.core.mapping.TableMapping;
+
+/**
+ * The read-only side of a sink: opens a {@link TableScanner} per table. It takes no lock and
+ * changes nothing (not even the sink's metadata), so it may run beside a daemon and with a user
+ * that may only read. Thread-safe; close it to release its connections.
+ */
+public interface SinkReader extends AutoCloseable {
+
+  /** The scanner of a mapping's live table. */
+  TableScanner scanner(TableMapping mapping);
+
+  @Override
+  void close();
+}
