@@ -60,7 +60,7 @@ public final class DeadLetterReplay {
 
   private static Outcome replay(TableSink live, JdbcChangeSink sink, CollectionSource source) {
     TableMapping mapping = live.mapping();
-    RowMapper mapper = new RowMapper(mapping);
+    RowMapper mapper = new RowMapper(mapping, sink.valueEncoding());
     int written = 0;
     int deleted = 0;
     int failing = 0;

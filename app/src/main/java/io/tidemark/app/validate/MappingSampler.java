@@ -8,6 +8,7 @@ import io.tidemark.core.mapping.MappedRow;
 import io.tidemark.core.mapping.RowMapper;
 import io.tidemark.core.mapping.SqlType;
 import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.mapping.ValueEncoding;
 import io.tidemark.core.mapping.ValueRejectedException;
 import io.tidemark.sink.jdbc.dialect.SqlDialect;
 import io.tidemark.sink.jdbc.write.JdbcChangeSink;
@@ -64,16 +65,24 @@ public final class MappingSampler {
             check(
                 mapping,
                 String.join(";\n  ", dialect.createTables(config.sink().schema(), mapping)),
-                source.sample(mapping.collection(), size)));
+                source.sample(mapping.collection(), size),
+                dialect.valueEncoding()));
       }
       return new Result(samples, missing, List.copyOf(existing));
     }
   }
 
-  /** Maps each document as the pipeline would, counting per column what fits and what does not. */
+  /**
+   * Maps each document as the pipeline would, counting per column what fits and what does not.
+   *
+   * @param encoding the sink dialect's, as the pipeline maps with
+   */
   static MappingSample check(
-      TableMapping mapping, String ddl, List<? extends SourceDocument> documents) {
-    RowMapper mapper = new RowMapper(mapping);
+      TableMapping mapping,
+      String ddl,
+      List<? extends SourceDocument> documents,
+      ValueEncoding encoding) {
+    RowMapper mapper = new RowMapper(mapping, encoding);
     List<ColumnMapping> columns = mapping.columns();
     int[] fit = new int[columns.size()];
     int[] empty = new int[columns.size()];

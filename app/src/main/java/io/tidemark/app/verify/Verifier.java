@@ -60,16 +60,25 @@ public final class Verifier {
         ChangeSource source = MongoChangeSource.open(config.source());
         JdbcChangeSink sink = options.repair() ? writer() : null) {
       for (TableMapping mapping : mappings) {
+        RowMapper mapper = new RowMapper(mapping, tables.valueEncoding());
         results.add(
             verify(
-                mapping, source.collection(mapping.collection()), tables.scanner(mapping), sink));
+                mapping,
+                source.collection(mapping.collection()),
+                tables.scanner(mapping),
+                mapper,
+                sink));
       }
     }
     return new VerifyReport(config.pipeline(), options.repair(), results);
   }
 
   private CollectionResult verify(
-      TableMapping mapping, CollectionSource collection, TableScanner table, JdbcChangeSink sink)
+      TableMapping mapping,
+      CollectionSource collection,
+      TableScanner table,
+      RowMapper mapper,
+      JdbcChangeSink sink)
       throws InterruptedException {
     long started = System.nanoTime();
     if (!collection.exists()) {
@@ -105,8 +114,7 @@ public final class Verifier {
       position = committed.clusterTime().toString();
       repairer = changes -> live.applyBatch(changes, committed);
     }
-    CollectionDocuments documents =
-        new CollectionDocuments(collection, table, new RowMapper(mapping));
+    CollectionDocuments documents = new CollectionDocuments(collection, table, mapper);
     CollectionVerifier.Outcome o =
         new CollectionVerifier(documents, table, options, repairer).compare();
     LOG.debug(

@@ -6,7 +6,9 @@ import io.tidemark.core.mapping.ColumnMapping;
 import io.tidemark.core.mapping.OnError;
 import io.tidemark.core.mapping.SqlType;
 import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.mapping.ValueEncoding;
 import io.tidemark.core.value.FieldPath;
+import io.tidemark.sink.jdbc.dialect.postgres.PostgresValueEncoding;
 import io.tidemark.source.mongo.convert.BsonSourceDocument;
 import java.util.List;
 import java.util.stream.Stream;
@@ -14,6 +16,7 @@ import org.bson.RawBsonDocument;
 import org.junit.jupiter.api.Test;
 
 class MappingSamplerTest {
+  private static final ValueEncoding POSTGRES = PostgresValueEncoding.INSTANCE;
 
   private static ColumnMapping column(String field, String column, String type) {
     return new ColumnMapping(FieldPath.parse(field), column, SqlType.parse(type).orElseThrow());
@@ -46,7 +49,8 @@ class MappingSamplerTest {
                 "{_id: 'b', price: 12.345, qty: 2}",
                 "{_id: 'c', price: null, qty: 'three', tags: ['y', {k: 1}]}",
                 "{_id: 'd', qty: {$numberLong: '4'}, tags: []}",
-                "{_id: 'e', price: 0.001, tags: 'not an array'}"));
+                "{_id: 'e', price: 0.001, tags: 'not an array'}"),
+            POSTGRES);
 
     assertThat(s.collection()).isEqualTo("orders");
     assertThat(s.ddl()).isEqualTo("CREATE TABLE x");
@@ -72,13 +76,14 @@ class MappingSamplerTest {
 
   @Test
   void aSampleThatFitsHasNoMisfitsAndTheExamplesStopAtTheLimit() {
-    assertThat(MappingSampler.check(ORDERS, "", documents("{_id: 1, qty: 5}")).misfits()).isEmpty();
+    assertThat(MappingSampler.check(ORDERS, "", documents("{_id: 1, qty: 5}"), POSTGRES).misfits())
+        .isEmpty();
 
     String[] bad = new String[MappingSampler.EXAMPLES + 3];
     for (int i = 0; i < bad.length; i++) {
       bad[i] = "{_id: " + i + ", qty: 'x'}";
     }
-    MappingSample s = MappingSampler.check(ORDERS, "", documents(bad));
+    MappingSample s = MappingSampler.check(ORDERS, "", documents(bad), POSTGRES);
     assertThat(s.refused()).isEqualTo(bad.length);
     assertThat(s.examples()).hasSize(MappingSampler.EXAMPLES);
   }
@@ -106,7 +111,8 @@ class MappingSamplerTest {
             documents(
                 "{_id: 1, sensor: 's', t: 1, doc: true}",
                 "{_id: 2, t: {$numberLong: '2'}, v: 1}",
-                "{_id: 3, v: 'high', u: null}"));
+                "{_id: 3, v: 'high', u: null}"),
+            POSTGRES);
 
     assertThat(s.newColumns())
         .containsExactly(

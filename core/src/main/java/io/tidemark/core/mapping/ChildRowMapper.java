@@ -18,11 +18,13 @@ import java.util.List;
  */
 final class ChildRowMapper {
   private final ChildTable table;
+  private final ColumnValueConverter converter;
   private final int width;
   private final int depth;
 
-  ChildRowMapper(ChildTable table) {
+  ChildRowMapper(ChildTable table, ColumnValueConverter converter) {
     this.table = table;
+    this.converter = converter;
     this.width = table.tableColumns().size();
     this.depth = table.arrays().size();
   }
@@ -74,7 +76,7 @@ final class ChildRowMapper {
     }
     for (ColumnMapping c : table.columns()) {
       values[next++] =
-          ColumnValueConverter.convert(
+          converter.convert(
               element.valueAt(c.field()),
               c.type(),
               path + "." + c.field(),
@@ -82,7 +84,7 @@ final class ChildRowMapper {
     }
     if (table.elementColumn() != null) {
       values[next] =
-          ColumnValueConverter.convert(
+          converter.convert(
               element.value(), SqlType.JSONB, path, table.table() + "." + table.elementColumn());
     }
     return values;

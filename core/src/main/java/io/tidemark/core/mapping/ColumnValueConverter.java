@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,8 +15,11 @@ import java.util.UUID;
  * Converts a source value into the text form a SQL column type accepts as input, refusing every
  * conversion that would lose information (rounding, truncation, overflow, type change).
  *
- * <p>The result is the standard SQL/PostgreSQL text input form, so the same string feeds a {@code
- * COPY} and a parameter array; {@code null} means SQL NULL.
+ * <p>The checks are the same for every target database; the result is the target's text input form,
+ * so the same string feeds a {@code COPY} and a parameter array ({@code null} means SQL NULL).
+ * Numbers, text, UUIDs and JSON are written in their standard text form; the spellings that are the
+ * target database's own (arrays, binary, Booleans, dates and times, NaN and infinities) come from
+ * its {@link ValueEncoding}. Immutable and thread-safe.
  */
 public final class ColumnValueConverter {
   private static final BigInteger INT_MIN = BigInteger.valueOf(Integer.MIN_VALUE);
@@ -33,13 +35,20 @@ public final class ColumnValueConverter {
 
   private static final long MAX_ISO_MILLIS = 253402300799999L;
 
-  private ColumnValueConverter() {}
+  private final ValueEncoding encoding;
+
+  /**
+   * @param encoding how the target database spells what it spells its own way
+   */
+  public ColumnValueConverter(ValueEncoding encoding) {
+    this.encoding = encoding;
+  }
 
   /**
    * @return the column's text input, or null for SQL NULL
    * @throws ValueRejectedException when the value cannot be stored without loss
    */
-  public static String convert(Value value, SqlType type, String field, String column)
+  public String convert(Value value, SqlType type, String field, String column)
       throws ValueRejectedException {
     if (value instanceof Value.Missing || value instanceof Value.Null) {
       return null;
@@ -55,17 +64,17 @@ public final class ColumnValueConverter {
    * one dimension of single values, and PostgreSQL's multi-dimensional arrays cannot hold ragged
    * nesting anyway.
    */
-  private static String toArray(Value value, SqlType type, String field, String column)
+  private String toArray(Value value, SqlType type, String field, String column)
       throws ValueRejectedException {
     if (!(value instanceof Value.Array array)) {
-      throw new Conversion(value, type, field, column)
+      throw new Conversion(value, type, field, column, encoding)
           .reject("it is not an array; map the field as " + type.element().ddl() + " or jsonb");
     }
     List<String> texts = new ArrayList<>(array.elements().size());
     for (Value element : array.elements()) {
       String at = field + "[" + texts.size() + "]";
       if (element instanceof Value.Array || element instanceof Value.Json) {
-        throw new Conversion(element, type, at, column)
+        throw new Conversion(element, type, at, column, encoding)
             .reject(
                 "an array column holds single numbers, strings or Booleans, not a nested "
                     + element.typeName()
@@ -73,13 +82,13 @@ public final class ColumnValueConverter {
       }
       texts.add(element instanceof Value.Null ? null : convertScalar(element, type, at, column));
     }
-    return ArrayLiteral.format(texts);
+    return encoding.array(texts);
   }
 
   /** A single value; for an array type, one element (the type's kind is the element's). */
-  private static String convertScalar(Value value, SqlType type, String field, String column)
+  private String convertScalar(Value value, SqlType type, String field, String column)
       throws ValueRejectedException {
-    Conversion c = new Conversion(value, type, field, column);
+    Conversion c = new Conversion(value, type, field, column, encoding);
     String converted =
         switch (type.kind()) {
           case TEXT -> c.toText();
@@ -121,8 +130,9 @@ public final class ColumnValueConverter {
     return false;
   }
 
-  /** One conversion in progress; holds what error messages need. */
-  private record Conversion(Value value, SqlType type, String field, String column) {
+  /** One conversion in progress; holds what error messages need, and the encoding that spells. */
+  private record Conversion(
+      Value value, SqlType type, String field, String column, ValueEncoding encoding) {
 
     void checkStorable(String converted) throws ValueRejectedException {
       boolean nul =
@@ -246,28 +256,27 @@ public final class ColumnValueConverter {
         }
         return doubleInput(asDouble);
       } else if (value instanceof Value.Decimal d) {
-        return d.special();
+        return nonFinite(d);
       }
       throw reject("it is not a number; map the field as text or jsonb");
     }
 
-    private static String doubleInput(double d) {
-      if (Double.isNaN(d)) {
-        return "NaN";
-      }
-      if (Double.isInfinite(d)) {
-        return d > 0 ? "Infinity" : "-Infinity";
-      }
-      return Double.toString(d);
+    private String doubleInput(double d) {
+      return Double.isFinite(d) ? Double.toString(d) : encoding.nonFinite(d);
+    }
+
+    /** A Decimal128 without a value: its {@code special} is NaN, Infinity or -Infinity. */
+    private String nonFinite(Value.Decimal d) {
+      return encoding.nonFinite(Double.parseDouble(d.special()));
     }
 
     String toNumeric() throws ValueRejectedException {
       boolean unconstrained = type.length() == 0;
       if (unconstrained && value instanceof Value.Decimal d && d.value() == null) {
-        return d.special();
+        return nonFinite(d);
       }
       if (unconstrained && value instanceof Value.Double d && Double.isNaN(d.value())) {
-        return "NaN";
+        return encoding.nonFinite(d.value());
       }
       BigDecimal exact = exactDecimal();
       if (unconstrained) {
@@ -292,29 +301,33 @@ public final class ColumnValueConverter {
 
     String toBoolean() throws ValueRejectedException {
       if (value instanceof Value.Bool b) {
-        return Boolean.toString(b.value());
+        return encoding.bool(b.value());
       }
       throw reject("it is not a Boolean; map the field as text or jsonb");
     }
 
     String toTimestamp() throws ValueRejectedException {
+      return encoding.timestamp(instant());
+    }
+
+    String toDate() throws ValueRejectedException {
+      Instant instant = instant();
+      LocalDate day = LocalDate.ofInstant(instant, ZoneOffset.UTC);
+      if (!day.atStartOfDay(ZoneOffset.UTC).toInstant().equals(instant)) {
+        throw reject("it has a time of day that a date column would drop; use timestamptz");
+      }
+      return encoding.date(day);
+    }
+
+    /** The Date as an instant, in the years every target database stores. */
+    private Instant instant() throws ValueRejectedException {
       if (value instanceof Value.DateTime dt) {
         if (dt.epochMillis() < MIN_ISO_MILLIS || dt.epochMillis() > MAX_ISO_MILLIS) {
           throw reject("it lies outside the years 1 to 9999; map the field as bigint or jsonb");
         }
-        return Instant.ofEpochMilli(dt.epochMillis()).toString();
+        return Instant.ofEpochMilli(dt.epochMillis());
       }
       throw reject("it is not a Date; map the field as text or jsonb");
-    }
-
-    String toDate() throws ValueRejectedException {
-      String ts = toTimestamp();
-      Instant instant = Instant.parse(ts);
-      LocalDate day = instant.atOffset(ZoneOffset.UTC).toLocalDate();
-      if (!day.atStartOfDay(ZoneOffset.UTC).toInstant().equals(instant)) {
-        throw reject("it has a time of day that a date column would drop; use timestamptz");
-      }
-      return day.toString();
     }
 
     String toUuid() throws ValueRejectedException {
@@ -332,7 +345,7 @@ public final class ColumnValueConverter {
 
     String toBytea() throws ValueRejectedException {
       if (value instanceof Value.Binary b) {
-        return "\\x" + HexFormat.of().formatHex(b.bytes());
+        return encoding.binary(b.bytes());
       }
       throw reject("it is not binary data; map the field as text or jsonb");
     }

@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Turns source documents into rows of one table, following its {@link TableMapping}. Stateless and
- * thread-safe.
+ * Turns source documents into rows of one table, following its {@link TableMapping}, with values
+ * spelled by the target database's {@link ValueEncoding}. Stateless and thread-safe.
  */
 public final class RowMapper {
   private final TableMapping mapping;
+  private final ColumnValueConverter converter;
   private final List<ColumnMapping> columns;
   private final List<FieldPath> mappedFields;
   private final int width;
@@ -20,14 +21,19 @@ public final class RowMapper {
   private final List<ChildRowMapper> children;
   private final Set<String> mappedTopLevelFields;
 
-  public RowMapper(TableMapping mapping) {
+  /**
+   * @param encoding the sink's ({@link io.tidemark.core.spi.ChangeSink#valueEncoding()})
+   */
+  public RowMapper(TableMapping mapping, ValueEncoding encoding) {
     this.mapping = mapping;
+    this.converter = new ColumnValueConverter(encoding);
     this.columns = mapping.columns();
     // An array with a table of its own is mapped: it does not go into the extra column too.
     List<FieldPath> mapped = new ArrayList<>(columns.stream().map(ColumnMapping::field).toList());
     mapping.children().forEach(child -> mapped.add(child.field()));
     this.mappedFields = List.copyOf(mapped);
-    this.children = mapping.childTables().stream().map(ChildRowMapper::new).toList();
+    this.children =
+        mapping.childTables().stream().map(t -> new ChildRowMapper(t, converter)).toList();
     this.mappedTopLevelFields =
         mapping.evolvesColumns() ? mapping.mappedTopLevelFields() : Set.of();
     this.width = mapping.tableColumns().size();
@@ -97,7 +103,7 @@ public final class RowMapper {
       if (value instanceof Value.Null || value instanceof Value.Missing) {
         continue;
       }
-      ColumnValueConverter.convert(value, SqlType.JSONB, name, name + " (evolved column)");
+      converter.convert(value, SqlType.JSONB, name, name + " (evolved column)");
       fields.add(new MappedRow.UnmappedField(name, value));
     }
     return fields;
@@ -112,7 +118,7 @@ public final class RowMapper {
    */
   public String column(SourceDocument document, int index) throws ValueRejectedException {
     ColumnMapping c = columns.get(index);
-    return ColumnValueConverter.convert(
+    return converter.convert(
         document.valueAt(c.field()), c.type(), c.field().toString(), c.column());
   }
 

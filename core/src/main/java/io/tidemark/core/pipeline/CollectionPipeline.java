@@ -87,7 +87,7 @@ public final class CollectionPipeline implements Runnable {
             config,
             new PipelineMetrics(registry, mapping.collection()),
             new StatusBoard(mapping.collection(), mapping.table()),
-            new RowChanges(mapping),
+            new RowChanges(mapping, sink.valueEncoding()),
             listener,
             this::liveShouldYield,
             timings);

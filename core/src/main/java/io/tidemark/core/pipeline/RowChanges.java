@@ -6,6 +6,7 @@ import io.tidemark.core.event.SourceDocument;
 import io.tidemark.core.mapping.OnError;
 import io.tidemark.core.mapping.RowMapper;
 import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.mapping.ValueEncoding;
 import io.tidemark.core.mapping.ValueRejectedException;
 import io.tidemark.core.spi.RowChange;
 
@@ -17,9 +18,12 @@ final class RowChanges {
   private final RowMapper mapper;
   private final TableMapping mapping;
 
-  RowChanges(TableMapping mapping) {
+  /**
+   * @param encoding the sink's ({@link io.tidemark.core.spi.ChangeSink#valueEncoding()})
+   */
+  RowChanges(TableMapping mapping, ValueEncoding encoding) {
     this.mapping = mapping;
-    this.mapper = new RowMapper(mapping);
+    this.mapper = new RowMapper(mapping, encoding);
   }
 
   RowChange upsert(SourceDocument document) {

@@ -1,6 +1,7 @@
 package io.tidemark.core.spi;
 
 import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.mapping.ValueEncoding;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
 import java.util.List;
@@ -39,6 +40,13 @@ public interface ChangeSink extends AutoCloseable {
    * @param mapping the collection's mapping, with the live table's names for both targets
    */
   TableSink open(TableMapping mapping, Target target);
+
+  /**
+   * How this sink's database spells the values it is given in rows ({@link
+   * io.tidemark.core.mapping.MappedRow#values()}): the pipeline maps documents with it, and core
+   * only checks that each value fits its column. The same for the sink's whole life; thread-safe.
+   */
+  ValueEncoding valueEncoding();
 
   /**
    * What the sink has committed for a collection's target: copy progress and stream position. Reads

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tidemark.core.testing.FakeDocument;
+import io.tidemark.core.testing.TaggedValueEncoding;
 import io.tidemark.core.value.FieldPath;
 import io.tidemark.core.value.Value;
 import java.util.List;
@@ -45,7 +46,7 @@ class ChildRowMapperTest {
                           List.of())))));
 
   private static MappedRow map(FakeDocument document) throws ValueRejectedException {
-    return new RowMapper(ORDERS).map(document);
+    return new RowMapper(ORDERS, TaggedValueEncoding.INSTANCE).map(document);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.tidemark.core.mapping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tidemark.core.testing.TaggedValueEncoding;
 import io.tidemark.core.value.Value;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,8 @@ class NulCharacterTest {
   void textWithNulIsRejectedNamingFieldAndColumn() {
     assertThatThrownBy(
             () ->
-                ColumnValueConverter.convert(new Value.Text("a\0b"), SqlType.TEXT, "note", "note"))
+                new ColumnValueConverter(TaggedValueEncoding.INSTANCE)
+                    .convert(new Value.Text("a\0b"), SqlType.TEXT, "note", "note"))
         .isInstanceOf(ValueRejectedException.class)
         .hasMessageContaining("String '\"a\\u0000b\"' cannot be stored in column note text")
         .hasMessageContaining("NUL character");

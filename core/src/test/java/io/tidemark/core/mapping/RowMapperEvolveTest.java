@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tidemark.core.mapping.MappedRow.UnmappedField;
 import io.tidemark.core.testing.FakeDocument;
+import io.tidemark.core.testing.TaggedValueEncoding;
 import io.tidemark.core.value.FieldPath;
 import io.tidemark.core.value.Value;
 import java.util.List;
@@ -52,7 +53,9 @@ class RowMapperEvolveTest {
 
   @Test
   void anEvolvingTableGetsTheTopLevelFieldsNoColumnOrChildReads() throws Exception {
-    MappedRow row = new RowMapper(mapping(SchemaEvolution.ADDCOLUMNS)).map(DOCUMENT);
+    MappedRow row =
+        new RowMapper(mapping(SchemaEvolution.ADDCOLUMNS), TaggedValueEncoding.INSTANCE)
+            .map(DOCUMENT);
 
     assertThat(row.unmappedFields())
         .as("_id, a partly mapped address, the child array and a null stay out")
@@ -63,7 +66,10 @@ class RowMapperEvolveTest {
 
   @Test
   void aTableThatDoesNotEvolveGetsNone() throws Exception {
-    assertThat(new RowMapper(mapping(SchemaEvolution.NONE)).map(DOCUMENT).unmappedFields())
+    assertThat(
+            new RowMapper(mapping(SchemaEvolution.NONE), TaggedValueEncoding.INSTANCE)
+                .map(DOCUMENT)
+                .unmappedFields())
         .isEmpty();
   }
 
@@ -71,7 +77,10 @@ class RowMapperEvolveTest {
   void aValueNotEvenJsonbCanHoldIsRefusedWhenMapped() {
     FakeDocument nul = FakeDocument.of("e2", "note", new Value.Text("a\u0000b"));
 
-    assertThatThrownBy(() -> new RowMapper(mapping(SchemaEvolution.ADDCOLUMNS)).map(nul))
+    assertThatThrownBy(
+            () ->
+                new RowMapper(mapping(SchemaEvolution.ADDCOLUMNS), TaggedValueEncoding.INSTANCE)
+                    .map(nul))
         .isInstanceOf(ValueRejectedException.class)
         .hasMessageContaining("NUL");
   }

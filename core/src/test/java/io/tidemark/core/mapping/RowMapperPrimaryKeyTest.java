@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tidemark.core.testing.FakeDocument;
+import io.tidemark.core.testing.TaggedValueEncoding;
 import io.tidemark.core.value.FieldPath;
 import io.tidemark.core.value.Value;
 import java.util.List;
@@ -29,7 +30,7 @@ class RowMapperPrimaryKeyTest {
   @Test
   void aDocumentWithEveryKeyFieldMaps() throws Exception {
     MappedRow row =
-        new RowMapper(BY_REGION)
+        new RowMapper(BY_REGION, TaggedValueEncoding.INSTANCE)
             .map(
                 FakeDocument.of(
                     "{\"region\": \"eu\", \"n\": 7}",
@@ -46,7 +47,7 @@ class RowMapperPrimaryKeyTest {
   void aMissingKeyFieldIsRefusedNamingTheColumnAndTheTable() {
     FakeDocument noN = FakeDocument.of("{\"region\": \"eu\"}", "_id.region", new Value.Text("eu"));
 
-    assertThatThrownBy(() -> new RowMapper(BY_REGION).map(noN))
+    assertThatThrownBy(() -> new RowMapper(BY_REGION, TaggedValueEncoding.INSTANCE).map(noN))
         .isInstanceOfSatisfying(
             ValueRejectedException.class,
             e ->

@@ -18,6 +18,7 @@ import io.tidemark.core.spi.ChangeSink;
 import io.tidemark.core.spi.ChangeSink.CollectionProgress;
 import io.tidemark.core.spi.RowChange;
 import io.tidemark.core.testing.FakeDocument;
+import io.tidemark.core.testing.TaggedValueEncoding;
 import io.tidemark.core.value.Value;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -641,7 +642,7 @@ class CollectionPipelineTest {
   @Test
   void coalescedBatchesGiveTheSameTableAsApplyingOneByOne() throws Exception {
     Operation[] ops = {Operation.INSERT, Operation.UPDATE, Operation.REPLACE, Operation.DELETE};
-    RowMapper mapper = new RowMapper(WITH_V);
+    RowMapper mapper = new RowMapper(WITH_V, TaggedValueEncoding.INSTANCE);
     for (long seed = 1; seed <= 6; seed++) {
       Random random = new Random(seed);
       FakeSource source = new FakeSource(COLLECTION);

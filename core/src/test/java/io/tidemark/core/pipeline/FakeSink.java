@@ -3,12 +3,14 @@ package io.tidemark.core.pipeline;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.mapping.ValueEncoding;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeSink;
 import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.spi.RowChange;
 import io.tidemark.core.spi.TableSink;
+import io.tidemark.core.testing.TaggedValueEncoding;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -128,6 +130,12 @@ final class FakeSink implements ChangeSink {
     live().state = SnapshotState.DONE;
     live().position = start;
     return this;
+  }
+
+  /** Core's tests see which values a sink's encoding spelled, not PostgreSQL's spellings. */
+  @Override
+  public ValueEncoding valueEncoding() {
+    return TaggedValueEncoding.INSTANCE;
   }
 
   @Override

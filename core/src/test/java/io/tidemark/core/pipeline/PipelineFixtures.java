@@ -107,7 +107,7 @@ final class PipelineFixtures {
         config,
         new PipelineMetrics(registry, COLLECTION),
         new StatusBoard(COLLECTION, WITH_V.table()),
-        new RowChanges(WITH_V),
+        new RowChanges(WITH_V, sink.valueEncoding()),
         listener,
         stop,
         PipelineTimings.DEFAULT);

@@ -4,6 +4,7 @@ import io.tidemark.core.mapping.ChildTable;
 import io.tidemark.core.mapping.SqlType;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.mapping.TableMapping.TableColumn;
+import io.tidemark.core.mapping.ValueEncoding;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -20,12 +21,20 @@ import java.util.OptionalInt;
  * order each method's Javadoc gives. Implementations are stateless and thread-safe.
  *
  * <p>Row values reach the dialect as the target database's text input form of each column, in
- * {@link TableMapping#tableColumns()} order; the dialect decides how to cast them.
+ * {@link TableMapping#tableColumns()} order, spelled by its {@link #valueEncoding()}; the dialect
+ * decides how to cast them.
  */
 public interface SqlDialect {
 
   /** The statements of the metadata schema (positions, copy progress, dead letters, lease). */
   MetadataSql metadataSql();
+
+  /**
+   * How this database spells the values core's converter hands over in rows (arrays, binary,
+   * Booleans, dates and times, NaN and infinities); the sink gives it to the pipeline ({@link
+   * io.tidemark.core.spi.ChangeSink#valueEncoding()}).
+   */
+  ValueEncoding valueEncoding();
 
   /** Name for messages, e.g. {@code PostgreSQL}. */
   String name();

@@ -1,7 +1,7 @@
 package io.tidemark.sink.jdbc.read;
 
-import io.tidemark.core.mapping.ArrayLiteral;
 import io.tidemark.core.mapping.SqlType;
+import io.tidemark.sink.jdbc.dialect.postgres.ArrayLiteral;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;

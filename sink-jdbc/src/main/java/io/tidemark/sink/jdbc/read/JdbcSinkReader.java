@@ -6,6 +6,7 @@ import io.tidemark.core.config.SinkConfig;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.mapping.ValueEncoding;
 import io.tidemark.core.spi.SinkReader;
 import io.tidemark.core.spi.TableScanner;
 import io.tidemark.sink.jdbc.dialect.SqlDialect;
@@ -66,6 +67,11 @@ public final class JdbcSinkReader implements SinkReader {
           return null;
         });
     return reader;
+  }
+
+  @Override
+  public ValueEncoding valueEncoding() {
+    return dialect.valueEncoding();
   }
 
   @Override

@@ -16,9 +16,11 @@ final class BatchWriter {
   private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
 
   private final SinkContext sink;
+  private final SchemaEvolver evolver;
 
   BatchWriter(SinkContext sink) {
     this.sink = sink;
+    this.evolver = new SchemaEvolver(sink.dialect().valueEncoding());
   }
 
   /** Work on a batch inside its write transaction, with the table's current statements. */
@@ -49,7 +51,7 @@ final class BatchWriter {
     lock.readLock().lock();
     try {
       TableStatements current = sink.tables().get(key);
-      List<String[]> rows = SchemaEvolver.rows(current, batch.upserts);
+      List<String[]> rows = evolver.rows(current, batch.upserts);
       if (rows != null) {
         runFenced(work, current, rows, operation);
         return;
@@ -80,9 +82,9 @@ final class BatchWriter {
   /** Holding the table's exclusive lock: changes its columns and writes, in one transaction. */
   private void evolveAndWrite(String key, ChangeBatch batch, Work work, Operation operation) {
     TableStatements current = sink.tables().get(key);
-    SchemaEvolver.Evolution evolution = SchemaEvolver.plan(current, batch.upserts);
+    SchemaEvolver.Evolution evolution = evolver.plan(current, batch.upserts);
     TableStatements next = current.withEvolved(sink.dialect(), sink.schema(), evolution.columns());
-    List<String[]> rows = SchemaEvolver.rows(next, batch.upserts);
+    List<String[]> rows = evolver.rows(next, batch.upserts);
     sink.transactions()
         .runDdl(
             c -> {

@@ -11,6 +11,7 @@ import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.logging.LogContext;
 import io.tidemark.core.mapping.TableMapping;
+import io.tidemark.core.mapping.ValueEncoding;
 import io.tidemark.core.spi.ChangeSink;
 import io.tidemark.core.spi.RowChange;
 import io.tidemark.core.spi.TableSink;
@@ -231,6 +232,11 @@ public final class JdbcChangeSink implements ChangeSink {
   public TableSink open(TableMapping mapping, Target target) {
     preparer.prepare(mapping, target);
     return new JdbcTableSink(context, writer, swap, mapping, target);
+  }
+
+  @Override
+  public ValueEncoding valueEncoding() {
+    return context.dialect().valueEncoding();
   }
 
   @Override

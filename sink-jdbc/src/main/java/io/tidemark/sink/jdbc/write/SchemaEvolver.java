@@ -5,6 +5,7 @@ import io.tidemark.core.mapping.EvolvedTypes;
 import io.tidemark.core.mapping.MappedRow;
 import io.tidemark.core.mapping.MappedRow.UnmappedField;
 import io.tidemark.core.mapping.SqlType;
+import io.tidemark.core.mapping.ValueEncoding;
 import io.tidemark.core.mapping.ValueRejectedException;
 import io.tidemark.core.value.Value;
 import java.util.ArrayList;
@@ -17,18 +18,22 @@ import java.util.Set;
  * Fits the unmapped fields of a batch to a table's evolved columns ({@code schema.evolve:
  * addColumns}): either every value fits a column as it is, and the rows are written with the values
  * spliced in, or the batch needs columns added or widened to jsonb first, which {@link #plan} works
- * out. Pure functions; the sink runs the DDL and the writes.
+ * out. Holds only the converter that spells values in the dialect's encoding, so it is immutable
+ * and thread-safe; the sink runs the DDL and the writes.
  */
 final class SchemaEvolver {
+  private final ColumnValueConverter converter;
 
-  private SchemaEvolver() {}
+  SchemaEvolver(ValueEncoding encoding) {
+    this.converter = new ColumnValueConverter(encoding);
+  }
 
   /**
    * The rows as written: configured values, then the evolved columns' values, then the rest.
    *
    * @return null when some field has no column yet, or a value that does not fit its column
    */
-  static List<String[]> rows(TableStatements table, List<MappedRow> rows) {
+  List<String[]> rows(TableStatements table, List<MappedRow> rows) {
     List<EvolvedColumn> evolved = table.evolved();
     Map<String, Integer> index = table.evolvedIndex();
     int at = table.evolvedAt();
@@ -55,12 +60,12 @@ final class SchemaEvolver {
   }
 
   /** The value as its column's input, or null when it does not belong in the column. */
-  private static String converted(Value value, EvolvedColumn column) {
+  private String converted(Value value, EvolvedColumn column) {
     if (!EvolvedTypes.fits(value, column.type())) {
       return null;
     }
     try {
-      return ColumnValueConverter.convert(value, column.type(), column.field(), column.column());
+      return converter.convert(value, column.type(), column.field(), column.column());
     } catch (ValueRejectedException e) {
       return null; // out of the type's range, say: jsonb keeps it
     }
@@ -71,7 +76,7 @@ final class SchemaEvolver {
    * does not fit, followed by new columns for new fields, each typed from its first value (jsonb
    * when the batch's values already disagree).
    */
-  static Evolution plan(TableStatements table, List<MappedRow> rows) {
+  Evolution plan(TableStatements table, List<MappedRow> rows) {
     List<EvolvedColumn> columns = new ArrayList<>(table.evolved());
     Map<String, Integer> index = table.evolvedIndex();
     Set<String> taken = new HashSet<>(table.takenColumns());

@@ -6,6 +6,7 @@ import io.tidemark.core.mapping.ColumnValueConverter;
 import io.tidemark.core.mapping.SqlType;
 import io.tidemark.core.value.Value;
 import io.tidemark.harness.postgres.PostgresServer;
+import io.tidemark.sink.jdbc.dialect.postgres.PostgresValueEncoding;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * comparable form, and different values do not.
  */
 class ColumnFormsTest {
+  private static final ColumnValueConverter CONVERTER =
+      new ColumnValueConverter(PostgresValueEncoding.INSTANCE);
   private static PostgresServer postgres;
   private static DataSource database;
   private static String databaseUrl;
@@ -54,7 +57,7 @@ class ColumnFormsTest {
 
   private static void assertSame(SqlType type, Value... values) throws Exception {
     for (Value v : values) {
-      String input = ColumnValueConverter.convert(v, type, "f", "c");
+      String input = CONVERTER.convert(v, type, "f", "c");
       assertThat(roundTrip(type, input))
           .as("%s %s (written as %s)", type, v, input)
           .isEqualTo(ColumnForms.fromInput(type, input));

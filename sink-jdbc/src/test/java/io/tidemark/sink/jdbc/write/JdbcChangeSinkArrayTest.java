@@ -16,6 +16,7 @@ import io.tidemark.core.spi.RowChange;
 import io.tidemark.core.value.Value;
 import io.tidemark.sink.jdbc.TestDatabase;
 import io.tidemark.sink.jdbc.dialect.postgres.PostgresDialect;
+import io.tidemark.sink.jdbc.dialect.postgres.PostgresValueEncoding;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
@@ -37,6 +38,9 @@ import org.junit.jupiter.api.Test;
 class JdbcChangeSinkArrayTest {
 
   private static final TestDatabase db = TestDatabase.shared();
+
+  private static final ColumnValueConverter CONVERTER =
+      new ColumnValueConverter(PostgresValueEncoding.INSTANCE);
 
   private static final TableMapping LISTS =
       mapping(
@@ -178,7 +182,7 @@ class JdbcChangeSinkArrayTest {
     for (int i = 0; i < columns.length; i++) {
       ColumnMapping c = LISTS.columns().get(i);
       values[i] =
-          ColumnValueConverter.convert(
+          CONVERTER.convert(
               new Value.Array(columns[i], "[]"), c.type(), c.field().toString(), c.column());
     }
     return upsert(key, values);

@@ -4,6 +4,7 @@ import io.tidemark.core.mapping.ChildTable;
 import io.tidemark.core.mapping.SqlType;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.mapping.TableMapping.TableColumn;
+import io.tidemark.core.mapping.ValueEncoding;
 import io.tidemark.sink.jdbc.dialect.MetadataSql;
 import io.tidemark.sink.jdbc.dialect.SqlDialect;
 import java.sql.Connection;
@@ -29,6 +30,11 @@ public final class PostgresDialect implements SqlDialect {
   @Override
   public MetadataSql metadataSql() {
     return PostgresMetadataSql.INSTANCE;
+  }
+
+  @Override
+  public ValueEncoding valueEncoding() {
+    return PostgresValueEncoding.INSTANCE;
   }
 
   @Override

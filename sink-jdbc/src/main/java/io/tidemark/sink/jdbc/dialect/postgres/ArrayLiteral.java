@@ -1,13 +1,13 @@
-package io.tidemark.core.mapping;
+package io.tidemark.sink.jdbc.dialect.postgres;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /**
- * The SQL array literal {@code {"a","b",NULL}}: the text input form of a one-dimensional array
- * column, written for the rows Tidemark stores and read back when a table is compared with its
- * collection.
+ * PostgreSQL's array literal {@code {"a","b",NULL}}: the text input form of a one-dimensional array
+ * column, written for the rows Tidemark stores ({@link PostgresValueEncoding#array}) and read back
+ * when a table is compared with its collection. Stateless.
  *
  * <p>Every element is written in double quotes, so no element text (empty, {@code NULL}, with
  * commas, braces, spaces) can be mistaken for syntax; inside the quotes only {@code "} and {@code

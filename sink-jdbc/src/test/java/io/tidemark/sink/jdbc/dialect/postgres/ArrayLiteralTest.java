@@ -1,4 +1,4 @@
-package io.tidemark.core.mapping;
+package io.tidemark.sink.jdbc.dialect.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
