@@ -13,7 +13,7 @@ import io.tidemark.core.logging.LogContext;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.core.pipeline.PhaseListener;
 import io.tidemark.core.pipeline.PipelineMetrics;
-import io.tidemark.it.fixture.TcpProxy;
+import io.tidemark.harness.net.TcpProxy;
 import io.tidemark.it.support.BackgroundWriter;
 import io.tidemark.it.support.CounterWorkload;
 import io.tidemark.it.support.TestPipeline;

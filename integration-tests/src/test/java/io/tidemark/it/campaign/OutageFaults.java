@@ -1,9 +1,9 @@
 package io.tidemark.it.campaign;
 
+import io.tidemark.harness.net.TcpProxy;
 import io.tidemark.it.campaign.Findings.Category;
 import io.tidemark.it.campaign.History.Kind;
 import io.tidemark.it.campaign.RestartablePostgres.StopMode;
-import io.tidemark.it.fixture.TcpProxy;
 import io.tidemark.it.support.EngineProcess;
 import java.io.IOException;
 import java.sql.Connection;

@@ -1,7 +1,7 @@
 package io.tidemark.it.campaign;
 
+import io.tidemark.harness.net.TcpProxy;
 import io.tidemark.harness.standin.StandInMongo;
-import io.tidemark.it.fixture.TcpProxy;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

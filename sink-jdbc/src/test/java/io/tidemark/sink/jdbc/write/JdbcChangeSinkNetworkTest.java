@@ -13,7 +13,7 @@ import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.spi.RowChange;
-import io.tidemark.sink.jdbc.BlackHoleProxy;
+import io.tidemark.harness.net.TcpProxy;
 import io.tidemark.sink.jdbc.TestDatabase;
 import io.tidemark.sink.jdbc.dialect.postgres.PostgresDialect;
 import java.sql.Connection;
@@ -51,11 +51,11 @@ class JdbcChangeSinkNetworkTest {
   private final String metadataSchema = TestDatabase.freshName("meta");
   private final String pipeline = TestDatabase.freshName("net");
   private final List<AutoCloseable> toClose = new ArrayList<>();
-  private BlackHoleProxy proxy;
+  private TcpProxy proxy;
 
   @BeforeEach
   void startProxy() {
-    proxy = BlackHoleProxy.start(db.host(), db.port());
+    proxy = TcpProxy.startWithSmallWindow(db.host(), db.port());
   }
 
   @AfterEach
@@ -68,7 +68,10 @@ class JdbcChangeSinkNetworkTest {
 
   private SinkConfig config(String urlParameters, Duration socketTimeout) {
     return new SinkConfig(
-        proxy.jdbcUrl(urlParameters),
+        "jdbc:postgresql://127.0.0.1:"
+            + proxy.port()
+            + "/postgres"
+            + (urlParameters.isEmpty() ? "" : "?" + urlParameters),
         db.username(),
         db.password(),
         schema,
