@@ -4,7 +4,7 @@ import io.tidemark.app.bench.BenchWorkload.Kind;
 import io.tidemark.app.bench.Measurement.PathResult;
 import io.tidemark.core.config.TidemarkConfig;
 import io.tidemark.core.mapping.TableMapping;
-import io.tidemark.source.mongo.convert.BsonSourceDocument;
+import io.tidemark.sink.jdbc.write.JdbcChangeSink;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalTime;
@@ -83,10 +83,20 @@ public final class Bench {
               + " events",
           options.rows(), 100 * options.hotShare(), options.hotKeys(), options.naiveRows());
 
-      PathResult source = measureSource(documents, probes);
+      PathResult generated = JvmWork.generate(documents, options.rows(), probes);
+      PathResult tidemarkAlone =
+          JvmWork.tidemark(
+              documents,
+              config.collections().get(1),
+              JdbcChangeSink.dialectFor(db.jdbcUrl()).valueEncoding(),
+              options.rows(),
+              probes);
       say(
-          "source alone: %,.0f rows/s; rendering the rows for the baselines...",
-          source.rowsPerSecond());
+          "source alone: %,.0f documents/s; Tidemark alone: %,.0f documents/s (%.1f us of JVM CPU"
+              + " each); rendering the rows for the baselines...",
+          generated.rowsPerSecond(),
+          tidemarkAlone.rowsPerSecond(),
+          tidemarkAlone.jvmMicrosPerRow());
       PathResult copyAll;
       PathResult copyChunked;
       PathResult upsert;
@@ -181,7 +191,8 @@ public final class Bench {
       BenchReport report = new BenchReport(out);
       BenchReport.Paths paths =
           new BenchReport.Paths(
-              source,
+              generated,
+              tidemarkAlone,
               copyAll,
               copyChunked,
               upsert,
@@ -235,20 +246,6 @@ public final class Bench {
         lag.max(),
         heap.phaseUsedBytes() / 1048576.0,
         heap.phaseLiveBytes() / 1048576.0);
-  }
-
-  /** The cost of the generated source itself: make each document and map it to its row. */
-  private PathResult measureSource(BenchDocuments documents, Measurement.Probes probes) {
-    Measurement m = Measurement.start(probes);
-    long chars = 0;
-    for (long id = 0; id < options.rows(); id++) {
-      BsonSourceDocument doc = new BsonSourceDocument(documents.document(id, 0));
-      chars += doc.key().text().length() + doc.toJson().length();
-    }
-    return m.stop(
-        "source alone: generate + map to rows, no database",
-        options.rows(),
-        String.format(Locale.ROOT, "%,d characters of JSON and keys", chars));
   }
 
   private void check(String what, String fingerprint, String expected) {

@@ -42,6 +42,10 @@ final class BenchDatabase implements AutoCloseable {
     return server.kind() == PostgresServer.Kind.EMBEDDED;
   }
 
+  String jdbcUrl() {
+    return server.jdbcUrl();
+  }
+
   Connection connect() throws SQLException {
     return DriverManager.getConnection(server.jdbcUrl(), server.username(), server.password());
   }

@@ -18,7 +18,8 @@ final class BenchReport {
 
   /** The measured paths and what they are compared with. */
   record Paths(
-      PathResult source,
+      PathResult generated,
+      PathResult tidemarkAlone,
       PathResult copyAll,
       PathResult copyChunked,
       PathResult upsert,
@@ -44,17 +45,18 @@ final class BenchReport {
     out.println();
     out.printf(
         Locale.ROOT,
-        "%-56s %9s %7s %8s  %-30s %17s %9s%n",
+        "%-56s %9s %7s %8s  %-30s %17s %9s %7s%n",
         "path",
         "rows",
         "seconds",
         "rows/s",
         "ratio",
         "CPU cores used by",
-        "heap MB");
+        "heap MB",
+        "JVM us");
     out.printf(
         Locale.ROOT,
-        "%-56s %9s %7s %8s  %-30s %5s %5s %5s %9s%n",
+        "%-56s %9s %7s %8s  %-30s %5s %5s %5s %9s %7s%n",
         "",
         "",
         "",
@@ -63,8 +65,10 @@ final class BenchReport {
         "JVM",
         "PG",
         "other",
-        "used/live");
-    row(p.source(), "(the source's own cost)");
+        "used/live",
+        "per row");
+    row(p.generated(), "(the generator's cost)");
+    row(p.tidemarkAlone(), "(Tidemark's own work)");
     row(
         p.copyAll(),
         p.copy() == p.copyAll()
@@ -97,7 +101,8 @@ final class BenchReport {
     List<String> disturbed = new ArrayList<>();
     for (PathResult r :
         List.of(
-            p.source(),
+            p.generated(),
+            p.tidemarkAlone(),
             p.copyAll(),
             p.copyChunked(),
             p.upsert(),
@@ -132,7 +137,7 @@ final class BenchReport {
   private void row(PathResult r, String ratio) {
     out.printf(
         Locale.ROOT,
-        "%-56s %,9d %7.2f %,8.0f  %-30s %5.2f %5s %5s %4.0f/%-4.0f%n",
+        "%-56s %,9d %7.2f %,8.0f  %-30s %5.2f %5s %5s %4.0f/%-4.0f %7.1f%n",
         r.path(),
         r.rows(),
         r.seconds(),
@@ -142,7 +147,8 @@ final class BenchReport {
         cores(r.postgresCores()),
         cores(r.otherCores()),
         r.heapUsedBytes() / MB,
-        r.heapLiveBytes() / MB);
+        r.heapLiveBytes() / MB,
+        r.jvmMicrosPerRow());
     if (!r.note().isEmpty()) {
       out.println("    " + r.note());
     }
@@ -212,12 +218,14 @@ final class BenchReport {
   void result(Paths p, long runHeapUsed) {
     out.printf(
         Locale.ROOT,
-        "RESULT snapshot_vs_copy=%.2f stream_vs_upsert=%.2f stream_vs_naive=%.1f"
-            + " hot_vs_upsert=%.2f heap_mb=%.0f%n",
+        "RESULT snapshot_vs_copy=%.2f stream_vs_copy=%.2f stream_vs_upsert=%.2f"
+            + " stream_vs_naive=%.1f hot_vs_upsert=%.2f jvm_us_per_doc=%.1f heap_mb=%.0f%n",
         p.snapshot().rowsPerSecond() / p.copy().rowsPerSecond(),
+        p.insertOnly().rowsPerSecond() / p.copy().rowsPerSecond(),
         p.insertOnly().rowsPerSecond() / p.upsert().rowsPerSecond(),
         p.insertOnly().rowsPerSecond() / p.naive().rowsPerSecond(),
         p.updateHeavy().rowsPerSecond() / p.upsert().rowsPerSecond(),
+        p.tidemarkAlone().jvmMicrosPerRow(),
         runHeapUsed / MB);
     out.flush();
   }

@@ -115,6 +115,11 @@ final class Measurement {
       return rows / seconds;
     }
 
+    /** The JVM's CPU time per row, in microseconds: what a row costs the replicator's cores. */
+    double jvmMicrosPerRow() {
+      return jvmCores * seconds * 1e6 / Math.max(1, rows);
+    }
+
     /** CPUs busy with neither this JVM nor PostgreSQL: other work disturbing the measurement. */
     double otherCores() {
       return Math.max(0, busyCores - jvmCores - postgresCores);

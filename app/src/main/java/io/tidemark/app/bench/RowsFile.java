@@ -1,5 +1,6 @@
 package io.tidemark.app.bench;
 
+import io.tidemark.sink.jdbc.dialect.postgres.CopyText;
 import io.tidemark.source.mongo.convert.BsonSourceDocument;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -37,10 +38,7 @@ final class RowsFile implements AutoCloseable {
       for (long id = 0; id < rows; id++) {
         BsonSourceDocument doc = new BsonSourceDocument(documents.document(id, 0));
         line.setLength(0);
-        appendEscaped(line, doc.key().text());
-        line.append('\t');
-        appendEscaped(line, doc.toJson());
-        line.append('\n');
+        CopyText.appendRow(line, new String[] {doc.key().text(), doc.toJson()}, 2);
         out.append(line);
       }
     } catch (IOException | RuntimeException e) {
@@ -109,29 +107,6 @@ final class RowsFile implements AutoCloseable {
     @Override
     public void close() throws IOException {
       in.close();
-    }
-  }
-
-  /** COPY text form: backslash, tab, newline and carriage return escaped. */
-  static void appendEscaped(StringBuilder out, String value) {
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '\\':
-          out.append("\\\\");
-          break;
-        case '\t':
-          out.append("\\t");
-          break;
-        case '\n':
-          out.append("\\n");
-          break;
-        case '\r':
-          out.append("\\r");
-          break;
-        default:
-          out.append(c);
-      }
     }
   }
 

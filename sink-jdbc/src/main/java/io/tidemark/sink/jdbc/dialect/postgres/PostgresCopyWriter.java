@@ -8,14 +8,11 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /**
- * Streams rows into {@code COPY ... FROM STDIN (FORMAT text)}: values are already PostgreSQL text
- * input, so the only work is COPY's own escaping. Rows go out in blocks of about {@link
- * #BLOCK_CHARS} characters, so memory stays flat however large the chunk.
+ * Streams rows into {@code COPY ... FROM STDIN (FORMAT text)} in the form {@link CopyText} writes.
+ * Rows go out in blocks of about {@link CopyText#BLOCK_CHARS} characters, so memory stays flat
+ * however large the chunk.
  */
 final class PostgresCopyWriter {
-
-  /** Characters collected before a block is sent; large enough to amortise the per-call cost. */
-  static final int BLOCK_CHARS = 1 << 16;
 
   private PostgresCopyWriter() {}
 
@@ -23,16 +20,10 @@ final class PostgresCopyWriter {
       throws SQLException {
     CopyIn copyIn = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
     try {
-      StringBuilder block = new StringBuilder(BLOCK_CHARS + 4096);
+      StringBuilder block = new StringBuilder(CopyText.BLOCK_CHARS + 4096);
       for (String[] values : rows) {
-        for (int i = 0; i < columnCount; i++) {
-          if (i > 0) {
-            block.append('\t');
-          }
-          appendEscaped(block, values[i]);
-        }
-        block.append('\n');
-        if (block.length() >= BLOCK_CHARS) {
+        CopyText.appendRow(block, values, columnCount);
+        if (block.length() >= CopyText.BLOCK_CHARS) {
           send(copyIn, block);
         }
       }
@@ -64,38 +55,5 @@ final class PostgresCopyWriter {
       copyIn.writeToCopy(bytes, 0, bytes.length);
       block.setLength(0);
     }
-  }
-
-  /** Appends a value in COPY text form: {@code \N} for null, and {@code \ TAB LF CR} escaped. */
-  static void appendEscaped(StringBuilder out, String value) {
-    if (value == null) {
-      out.append("\\N");
-      return;
-    }
-    int n = value.length();
-    int start = 0;
-    for (int i = 0; i < n; i++) {
-      char c = value.charAt(i);
-      String escape;
-      switch (c) {
-        case '\\':
-          escape = "\\\\";
-          break;
-        case '\t':
-          escape = "\\t";
-          break;
-        case '\n':
-          escape = "\\n";
-          break;
-        case '\r':
-          escape = "\\r";
-          break;
-        default:
-          continue;
-      }
-      out.append(value, start, i).append(escape);
-      start = i + 1;
-    }
-    out.append(value, start, n);
   }
 }

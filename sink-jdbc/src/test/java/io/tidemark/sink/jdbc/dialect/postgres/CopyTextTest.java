@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class PostgresCopyWriterTest {
+class CopyTextTest {
 
   private static String escaped(String value) {
     StringBuilder out = new StringBuilder();
-    PostgresCopyWriter.appendEscaped(out, value);
+    CopyText.appendEscaped(out, value);
     return out.toString();
   }
 
@@ -29,5 +29,13 @@ class PostgresCopyWriterTest {
     assertThat(escaped("\\N")).isEqualTo("\\\\N");
     assertThat(escaped("\\x00ff")).isEqualTo("\\\\x00ff");
     assertThat(escaped("\n")).isEqualTo("\\n");
+  }
+
+  @Test
+  void aRowIsItsValuesBetweenTabsEndedByANewlineAndOnlyTheColumnsAsked() {
+    StringBuilder out = new StringBuilder("before|");
+    CopyText.appendRow(out, new String[] {"k\t1", null, "{\"a\": 1}", "not a column"}, 3);
+
+    assertThat(out.toString()).isEqualTo("before|k\\t1\t\\N\t{\"a\": 1}\n");
   }
 }
