@@ -44,9 +44,11 @@ public final class BsonSourceDocument implements SourceDocument {
     return BsonFields.elementsAt(raw, path);
   }
 
+  /** Written from the bytes ({@link RelaxedJson}); the driver writes the deprecated types. */
   @Override
   public String toJson() {
-    return raw.toJson(BsonValues.RELAXED);
+    String json = RelaxedJson.of(raw);
+    return json != null ? json : raw.toJson(BsonValues.RELAXED);
   }
 
   @Override

@@ -1,0 +1,263 @@
+package io.tidemark.source.mongo.convert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.bson.BsonArray;
+import org.bson.BsonBinary;
+import org.bson.BsonBoolean;
+import org.bson.BsonDateTime;
+import org.bson.BsonDbPointer;
+import org.bson.BsonDecimal128;
+import org.bson.BsonDocument;
+import org.bson.BsonDouble;
+import org.bson.BsonInt32;
+import org.bson.BsonInt64;
+import org.bson.BsonJavaScript;
+import org.bson.BsonMaxKey;
+import org.bson.BsonMinKey;
+import org.bson.BsonNull;
+import org.bson.BsonObjectId;
+import org.bson.BsonRegularExpression;
+import org.bson.BsonString;
+import org.bson.BsonSymbol;
+import org.bson.BsonTimestamp;
+import org.bson.BsonUndefined;
+import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
+import org.bson.types.Decimal128;
+import org.bson.types.ObjectId;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JSON written from a document's bytes is the driver's relaxed Extended JSON, to the character:
+ * the two writers are compared on random documents of every BSON type, with strings drawn from
+ * every kind of character the driver escapes or keeps.
+ */
+class RelaxedJsonTest {
+  private static final int DOCUMENTS = 3000;
+
+  /** Characters of every category the driver treats apart, surrogate pairs included. */
+  private static final String[] PIECES = {
+    "a",
+    "Z",
+    "0",
+    " ",
+    "\"",
+    "\\",
+    "/",
+    "\b",
+    "\f",
+    "\n",
+    "\r",
+    "\t",
+    "\u0000",
+    "\u0001",
+    "\u001f",
+    "\u007f",
+    "\u0080",
+    "\u009f",
+    "\u00a0",
+    "é",
+    "ß",
+    "\u02b0",
+    "\u0301",
+    "\u0903",
+    "\u20dd",
+    "\u2028",
+    "\u2029",
+    "\u200b",
+    "\ufeff",
+    "\ue000",
+    "\u0378",
+    "€",
+    "∑",
+    "«",
+    "»",
+    "‐",
+    "(",
+    "_",
+    "\u3000",
+    "中",
+    "\ud83d\ude00",
+    "\ud83d",
+    "\ude00",
+    "Ⅻ",
+    "½",
+    "^",
+    "$",
+    ".",
+    "{",
+    "}"
+  };
+
+  private final Random random = new Random(20261204);
+
+  @Test
+  void everyDocumentReadsAsTheDriverWritesIt() {
+    int writtenFromBytes = 0;
+    for (int n = 0; n < DOCUMENTS; n++) {
+      RawBsonDocument raw = new RawBsonDocument(document(0), new BsonDocumentCodec());
+      String expected = raw.toJson(BsonValues.RELAXED);
+      String fromBytes = RelaxedJson.of(raw);
+      if (fromBytes != null) {
+        assertThat(fromBytes).as("document %d", n).isEqualTo(expected);
+        writtenFromBytes++;
+      }
+      assertThat(new BsonSourceDocument(raw).toJson()).isEqualTo(expected);
+    }
+    assertThat(writtenFromBytes)
+        .as("most documents avoid the deprecated types")
+        .isGreaterThan(DOCUMENTS / 2);
+  }
+
+  @Test
+  void theDeprecatedTypesAreLeftToTheDriver() {
+    for (BsonValue deprecated :
+        List.<BsonValue>of(
+            new BsonUndefined(),
+            new BsonRegularExpression("a.*", "i"),
+            new BsonDbPointer("db.c", new ObjectId()),
+            new BsonJavaScript("x()"),
+            new BsonSymbol("s"))) {
+      RawBsonDocument raw =
+          new RawBsonDocument(
+              new BsonDocument("_id", new BsonInt32(1)).append("v", deprecated),
+              new BsonDocumentCodec());
+      assertThat(RelaxedJson.of(raw)).as("%s", deprecated).isNull();
+      assertThat(new BsonSourceDocument(raw).toJson()).isEqualTo(raw.toJson(BsonValues.RELAXED));
+    }
+  }
+
+  @Test
+  void anEmptyDocumentAndEmptyArray() {
+    BsonDocument doc = new BsonDocument("a", new BsonArray()).append("b", new BsonDocument());
+    RawBsonDocument raw = new RawBsonDocument(doc, new BsonDocumentCodec());
+    assertThat(RelaxedJson.of(raw)).isEqualTo("{\"a\": [], \"b\": {}}");
+    assertThat(RelaxedJson.of(new RawBsonDocument(new BsonDocument(), new BsonDocumentCodec())))
+        .isEqualTo("{}");
+  }
+
+  private BsonDocument document(int depth) {
+    BsonDocument doc = new BsonDocument();
+    if (depth == 0) {
+      doc.put("_id", random.nextBoolean() ? new BsonObjectId(new ObjectId()) : value(3));
+    }
+    int fields = random.nextInt(depth == 0 ? 12 : 5);
+    for (int i = 0; i < fields; i++) {
+      doc.put(cstring(6) + i, value(depth));
+    }
+    return doc;
+  }
+
+  private BsonValue value(int depth) {
+    int kind = random.nextInt(depth < 3 ? 22 : 20);
+    return switch (kind) {
+      case 0 -> new BsonDouble(doubleValue());
+      case 1, 2 -> new BsonString(text(20));
+      case 3 -> new BsonInt32(random.nextBoolean() ? random.nextInt() : random.nextInt(100) - 50);
+      case 4 -> new BsonInt64(random.nextBoolean() ? random.nextLong() : random.nextInt(1000));
+      case 5 -> new BsonBoolean(random.nextBoolean());
+      case 6 -> new BsonNull();
+      case 7 -> new BsonObjectId(new ObjectId());
+      case 8 -> new BsonDateTime(dateMillis());
+      case 9 -> new BsonTimestamp(random.nextInt(), random.nextInt());
+      case 10 -> new BsonDecimal128(decimal());
+      case 11 -> new BsonBinary(binarySubtype(), bytes());
+      case 12 -> new BsonMinKey();
+      case 13 -> new BsonMaxKey();
+      case 14 -> random.nextInt(20) == 0 ? new BsonSymbol(text(4)) : new BsonString("");
+      case 15 -> random.nextInt(20) == 0 ? new BsonUndefined() : new BsonInt32(0);
+      case 16 ->
+          random.nextInt(20) == 0 ? new BsonRegularExpression(cstring(4), "i") : new BsonNull();
+      case 17 -> new BsonDouble(random.nextGaussian() * 1e6);
+      case 18 -> new BsonDateTime(1714557600000L + random.nextInt(1000));
+      case 19 -> new BsonString(text(200));
+      case 20 -> document(depth + 1);
+      default -> array(depth + 1);
+    };
+  }
+
+  private BsonArray array(int depth) {
+    List<BsonValue> values = new ArrayList<>();
+    int n = random.nextInt(5);
+    for (int i = 0; i < n; i++) {
+      values.add(value(depth));
+    }
+    return new BsonArray(values);
+  }
+
+  private String text(int maxPieces) {
+    StringBuilder out = new StringBuilder();
+    int n = random.nextInt(maxPieces + 1);
+    for (int i = 0; i < n; i++) {
+      out.append(random.nextInt(3) == 0 ? PIECES[random.nextInt(PIECES.length)] : "x");
+    }
+    return out.toString();
+  }
+
+  /** Names and patterns are C strings in BSON: no NUL. */
+  private String cstring(int maxPieces) {
+    return text(maxPieces).replace("\u0000", "");
+  }
+
+  private double doubleValue() {
+    double[] special = {
+      Double.NaN,
+      Double.POSITIVE_INFINITY,
+      Double.NEGATIVE_INFINITY,
+      -0.0,
+      0.0,
+      1.0,
+      0.1,
+      1e20,
+      1e-7,
+      Double.MIN_VALUE,
+      Double.MAX_VALUE,
+      123456789.125,
+      -2.5e-300
+    };
+    return random.nextBoolean()
+        ? special[random.nextInt(special.length)]
+        : Double.longBitsToDouble(random.nextLong());
+  }
+
+  private long dateMillis() {
+    long[] special = {
+      0,
+      -1,
+      253402300799999L,
+      253402300800000L,
+      -62135596800000L,
+      1714557600000L,
+      1714557600123L,
+      1714557600100L,
+      Long.MIN_VALUE,
+      Long.MAX_VALUE
+    };
+    return random.nextBoolean()
+        ? special[random.nextInt(special.length)]
+        : (random.nextLong() % 300000000000000L);
+  }
+
+  private Decimal128 decimal() {
+    String[] values = {"0", "-0", "1.50", "1E+6144", "-1E-6176", "NaN", "Infinity", "-Infinity"};
+    return random.nextBoolean()
+        ? Decimal128.parse(values[random.nextInt(values.length)])
+        : Decimal128.parse(random.nextInt() + "." + random.nextInt(1000));
+  }
+
+  private byte binarySubtype() {
+    byte[] subtypes = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, (byte) 0x80, (byte) 0xFF};
+    return subtypes[random.nextInt(subtypes.length)];
+  }
+
+  private byte[] bytes() {
+    byte[] b = new byte[random.nextInt(40)];
+    random.nextBytes(b);
+    return b;
+  }
+}
