@@ -1,8 +1,10 @@
 package io.tidemark.app.bench;
 
 import io.tidemark.app.bench.Measurement.PathResult;
+import io.tidemark.sink.jdbc.dialect.postgres.CopyText;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -18,9 +20,14 @@ import org.postgresql.copy.CopyManager;
  * <ul>
  *   <li>the limit for a copy: plain {@code COPY FROM STDIN} of every row with pgjdbc's CopyManager,
  *       in one transaction and in transactions of Tidemark's chunk size;
- *   <li>the limit for a stream: a plain multi-row upsert ({@code unnest} of two arrays, {@code ON
- *       CONFLICT DO UPDATE}), one autocommitted statement per batch of Tidemark's batch size, no
- *       checkpoint;
+ *   <li>the limit for a stream: idempotent applies of Tidemark's batch size, no checkpoint, in the
+ *       three shapes PostgreSQL offers for them: a multi-row upsert ({@code unnest} of a {@code
+ *       text[]} and a {@code jsonb[]}, {@code ON CONFLICT DO UPDATE}) as a hand-written job binds
+ *       it; the same with two {@code text[]}, cast to jsonb in the statement, so that the server
+ *       does not parse each document twice (once as an array element, once as JSON); and {@code
+ *       COPY} into a temporary staging table followed by one {@code INSERT ... SELECT ... ON
+ *       CONFLICT DO UPDATE}, a transaction per batch. ({@code MERGE} needs PostgreSQL 15; it does
+ *       what the last shape does.) The fastest of them is the stream's ceiling;
  *   <li>the naive sync most hand-written jobs are: one upsert and one checkpoint {@code UPDATE} per
  *       event, each autocommitted.
  * </ul>
@@ -96,45 +103,130 @@ final class Baselines {
     }
   }
 
+  /** The multi-row upsert binding a {@code jsonb[]}, as hand-written jobs do. */
   PathResult upsert(String table, int batchSize) throws SQLException, IOException {
+    return inBatches(
+        table,
+        batchSize,
+        new Shape(
+            "limit: plain multi-row upsert (" + batchSize + " rows/statement)",
+            null,
+            unnestUpsert(table, "jsonb[]", "u.d"),
+            Baselines::bindArrays));
+  }
+
+  /** The multi-row upsert binding two {@code text[]}, the documents cast in the statement. */
+  PathResult upsertTextArrays(String table, int batchSize) throws SQLException, IOException {
+    return inBatches(
+        table,
+        batchSize,
+        new Shape(
+            "limit: multi-row upsert of text[] (" + batchSize + " rows/statement)",
+            null,
+            unnestUpsert(table, "text[]", "u.d::jsonb"),
+            Baselines::bindArrays));
+  }
+
+  /** COPY into a staging table, then one INSERT ... SELECT ... ON CONFLICT, per transaction. */
+  PathResult stagedUpsert(String table, int batchSize) throws SQLException, IOException {
+    StringBuilder block = new StringBuilder(1 << 16);
+    return inBatches(
+        table,
+        batchSize,
+        new Shape(
+            "limit: COPY to staging + INSERT..SELECT ON CONFLICT (" + batchSize + " rows/txn)",
+            "CREATE TEMP TABLE tidemark_bench_stage (k text, d text) ON COMMIT DELETE ROWS",
+            "INSERT INTO "
+                + BenchDatabase.qualified(table)
+                + " (\"_id\", \"doc\") SELECT k, d::jsonb FROM tidemark_bench_stage"
+                + " ON CONFLICT (\"_id\") DO UPDATE SET \"doc\" = EXCLUDED.\"doc\"",
+            (c, merge, keys, docs, n) -> {
+              block.setLength(0);
+              for (int i = 0; i < n; i++) {
+                CopyText.appendRow(block, new String[] {keys[i], docs[i]}, 2);
+              }
+              byte[] bytes = block.toString().getBytes(StandardCharsets.UTF_8);
+              CopyIn in =
+                  c.unwrap(PGConnection.class)
+                      .getCopyAPI()
+                      .copyIn("COPY tidemark_bench_stage (k, d) FROM STDIN (FORMAT text)");
+              in.writeToCopy(bytes, 0, bytes.length);
+              in.endCopy();
+              merge.executeUpdate();
+              c.commit();
+            }));
+  }
+
+  /**
+   * One way to apply a batch idempotently.
+   *
+   * @param setup run once before the clock starts, then committed; null for none. A shape with a
+   *     setup runs in transactions its {@code apply} commits; one without runs in autocommit.
+   * @param statement prepared once, handed to every {@code apply}
+   */
+  private record Shape(String label, String setup, String statement, BatchApply apply) {}
+
+  /** Writes one batch of {@code n} rows. */
+  @FunctionalInterface
+  private interface BatchApply {
+    void apply(Connection c, PreparedStatement statement, String[] keys, String[] docs, int n)
+        throws SQLException;
+  }
+
+  private static String unnestUpsert(String table, String documentArray, String document) {
+    return "INSERT INTO "
+        + BenchDatabase.qualified(table)
+        + " (\"_id\", \"doc\") SELECT u.k, "
+        + document
+        + " FROM unnest(?::text[], ?::"
+        + documentArray
+        + ") AS u(k, d) ON CONFLICT (\"_id\") DO UPDATE SET \"doc\" = EXCLUDED.\"doc\"";
+  }
+
+  private static void bindArrays(
+      Connection c, PreparedStatement ps, String[] keys, String[] docs, int n) throws SQLException {
+    ps.setObject(1, n == keys.length ? keys : java.util.Arrays.copyOf(keys, n));
+    ps.setObject(2, n == docs.length ? docs : java.util.Arrays.copyOf(docs, n));
+    ps.executeUpdate();
+  }
+
+  /** Reads every row and applies it in batches of {@code batchSize}, timing only the applying. */
+  private PathResult inBatches(String table, int batchSize, Shape shape)
+      throws SQLException, IOException {
     db.createDocumentTable(table);
-    String sql =
-        "INSERT INTO "
-            + BenchDatabase.qualified(table)
-            + " (\"_id\", \"doc\") SELECT u.k, u.d FROM unnest(?::text[], ?::jsonb[]) AS u(k, d)"
-            + " ON CONFLICT (\"_id\") DO UPDATE SET \"doc\" = EXCLUDED.\"doc\"";
     String[] keys = new String[batchSize];
     String[] docs = new String[batchSize];
     long written = 0;
     try (Connection c = db.connect();
-        PreparedStatement ps = c.prepareStatement(sql);
         RowsFile.Reader in = rows.openReader()) {
-      Measurement m = Measurement.start(probes);
-      int n = 0;
-      while (in.next()) {
-        keys[n] = in.key();
-        docs[n] = in.json();
-        if (++n == batchSize) {
-          written += execute(ps, keys, docs, n);
-          n = 0;
+      if (shape.setup() != null) {
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+          st.execute(shape.setup());
         }
+        c.commit();
       }
-      if (n > 0) {
-        written += execute(ps, keys, docs, n);
+      try (PreparedStatement statement = c.prepareStatement(shape.statement())) {
+        Measurement m = Measurement.start(probes);
+        int n = 0;
+        while (in.next()) {
+          keys[n] = in.key();
+          docs[n] = in.json();
+          if (++n == batchSize) {
+            shape.apply().apply(c, statement, keys, docs, n);
+            written += n;
+            n = 0;
+          }
+        }
+        if (n > 0) {
+          shape.apply().apply(c, statement, keys, docs, n);
+          written += n;
+        }
+        PathResult result = m.stop(shape.label(), written, "");
+        db.vacuum(table);
+        return result;
       }
-      PathResult result =
-          m.stop("limit: plain multi-row upsert (" + batchSize + " rows/statement)", written, "");
-      db.vacuum(table);
-      return result;
     }
-  }
-
-  private static int execute(PreparedStatement ps, String[] keys, String[] docs, int n)
-      throws SQLException {
-    ps.setObject(1, n == keys.length ? keys : java.util.Arrays.copyOf(keys, n));
-    ps.setObject(2, n == docs.length ? docs : java.util.Arrays.copyOf(docs, n));
-    ps.executeUpdate();
-    return n;
   }
 
   /** The naive sync, on the first {@code sample} rows: it is too slow to run on all of them. */

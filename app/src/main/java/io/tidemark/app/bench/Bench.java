@@ -100,6 +100,8 @@ public final class Bench {
       PathResult copyAll;
       PathResult copyChunked;
       PathResult upsert;
+      PathResult upsertText;
+      PathResult staged;
       PathResult naive;
       try (RowsFile rows = RowsFile.write(documents, options.rows())) {
         say(
@@ -115,6 +117,12 @@ public final class Bench {
         db.checkpoint();
         upsert = baselines.upsert("plain_upsert", config.stream().batchSize());
         say("plain upsert: %,.0f rows/s", upsert.rowsPerSecond());
+        db.checkpoint();
+        upsertText = baselines.upsertTextArrays("plain_upsert_text", config.stream().batchSize());
+        say("upsert of text[]: %,.0f rows/s", upsertText.rowsPerSecond());
+        db.checkpoint();
+        staged = baselines.stagedUpsert("plain_upsert_staged", config.stream().batchSize());
+        say("COPY to staging + upsert: %,.0f rows/s", staged.rowsPerSecond());
         db.checkpoint();
         naive = baselines.naive("naive", Math.min(options.naiveRows(), options.rows()));
         say("naive: %,.0f rows/s", naive.rowsPerSecond());
@@ -181,6 +189,8 @@ public final class Bench {
           db.childRowsCheck(
               childrenStreamed.table(), BenchConfig.childTable(childrenStreamed.table())));
       check("plain upsert", db.fingerprint("plain_upsert"), copyPrint);
+      check("upsert of text[]", db.fingerprint("plain_upsert_text"), copyPrint);
+      check("COPY to staging + upsert", db.fingerprint("plain_upsert_staged"), copyPrint);
       check("plain COPY, chunked", db.fingerprint("plain_copy_chunked"), copyPrint);
       check("Tidemark snapshot", db.fingerprint(config.collections().get(0).table()), copyPrint);
       long runHeapUsed = heap.runUsedBytes();
@@ -196,6 +206,8 @@ public final class Bench {
               copyAll,
               copyChunked,
               upsert,
+              upsertText,
+              staged,
               naive,
               snapshot,
               streamed.get(0),
