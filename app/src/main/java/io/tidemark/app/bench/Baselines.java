@@ -105,26 +105,12 @@ final class Baselines {
 
   /** The multi-row upsert binding a {@code jsonb[]}, as hand-written jobs do. */
   PathResult upsert(String table, int batchSize) throws SQLException, IOException {
-    return inBatches(
-        table,
-        batchSize,
-        new Shape(
-            "limit: plain multi-row upsert (" + batchSize + " rows/statement)",
-            null,
-            unnestUpsert(table, "jsonb[]", "u.d"),
-            Baselines::bindArrays));
+    return unnestUpsert(table, batchSize, "plain multi-row upsert", "jsonb[]", "u.d");
   }
 
   /** The multi-row upsert binding two {@code text[]}, the documents cast in the statement. */
   PathResult upsertTextArrays(String table, int batchSize) throws SQLException, IOException {
-    return inBatches(
-        table,
-        batchSize,
-        new Shape(
-            "limit: multi-row upsert of text[] (" + batchSize + " rows/statement)",
-            null,
-            unnestUpsert(table, "text[]", "u.d::jsonb"),
-            Baselines::bindArrays));
+    return unnestUpsert(table, batchSize, "multi-row upsert of text[]", "text[]", "u.d::jsonb");
   }
 
   /** COPY into a staging table, then one INSERT ... SELECT ... ON CONFLICT, per transaction. */
@@ -173,14 +159,26 @@ final class Baselines {
         throws SQLException;
   }
 
-  private static String unnestUpsert(String table, String documentArray, String document) {
-    return "INSERT INTO "
-        + BenchDatabase.qualified(table)
-        + " (\"_id\", \"doc\") SELECT u.k, "
-        + document
-        + " FROM unnest(?::text[], ?::"
-        + documentArray
-        + ") AS u(k, d) ON CONFLICT (\"_id\") DO UPDATE SET \"doc\" = EXCLUDED.\"doc\"";
+  /** {@code unnest} of the keys and documents, the documents bound as {@code documentArray}. */
+  private PathResult unnestUpsert(
+      String table, int batchSize, String name, String documentArray, String document)
+      throws SQLException, IOException {
+    String statement =
+        "INSERT INTO "
+            + BenchDatabase.qualified(table)
+            + " (\"_id\", \"doc\") SELECT u.k, "
+            + document
+            + " FROM unnest(?::text[], ?::"
+            + documentArray
+            + ") AS u(k, d) ON CONFLICT (\"_id\") DO UPDATE SET \"doc\" = EXCLUDED.\"doc\"";
+    return inBatches(
+        table,
+        batchSize,
+        new Shape(
+            "limit: " + name + " (" + batchSize + " rows/statement)",
+            null,
+            statement,
+            Baselines::bindArrays));
   }
 
   private static void bindArrays(
