@@ -6,6 +6,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import io.tidemark.app.Daemon;
+import io.tidemark.core.config.StreamScope;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.it.support.BackgroundWriter;
 import io.tidemark.it.support.CounterWorkload;
@@ -15,6 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The backbone: copy while writes continue, hand off to the stream, follow every kind of change.
@@ -42,12 +45,13 @@ class CopyAndStreamIT {
     }
   }
 
-  @Test
-  void streamsInsertsUpdatesReplacesAndDeletes() throws Exception {
+  @ParameterizedTest
+  @EnumSource(StreamScope.class)
+  void streamsInsertsUpdatesReplacesAndDeletes(StreamScope scope) throws Exception {
     TestPipeline p = TestPipeline.create("stream");
     MongoCollection<Document> c = p.collection("orders");
     c.insertOne(new Document("_id", "before").append("n", 1));
-    try (Daemon daemon = p.startDaemon(p.yaml("collections:\n  - name: orders"))) {
+    try (Daemon daemon = p.startDaemon(p.yaml("collections:\n  - name: orders", scope))) {
       TestPipeline.awaitState(daemon, CollectionState.STREAMING, Duration.ofSeconds(60));
       c.insertMany(
           List.of(

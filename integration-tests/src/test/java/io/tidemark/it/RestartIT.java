@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import io.tidemark.app.Daemon;
+import io.tidemark.core.config.StreamScope;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.it.support.CounterWorkload;
 import io.tidemark.it.support.TestPipeline;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** A restart with nothing new to read must neither rewrite rows nor move the checkpoint back. */
 class RestartIT {
@@ -19,13 +21,14 @@ class RestartIT {
   private static final String CHECKPOINT =
       "SELECT cluster_time::text || ' ' || position_token FROM tidemark.checkpoint WHERE collection = 'items'";
 
-  @Test
-  void restartWithoutWritesLeavesRowsAndCheckpointAlone() throws Exception {
+  @ParameterizedTest
+  @EnumSource(StreamScope.class)
+  void restartWithoutWritesLeavesRowsAndCheckpointAlone(StreamScope scope) throws Exception {
     TestPipeline p = TestPipeline.create("restart");
     CounterWorkload workload = new CounterWorkload(p.collection("items"), 3);
     workload.seed(2_000);
     String yaml =
-        p.yaml("stream: { idleCheckpointInterval: 500ms }\ncollections:\n  - name: items");
+        p.yaml("stream: { idleCheckpointInterval: 500ms }\ncollections:\n  - name: items", scope);
     try (Daemon daemon = p.startDaemon(yaml)) {
       TestPipeline.awaitState(daemon, CollectionState.STREAMING, Duration.ofSeconds(60));
       for (int i = 0; i < 50; i++) {

@@ -47,7 +47,9 @@ public final class ConfigBinder {
     source.rejectUnknownKeys();
     var sourceConfig =
         new TidemarkConfig.SourceConfig(
-            source.value(ConfigKeys.SOURCE_URI), source.value(ConfigKeys.SOURCE_DATABASE));
+            source.value(ConfigKeys.SOURCE_URI),
+            source.value(ConfigKeys.SOURCE_DATABASE),
+            source.value(ConfigKeys.SOURCE_STREAM_SCOPE));
 
     ConfigSection sink = root.section("sink");
     sink.rejectUnknownKeys();

@@ -59,6 +59,19 @@ public final class ConfigKeys {
       ConfigKey.required(
           "source", "database", ValueType.STRING, "Database holding the collections.");
 
+  private static final ValueType<StreamScope> STREAM_SCOPE_TYPE =
+      ValueType.oneOf(StreamScope.class, "collection", "database");
+
+  public static final ConfigKey<StreamScope> SOURCE_STREAM_SCOPE =
+      ConfigKey.optional(
+          "source",
+          "streamScope",
+          STREAM_SCOPE_TYPE,
+          StreamScope.DATABASE,
+          "database: one change stream for all configured collections of the database (one server"
+              + " cursor, the oplog read once); collection: one stream per collection (each cursor"
+              + " reads the whole oplog on the server). Measured in docs/performance.md.");
+
   public static final ConfigKey<String> SINK_JDBC_URL =
       ConfigKey.required(
           "sink", "jdbcUrl", ValueType.STRING, "JDBC URL of the PostgreSQL database to write to.");
@@ -354,6 +367,7 @@ public final class ConfigKeys {
           SCHEMA_EVOLVE,
           SOURCE_URI,
           SOURCE_DATABASE,
+          SOURCE_STREAM_SCOPE,
           SINK_JDBC_URL,
           SINK_USERNAME,
           SINK_PASSWORD,

@@ -22,10 +22,25 @@ public record TidemarkConfig(
   }
 
   /** Where documents come from. */
-  public record SourceConfig(String uri, String database) {
+  public record SourceConfig(String uri, String database, StreamScope streamScope) {
+    public SourceConfig {
+      java.util.Objects.requireNonNull(streamScope, "streamScope");
+    }
+
+    /** With the default stream scope. */
+    public SourceConfig(String uri, String database) {
+      this(uri, database, ConfigKeys.SOURCE_STREAM_SCOPE.defaultValue());
+    }
+
     @Override
     public String toString() {
-      return "SourceConfig[uri=" + ConnectionStrings.mask(uri) + ", database=" + database + "]";
+      return "SourceConfig[uri="
+          + ConnectionStrings.mask(uri)
+          + ", database="
+          + database
+          + ", streamScope="
+          + streamScope
+          + "]";
     }
   }
 

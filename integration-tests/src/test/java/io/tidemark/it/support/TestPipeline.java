@@ -8,6 +8,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemark.app.Daemon;
 import io.tidemark.app.config.YamlConfigLoader;
+import io.tidemark.core.config.ConfigKeys;
+import io.tidemark.core.config.StreamScope;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.core.pipeline.CollectionStatus;
 import io.tidemark.core.pipeline.PhaseListener;
@@ -88,10 +90,21 @@ public final class TestPipeline {
    * @param extra YAML appended verbatim: the {@code collections:} list and any tuning sections
    */
   public String yaml(String extra) {
+    return yaml(extra, ConfigKeys.SOURCE_STREAM_SCOPE.defaultValue());
+  }
+
+  /** The configuration with {@code source.streamScope} set. */
+  public String yaml(String extra, StreamScope streamScope) {
     return String.join(
         "\n",
         "pipeline: it",
-        "source: { uri: \"" + mongoUri + "\", database: " + databaseName + " }",
+        "source: { uri: \""
+            + mongoUri
+            + "\", database: "
+            + databaseName
+            + ", streamScope: "
+            + streamScope.name().toLowerCase(java.util.Locale.ROOT)
+            + " }",
         "sink: { jdbcUrl: \""
             + jdbcUrl
             + "\", username: \""

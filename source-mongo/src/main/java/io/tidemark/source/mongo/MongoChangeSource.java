@@ -2,30 +2,42 @@ package io.tidemark.source.mongo;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
+import com.mongodb.ReadConcern;
+import com.mongodb.client.ChangeStreamIterable;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.changestream.FullDocument;
 import com.mongodb.event.CommandListener;
 import io.tidemark.core.config.ConnectionStrings;
+import io.tidemark.core.config.StreamScope;
 import io.tidemark.core.config.TidemarkConfig.SourceConfig;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
+import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.HistoryWindow;
 import io.tidemark.core.spi.ChangeSource;
 import io.tidemark.core.spi.CollectionSource;
 import io.tidemark.source.mongo.convert.BsonSourceDocument;
+import io.tidemark.source.mongo.stream.DatabaseStream;
 import io.tidemark.source.mongo.stream.LargeEvents;
 import io.tidemark.source.mongo.stream.MongoPositions;
+import io.tidemark.source.mongo.stream.RawChangeStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.bson.BsonArray;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
 import org.bson.BsonTimestamp;
 import org.bson.Document;
+import org.bson.RawBsonDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +52,17 @@ public final class MongoChangeSource implements ChangeSource {
   private final MongoDatabase database;
   private final SourceConfig config;
   private final LargeEvents largeEvents;
+  private final DatabaseStream databaseStream; // null with streamScope: collection
 
   private MongoChangeSource(MongoClient client, SourceConfig config, ServerVersion version) {
     this.client = client;
     this.config = config;
     this.database = client.getDatabase(config.database());
     this.largeEvents = version.largeEvents();
+    this.databaseStream =
+        config.streamScope() == StreamScope.DATABASE
+            ? new DatabaseStream(config.database(), this::openDatabaseStream, MAX_AWAIT)
+            : null;
   }
 
   /**
@@ -191,7 +208,66 @@ public final class MongoChangeSource implements ChangeSource {
 
   @Override
   public CollectionSource collection(String name) {
-    return new MongoCollectionSource(client, database, name, MAX_AWAIT, largeEvents);
+    if (databaseStream != null) {
+      databaseStream.expect(name);
+    }
+    return new MongoCollectionSource(
+        client, database, name, MAX_AWAIT, largeEvents, databaseStream);
+  }
+
+  /**
+   * The database's change stream for these collections, at a time (inclusive), with majority read
+   * concern and update lookup as a collection's own. Its {@code $match} keeps the collections'
+   * changes, renames onto them, and what ends a database stream ({@code dropDatabase}, {@code
+   * invalidate}); MongoDB 5.1+ applies such a filter to the oplog before building events.
+   */
+  private RawChangeStream openDatabaseStream(Set<String> collections, ClusterTime startAt) {
+    BsonArray names = new BsonArray();
+    collections.forEach(name -> names.add(new BsonString(name)));
+    BsonArray ending =
+        new BsonArray(List.of(new BsonString("dropDatabase"), new BsonString("invalidate")));
+    BsonDocument match =
+        new BsonDocument(
+            "$match",
+            new BsonDocument(
+                "$or",
+                new BsonArray(
+                    List.of(
+                        new BsonDocument("ns.coll", new BsonDocument("$in", names)),
+                        new BsonDocument("to.coll", new BsonDocument("$in", names)),
+                        new BsonDocument("operationType", new BsonDocument("$in", ending))))));
+    MongoDatabase majority = database.withReadConcern(ReadConcern.MAJORITY);
+    BsonTimestamp start = new BsonTimestamp((int) startAt.seconds(), (int) startAt.increment());
+    RawChangeStream.Reopener reopener =
+        largeEvents == LargeEvents.TRIM_AFTER_FAILURE
+            ? (token, stripped) -> {
+              List<BsonDocument> stages = new ArrayList<>(List.of(match));
+              stages.addAll(stripped ? LargeEvents.strippingPipeline() : largeEvents.pipeline());
+              ChangeStreamIterable<RawBsonDocument> stream =
+                  majority
+                      .watch(stages, RawBsonDocument.class)
+                      .fullDocument(
+                          stripped
+                              ? LargeEvents.STRIPPED_FULL_DOCUMENT
+                              : FullDocument.UPDATE_LOOKUP)
+                      .maxAwaitTime(MAX_AWAIT.toMillis(), TimeUnit.MILLISECONDS);
+              return (token == null
+                      ? stream.startAtOperationTime(start)
+                      : stream.resumeAfter(token))
+                  .cursor();
+            }
+            : null;
+    List<BsonDocument> stages = new ArrayList<>(List.of(match));
+    stages.addAll(largeEvents.pipeline());
+    // A failure is left as it is: the readers it fails classify it under their collection's name.
+    return new RawChangeStream(
+        majority
+            .watch(stages, RawBsonDocument.class)
+            .fullDocument(FullDocument.UPDATE_LOOKUP)
+            .maxAwaitTime(MAX_AWAIT.toMillis(), TimeUnit.MILLISECONDS)
+            .startAtOperationTime(start)
+            .cursor(),
+        reopener);
   }
 
   @Override

@@ -27,9 +27,12 @@ import io.tidemark.source.mongo.convert.KeyIds;
 import io.tidemark.source.mongo.snapshot.KeyRangeFilter;
 import io.tidemark.source.mongo.snapshot.MongoKeySplitter;
 import io.tidemark.source.mongo.snapshot.MongoSnapshotCursor;
+import io.tidemark.source.mongo.stream.DatabaseStream;
 import io.tidemark.source.mongo.stream.LargeEvents;
 import io.tidemark.source.mongo.stream.MongoChangeCursor;
 import io.tidemark.source.mongo.stream.MongoPositions;
+import io.tidemark.source.mongo.stream.RawChangeStream;
+import io.tidemark.source.mongo.stream.SharedChangeCursor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -70,16 +73,19 @@ final class MongoCollectionSource implements CollectionSource {
   private final String name;
   private final Duration maxAwait;
   private final LargeEvents largeEvents;
+  private final DatabaseStream databaseStream; // null: one stream per collection
 
   /**
    * @param largeEvents how the server's change streams get past an event over 16 MB
+   * @param databaseStream the database's shared change stream, or null for a stream of its own
    */
   MongoCollectionSource(
       MongoClient client,
       MongoDatabase database,
       String name,
       Duration maxAwait,
-      LargeEvents largeEvents) {
+      LargeEvents largeEvents,
+      DatabaseStream databaseStream) {
     this.client = client;
     this.database = database;
     this.name = name;
@@ -87,6 +93,7 @@ final class MongoCollectionSource implements CollectionSource {
     this.majority = collection.withReadConcern(ReadConcern.MAJORITY);
     this.maxAwait = maxAwait;
     this.largeEvents = largeEvents;
+    this.databaseStream = databaseStream;
   }
 
   @Override
@@ -232,10 +239,27 @@ final class MongoCollectionSource implements CollectionSource {
     return MongoPositions.startAt(time);
   }
 
+  /**
+   * The collection's changes after {@code from}: from the database's shared stream where there is
+   * one (catching up on the collection's own stream while behind it), else from its own stream.
+   */
   @Override
   public ChangeCursor openStream(Position from) {
+    if (databaseStream == null) {
+      return new ClassifyingChangeCursor(ownStream(from), name);
+    }
     try {
-      MongoChangeCursor.Reopener reopener =
+      return new ClassifyingChangeCursor(
+          new SharedChangeCursor(databaseStream, name, from, this::byId, this::ownStream), name);
+    } catch (RuntimeException e) {
+      throw classifyOpening(e, from);
+    }
+  }
+
+  /** The collection's own change stream after {@code from}. */
+  private MongoChangeCursor ownStream(Position from) {
+    try {
+      RawChangeStream.Reopener reopener =
           largeEvents == LargeEvents.TRIM_AFTER_FAILURE
               ? (token, stripped) -> {
                 Position after =
@@ -248,26 +272,31 @@ final class MongoCollectionSource implements CollectionSource {
                     : watch(largeEvents.pipeline(), FullDocument.UPDATE_LOOKUP, after);
               }
               : null;
-      return new ClassifyingChangeCursor(
-          new MongoChangeCursor(
-              watch(largeEvents.pipeline(), FullDocument.UPDATE_LOOKUP, from),
-              name,
-              this::byId,
-              from.clusterTime(),
-              reopener),
-          name);
-    } catch (RuntimeException e) {
-      long behindSeconds =
-          Math.max(0, java.time.Instant.now().getEpochSecond() - from.clusterTime().seconds());
-      throw MongoErrors.classify(
-          e,
+      return new MongoChangeCursor(
+          watch(largeEvents.pipeline(), FullDocument.UPDATE_LOOKUP, from),
           name,
-          "opening the change stream at the saved position "
-              + from.clusterTime()
-              + ", "
-              + java.time.Duration.ofSeconds(behindSeconds).toString().substring(2).toLowerCase()
-              + " behind the source clock,");
+          this::byId,
+          from.clusterTime(),
+          reopener);
+    } catch (RuntimeException e) {
+      throw classifyOpening(e, from);
     }
+  }
+
+  private TidemarkException classifyOpening(RuntimeException e, Position from) {
+    if (e instanceof TidemarkException classified) {
+      return classified;
+    }
+    long behindSeconds =
+        Math.max(0, java.time.Instant.now().getEpochSecond() - from.clusterTime().seconds());
+    return MongoErrors.classify(
+        e,
+        name,
+        "opening the change stream at the saved position "
+            + from.clusterTime()
+            + ", "
+            + java.time.Duration.ofSeconds(behindSeconds).toString().substring(2).toLowerCase()
+            + " behind the source clock,");
   }
 
   /** Opens the collection's change stream with these stages, from a position. */

@@ -92,7 +92,7 @@ class MongoCollectionSourceTest {
                 });
     MongoClient client = proxy(MongoClient.class, (p, m, a) -> null);
     return new MongoCollectionSource(
-        client, database, "orders", Duration.ofMillis(100), LargeEvents.SPLIT);
+        client, database, "orders", Duration.ofMillis(100), LargeEvents.SPLIT, null);
   }
 
   private static BsonDocument highWaterMark(int seconds, int increment) {
