@@ -128,6 +128,7 @@ final class ChangeStreamCursor extends AbstractCursor {
         break;
       }
     }
+    oplog.examined(scanned);
     if (stages == null || events.isEmpty()) {
       return events;
     }

@@ -53,6 +53,13 @@ final class IndexedOplog implements Oplog {
   private volatile long horizon;
   private volatile boolean closed;
 
+  // A measuring instrument, not a behaviour: the entries change streams have read, as MongoDB's
+  // slow-query log reports a getMore's docsExamined (manual: Database Profiler Output). A stream
+  // reads every entry after its position, its collection's or not, as MongoDB's oplog scan does.
+  private final java.util.concurrent.atomic.AtomicLong examined =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.Set<Long> opened = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   IndexedOplog(Clock clock, CursorRegistry cursorRegistry, DocumentLookup documentLookup) {
     this.clock = clock;
     this.cursorRegistry = cursorRegistry;
@@ -186,6 +193,30 @@ final class IndexedOplog implements Oplog {
     return documentLookup.findCopy(database, collection, id);
   }
 
+  /** Counts entries a change stream read. */
+  void examined(int count) {
+    examined.addAndGet(count);
+  }
+
+  /** The entries every change stream has read so far. */
+  long entriesExamined() {
+    return examined.get();
+  }
+
+  /** The change streams open now: opened and still in the server's registry of cursors. */
+  long openChangeStreams() {
+    opened.removeIf(id -> !registered(id));
+    return opened.size();
+  }
+
+  private boolean registered(long cursorId) {
+    try {
+      return cursorRegistry.getCursor(cursorId) != null;
+    } catch (RuntimeException e) {
+      return false; // CursorNotFound: killed, exhausted or invalidated
+    }
+  }
+
   /**
    * Opens a change stream; {@link ChangeStreamRequest} has checked it, including that its start is
    * still in the oplog.
@@ -194,6 +225,7 @@ final class IndexedOplog implements Oplog {
     ChangeStreamCursor cursor =
         new ChangeStreamCursor(cursorRegistry.generateCursorId(), this, request, stages);
     cursorRegistry.add(cursor);
+    opened.add(cursor.getId());
     return cursor;
   }
 

@@ -109,6 +109,19 @@ public final class StandInMongo implements AutoCloseable {
         backend.indexedOplog().size());
   }
 
+  /**
+   * Oplog entries read by every change stream so far: a measure of the server's work, which MongoDB
+   * reports per getMore as {@code docsExamined}. Not a behaviour of the stand-in.
+   */
+  public long changeStreamEntriesExamined() {
+    return backend.indexedOplog().entriesExamined();
+  }
+
+  /** Change-stream cursors open on the server now (MongoDB: {@code $currentOp} idle cursors). */
+  public long openChangeStreams() {
+    return backend.indexedOplog().openChangeStreams();
+  }
+
   @Override
   public void close() {
     // Wakes waiting getMores first, so the network threads can stop.

@@ -104,6 +104,17 @@ public final class DatabaseStream {
     }
   }
 
+  /** The changes waiting in every reader's queue (for tests and diagnostics). */
+  long queuedChanges() {
+    synchronized (lock) {
+      long changes = 0;
+      for (Subscription s : subscriptions) {
+        changes += s.queue.size() + s.held.size();
+      }
+      return changes;
+    }
+  }
+
   /** How many times the shared stream was opened (for tests and diagnostics). */
   public long streamsOpened() {
     synchronized (lock) {
