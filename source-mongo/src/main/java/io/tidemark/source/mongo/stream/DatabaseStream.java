@@ -49,6 +49,12 @@ public final class DatabaseStream {
   /** Bytes one queue may hold (at least one change, whatever its size). */
   static final long QUEUE_MAX_BYTES = 16L << 20;
 
+  /**
+   * Changes one pull routes at most: the rest of a large batch stays in the driver, so that the
+   * reader who pulled empties its queue before the next pull and no queue grows by a whole batch.
+   */
+  static final int PULL_MAX_CHANGES = 256;
+
   /** Bytes all queues together may hold; past it, the longest queue is dropped. */
   static final long TOTAL_MAX_BYTES = 64L << 20;
 
@@ -258,7 +264,7 @@ public final class DatabaseStream {
       RawChangeStream.Change first = current.tryNext();
       if (first != null) {
         batch.add(first);
-        while (current.available() > 0) {
+        while (batch.size() < PULL_MAX_CHANGES && current.available() > 0) {
           batch.add(current.tryNext());
         }
       }
