@@ -32,6 +32,7 @@ public final class Bench {
    * @param lagRate the lag probe's writes per second
    * @param keep keep the benchmark's schemas afterwards
    * @param config a Tidemark configuration whose snapshot and stream settings to use, or null
+   * @param only which paths to run
    */
   public record Options(
       long rows,
@@ -45,7 +46,18 @@ public final class Bench {
       int lagRate,
       boolean keep,
       long seed,
-      Path config) {}
+      Path config,
+      Only only) {}
+
+  /** Which paths a run measures. */
+  public enum Only {
+    /** Every path, the baselines, the targets and the RESULT line. */
+    ALL,
+    /** Tidemark's snapshot alone, with the heap's high-water mark: memory at any size. */
+    SNAPSHOT,
+    /** The end-to-end lag probe alone. */
+    LAG
+  }
 
   private static final int LAG_WARMUP_SECONDS = 2;
 
@@ -77,6 +89,10 @@ public final class Bench {
       db.resetSchemas();
       if (!db.checkpoint()) {
         say("note: CHECKPOINT is not permitted; paths may pay for earlier paths' dirty pages");
+      }
+      if (options.only() != Only.ALL) {
+        runOnly(db, config, documents, workload, probes, heap);
+        return;
       }
       say(
           "%,d documents; update-heavy: %.0f%% of updates on %,d hot keys; naive sample: %,d"
@@ -235,6 +251,42 @@ public final class Bench {
       }
       out.println();
       report.result(paths, runHeapUsed);
+    }
+  }
+
+  /** One path alone: the snapshot with its heap high-water mark, or the lag probe. */
+  private void runOnly(
+      BenchDatabase db,
+      TidemarkConfig config,
+      BenchDocuments documents,
+      BenchWorkload workload,
+      Measurement.Probes probes,
+      HeapWatch heap)
+      throws Exception {
+    if (options.only() == Only.LAG) {
+      lag(db, config, heap);
+    } else {
+      say("%,d documents; Tidemark snapshot starts", options.rows());
+      TidemarkPaths tidemark = new TidemarkPaths(db, config, documents, workload, probes);
+      PathResult snapshot = tidemark.snapshot(config.collections().get(0));
+      long rows = db.count(config.collections().get(0).table());
+      out.printf(
+          Locale.ROOT,
+          "Tidemark snapshot: %,d rows in the table (%s), %,.0f rows/s, JVM %.1f us per row%n"
+              + "heap high-water mark: %.0f MB used, %.0f MB live after GC (max heap %.0f MB; %d"
+              + " collections, %d ms in total)%n",
+          rows,
+          rows == options.rows() ? "all of them" : "MISSING " + (options.rows() - rows),
+          snapshot.rowsPerSecond(),
+          snapshot.jvmMicrosPerRow(),
+          heap.runUsedBytes() / 1048576.0,
+          heap.runLiveBytes() / 1048576.0,
+          Runtime.getRuntime().maxMemory() / 1048576.0,
+          heap.collections(),
+          heap.pauseMillis());
+    }
+    if (!options.keep()) {
+      db.dropSchemas();
     }
   }
 

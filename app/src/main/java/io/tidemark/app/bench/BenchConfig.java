@@ -63,8 +63,8 @@ final class BenchConfig {
   private BenchConfig() {}
 
   /**
-   * @param userConfig a Tidemark configuration file whose snapshot and stream sections to use, or
-   *     null for the defaults
+   * @param userConfig a Tidemark configuration file whose snapshot and stream sections (and
+   *     source.streamScope, for the lag probe) to use, or null for the defaults
    */
   static TidemarkConfig load(Path userConfig) {
     Map<String, Object> tree = new LinkedHashMap<>();
@@ -95,6 +95,15 @@ final class BenchConfig {
             if (sections.get(section) != null) {
               tree.put(section, sections.get(section));
             }
+          }
+          // The lag probe reads the stand-in with the user's stream scope.
+          if (sections.get("source") instanceof Map<?, ?> source
+              && source.get("streamScope") != null) {
+            Map<String, Object> ours = new LinkedHashMap<>();
+            ours.put("uri", "mongodb://generated.invalid");
+            ours.put("database", "bench");
+            ours.put("streamScope", source.get("streamScope"));
+            tree.put("source", ours);
           }
         }
       } catch (IOException e) {

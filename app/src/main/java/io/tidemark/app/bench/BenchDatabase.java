@@ -129,6 +129,16 @@ final class BenchDatabase implements AutoCloseable {
     }
   }
 
+  /** The table's row count. */
+  long count(String table) throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + qualified(table))) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   /** Row count and an order-independent hash of every row's key and document. */
   String fingerprint(String table) throws SQLException {
     try (Connection c = connect();

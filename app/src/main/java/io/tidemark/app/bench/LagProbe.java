@@ -76,7 +76,8 @@ final class LagProbe {
       MongoCollection<BsonDocument> target =
           client.getDatabase("bench").getCollection(COLLECTION, BsonDocument.class);
       MongoChangeSource source =
-          MongoChangeSource.open(new SourceConfig(mongo.connectionString(), "bench"));
+          MongoChangeSource.open(
+              new SourceConfig(mongo.connectionString(), "bench", config.source().streamScope()));
       JdbcChangeSink sink =
           JdbcChangeSink.openWriter(db.sinkConfig(config.sink().poolSize()), "bench-lag");
       CollectionPipeline pipeline =

@@ -76,6 +76,15 @@ final class BenchCommand implements Callable<Integer> {
       description = "Writes per second of the lag probe (default ${DEFAULT-VALUE}).")
   int lagRate;
 
+  @Option(
+      names = "--only",
+      defaultValue = "all",
+      description =
+          "Run every path (all), only Tidemark's snapshot with its heap high-water mark (snapshot:"
+              + " the bounded-memory check at any --rows), or only the lag probe (lag). Default"
+              + " ${DEFAULT-VALUE}.")
+  String only;
+
   @Option(names = "--keep", description = "Keep the benchmark's schemas and tables afterwards.")
   boolean keep;
 
@@ -96,6 +105,16 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Bench.Only what;
+    try {
+      what = Bench.Only.valueOf(only.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--only takes all, snapshot or lag, not '" + only + "'");
+    }
+    if (what == Bench.Only.LAG && lagSeconds == 0) {
+      throw new ParameterException(spec.commandLine(), "--only lag needs --lag-seconds > 0");
+    }
     if (rows < 1000 || naiveRows < 1 || lagSeconds < 0 || lagRate < 1) {
       throw new ParameterException(
           spec.commandLine(),
@@ -124,7 +143,8 @@ final class BenchCommand implements Callable<Integer> {
             lagRate,
             keep,
             seed,
-            config);
+            config,
+            what);
     new Bench(options, spec.commandLine().getOut()).run();
     return ExitCodes.OK;
   }

@@ -106,6 +106,16 @@ final class HandoffQueue<T> {
     }
   }
 
+  /** True when no item waits right now (the reader may put one at any moment). */
+  boolean isEmpty() {
+    lock.lock();
+    try {
+      return items.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** True once the reader finished and every item was taken. */
   boolean isDrained() {
     lock.lock();

@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * queue, this thread groups events into sink transactions, coalesces each key to its last state and
  * commits rows together with the position they reach.
  *
- * <p>A batch is committed as soon as the queue runs dry (low latency under light load) or when it
- * reaches {@code batchSize}, {@code maxBatchBytes} or {@code maxBatchDelay} (throughput under
- * load). A quiet collection still saves its position every {@code idleCheckpointInterval}.
+ * <p>A batch is committed as soon as the queue runs dry, the sink is free and its oldest event has
+ * waited 10 ms (low latency under light load), or when it reaches {@code batchSize}, {@code
+ * maxBatchBytes} or {@code maxBatchDelay} (throughput under load). A quiet collection still saves
+ * its position every {@code idleCheckpointInterval}.
  *
  * <p>Batches are committed in order on a committer thread, one at a time: while the sink commits
  * one batch, this thread groups and maps the next, so the JVM's work and the database's overlap. At
@@ -41,6 +42,14 @@ import org.slf4j.LoggerFactory;
 final class StreamApplier {
   private static final Logger LOG = LoggerFactory.getLogger(StreamApplier.class);
   private static final long POLL_MILLIS = 100;
+  private static final long BUSY_POLL_MILLIS = 1;
+
+  /**
+   * How long the oldest event waits for more before a quiet source commits it: bounds the commits
+   * of a collection with a steady trickle of writes to about 100 a second (each costs the sink a
+   * transaction, its checkpoint row and its fence), at 10 ms of latency.
+   */
+  private static final long QUIET_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final PipelineContext ctx;
   private final StreamConfig settings;
@@ -85,7 +94,10 @@ final class StreamApplier {
     long lastCommitNanos = System.nanoTime();
     try {
       while (!stop.getAsBoolean()) {
-        StreamItem item = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        // With events waiting, look again soon: they go once the source pauses and the sink is
+        // free.
+        long wait = buffer.ready().isEmpty() ? POLL_MILLIS : BUSY_POLL_MILLIS;
+        StreamItem item = queue.poll(wait, TimeUnit.MILLISECONDS);
         committer.throwIfFailed();
         if (item == null && queue.isDrained()) {
           // Nothing reads any more: end the attempt rather than wait on a finished queue, so
@@ -106,7 +118,15 @@ final class StreamApplier {
         } else if (item instanceof StreamItem.Heartbeat heartbeat) {
           buffer.heartbeat(heartbeat.position(), now);
         }
-        if (shouldCommit(buffer, item == null, committed, lastCommitNanos, now)) {
+        // The source is quiet when nothing more waits right now, the sink is free and the oldest
+        // event has lingered a little: commit (latency, at most one commit per linger). While a
+        // commit is in flight, events gather for the next one (throughput).
+        boolean quiet =
+            queue.isEmpty()
+                && committer.idle()
+                && (buffer.ready().isEmpty()
+                    || now - buffer.oldestReadyNanos() >= QUIET_LINGER_NANOS);
+        if (shouldCommit(buffer, quiet, committed, lastCommitNanos, now)) {
           committed = committer.submit(buffer);
           lastCommitNanos = now;
         }
@@ -171,6 +191,11 @@ final class StreamApplier {
       awaitInFlight();
       inFlight = thread.submit(() -> apply(ready, changes, position));
       return position;
+    }
+
+    /** True when no batch is being committed: a new one would start at once. */
+    boolean idle() {
+      return inFlight == null || inFlight.isDone();
     }
 
     /**

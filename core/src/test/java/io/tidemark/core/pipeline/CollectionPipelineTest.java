@@ -565,18 +565,15 @@ class CollectionPipelineTest {
     start(pipeline);
 
     awaitCommitted(pipeline, sink, last.position());
-    assertThat(sink.batches())
-        .singleElement()
-        .satisfies(
-            batch -> {
-              assertThat(batch.changes())
-                  .extracting(c -> c.getClass().getSimpleName() + " " + c.key())
-                  .containsExactly("Upsert a", "DeadLetter b", "Upsert c");
-              RowChange.DeadLetter dl = (RowChange.DeadLetter) batch.changes().get(1);
-              assertThat(dl.reason())
-                  .startsWith(
-                      "orders.v (document _id b): Double '2.5' cannot be stored in column v integer");
-            });
+    // However the events were grouped into batches (a quiet source commits what it has).
+    List<RowChange> changes =
+        sink.batches().stream().flatMap(batch -> batch.changes().stream()).toList();
+    assertThat(changes)
+        .extracting(c -> c.getClass().getSimpleName() + " " + c.key())
+        .containsExactly("Upsert a", "DeadLetter b", "Upsert c");
+    RowChange.DeadLetter dl = (RowChange.DeadLetter) changes.get(1);
+    assertThat(dl.reason())
+        .startsWith("orders.v (document _id b): Double '2.5' cannot be stored in column v integer");
     assertThat(sink.table()).containsOnlyKeys("a", "c");
     assertThat(pipeline.status().deadLetters()).isEqualTo(1);
     assertThat(pipeline.status().state()).isEqualTo(CollectionState.STREAMING);
