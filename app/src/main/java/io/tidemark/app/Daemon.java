@@ -83,7 +83,21 @@ public final class Daemon implements AutoCloseable {
       PhaseListener listener,
       CommandListener... mongoCommandListeners) {
     LOG.info("starting pipeline '{}' with {}", config.pipeline(), config);
-    JdbcChangeSink sink = JdbcChangeSink.openWriter(config.sink(), config.pipeline());
+    StandbyAdminBackend standbyBackend = null;
+    AdminServer standbyAdmin = null;
+    JdbcChangeSink sink;
+    if (config.standby()) {
+      standbyBackend = new StandbyAdminBackend(config.pipeline(), registry);
+      standbyAdmin = AdminServer.start(config.admin(), standbyBackend);
+      try {
+        sink = Standby.awaitWriterLock(config, registry);
+      } catch (RuntimeException | Error e) {
+        standbyAdmin.close();
+        throw e;
+      }
+    } else {
+      sink = JdbcChangeSink.openWriter(config.sink(), config.pipeline());
+    }
     MongoChangeSource source;
     try {
       sink.bindMetrics(registry);
@@ -92,10 +106,18 @@ public final class Daemon implements AutoCloseable {
       source = MongoChangeSource.open(config.source(), mongoCommandListeners);
     } catch (RuntimeException e) {
       sink.close();
+      if (standbyAdmin != null) {
+        standbyAdmin.close();
+      }
       throw e;
     }
     Daemon daemon = new Daemon(config, source, sink, registry, listener);
     daemon.engine.start();
+    if (standbyBackend != null) {
+      daemon.admin = standbyAdmin;
+      standbyBackend.becomeWriter(new DaemonAdminBackend(daemon));
+      return daemon;
+    }
     try {
       daemon.admin = AdminServer.start(config.admin(), new DaemonAdminBackend(daemon));
     } catch (RuntimeException e) {

@@ -17,6 +17,19 @@ public interface AdminBackend {
   /** The pipeline's name, as configured. */
   String pipeline();
 
+  /** What this process does for the pipeline. */
+  enum Role {
+    /** Holds the writer lock and writes. */
+    WRITER,
+    /** Connected and waiting for the writer lock, to take over when its holder ends. */
+    STANDBY
+  }
+
+  /** This process's role; a daemon that runs its pipeline is the writer. */
+  default Role role() {
+    return Role.WRITER;
+  }
+
   /** A picture of every configured collection, in configuration order. */
   List<CollectionStatus> status();
 

@@ -41,6 +41,7 @@ final class AdminRouter implements HttpHandler {
     this.backend = backend;
     this.auth = auth;
     fixed.put("/health", Map.of("GET", new HealthEndpoint(backend)));
+    fixed.put("/ready", Map.of("GET", new ReadyEndpoint(backend)));
     fixed.put("/metrics", Map.of("GET", new MetricsEndpoint(backend)));
     fixed.put("/status", Map.of("GET", new StatusEndpoint(backend)));
     perCollection.put("resnapshot", Map.of("POST", new ResnapshotEndpoint()));

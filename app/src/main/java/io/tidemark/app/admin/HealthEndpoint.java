@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * {@code GET /health}: 200 when every collection is moving data (copying, catching up or streaming)
  * or waiting for its collection to be created, 503 otherwise, with each collection's state so the
- * reason is in the answer.
+ * reason is in the answer, and the process's role. A standby (no collections yet) is healthy: it is
+ * alive and ready to take over; {@link ReadyEndpoint} tells it from the writer.
  */
 final class HealthEndpoint implements Endpoint {
 
@@ -61,7 +62,9 @@ final class HealthEndpoint implements Endpoint {
         c.put("detail", waitingDetail(s.collection()));
       }
     }
+    // A standby is alive and well while it waits: /health is its liveness, /ready says "not now".
     body.put("status", healthy ? "UP" : "DOWN");
+    body.put("role", backend.role().name());
     body.put("pipeline", backend.pipeline());
     body.set("collections", collections);
     return AdminResponse.json(healthy ? 200 : 503, body);

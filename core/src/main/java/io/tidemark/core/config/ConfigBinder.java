@@ -37,6 +37,7 @@ public final class ConfigBinder {
     root.rejectUnknownKeys(
         "source", "sink", "collections", "snapshot", "stream", "retry", "admin", "schema");
     String pipeline = root.value(ConfigKeys.PIPELINE);
+    boolean standby = root.value(ConfigKeys.STANDBY);
     OnHistoryLost defaultOnHistoryLost = root.value(ConfigKeys.ON_HISTORY_LOST);
 
     ConfigSection schema = root.section("schema");
@@ -145,7 +146,8 @@ public final class ConfigBinder {
         snapshotConfig,
         streamConfig,
         retryConfig,
-        adminConfig);
+        adminConfig,
+        standby);
   }
 
   private static TableMapping bindCollection(

@@ -29,6 +29,17 @@ public final class ConfigKeys {
           "Name of this pipeline. Checkpoints in the sink are kept per pipeline, so two pipelines"
               + " may share a sink database.");
 
+  public static final ConfigKey<Boolean> STANDBY =
+      ConfigKey.optional(
+          "",
+          "standby",
+          ValueType.BOOLEAN,
+          false,
+          "Start as a hot standby: validate, connect, and wait for the pipeline's writer lock"
+              + " instead of exiting 4 while another process holds it; take over (resuming from"
+              + " the committed checkpoints) within seconds of the holder's end. Also"
+              + " 'tidemark run --standby'.");
+
   public static final ConfigKey<OnHistoryLost> ON_HISTORY_LOST =
       ConfigKey.optional(
           "",
@@ -363,6 +374,7 @@ public final class ConfigKeys {
   public static final List<ConfigKey<?>> ALL =
       List.of(
           PIPELINE,
+          STANDBY,
           ON_HISTORY_LOST,
           SCHEMA_EVOLVE,
           SOURCE_URI,

@@ -15,10 +15,30 @@ public record TidemarkConfig(
     SnapshotConfig snapshot,
     StreamConfig stream,
     RetryConfig retry,
-    AdminConfig admin) {
+    AdminConfig admin,
+    boolean standby) {
 
   public TidemarkConfig {
     collections = List.copyOf(collections);
+  }
+
+  /** A writer (not a standby). */
+  public TidemarkConfig(
+      String pipeline,
+      SourceConfig source,
+      SinkConfig sink,
+      List<TableMapping> collections,
+      SnapshotConfig snapshot,
+      StreamConfig stream,
+      RetryConfig retry,
+      AdminConfig admin) {
+    this(pipeline, source, sink, collections, snapshot, stream, retry, admin, false);
+  }
+
+  /** The same configuration, as a standby or not. */
+  public TidemarkConfig withStandby(boolean asStandby) {
+    return new TidemarkConfig(
+        pipeline, source, sink, collections, snapshot, stream, retry, admin, asStandby);
   }
 
   /** Where documents come from. */

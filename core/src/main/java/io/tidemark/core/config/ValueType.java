@@ -51,6 +51,18 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
           },
           String::valueOf);
 
+  public static final ValueType<Boolean> BOOLEAN =
+      new ValueType<>(
+          "true or false",
+          text -> {
+            String t = text.trim();
+            if (t.equals("true") || t.equals("false")) {
+              return Boolean.valueOf(t);
+            }
+            throw new IllegalArgumentException("must be true or false");
+          },
+          String::valueOf);
+
   public static final ValueType<Duration> DURATION_TYPE =
       new ValueType<>("duration", ValueType::parseDuration, ValueType::written);
 
