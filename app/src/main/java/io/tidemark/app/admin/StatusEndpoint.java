@@ -10,6 +10,7 @@ final class StatusEndpoint implements Endpoint {
 
   @Override
   public AdminResponse handle() {
-    return AdminResponse.json(200, StatusJson.pipeline(backend.pipeline(), backend.status()));
+    return AdminResponse.json(
+        200, StatusJson.pipeline(backend.pipeline(), backend.role(), backend.status()));
   }
 }

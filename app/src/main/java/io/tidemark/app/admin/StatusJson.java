@@ -19,9 +19,11 @@ final class StatusJson {
 
   private StatusJson() {}
 
-  static ObjectNode pipeline(String pipeline, List<CollectionStatus> statuses) {
+  static ObjectNode pipeline(
+      String pipeline, AdminBackend.Role role, List<CollectionStatus> statuses) {
     ObjectNode root = NODES.objectNode();
     root.put("pipeline", pipeline);
+    root.put("role", role.name());
     root.put("time", Instant.now().toString());
     ArrayNode collections = root.putArray("collections");
     for (CollectionStatus s : statuses) {

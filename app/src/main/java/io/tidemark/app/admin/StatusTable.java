@@ -70,6 +70,11 @@ public final class StatusTable {
         .append("' at ")
         .append(status.path("time").asText())
         .append('\n');
+    if ("STANDBY".equals(status.path("role").asText())) {
+      out.append(
+          "This process is a standby: it waits for the writer lock and takes over when its holder"
+              + " ends.\n");
+    }
     for (int r = 0; r < rows.size(); r++) {
       StringBuilder line = new StringBuilder();
       String[] cells = rows.get(r);

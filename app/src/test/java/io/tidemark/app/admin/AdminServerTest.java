@@ -145,6 +145,29 @@ class AdminServerTest {
   }
 
   @Test
+  void aStandbyIsHealthyButNotReadyAndSaysItsRoleEverywhere() throws Exception {
+    backend.role = AdminBackend.Role.STANDBY;
+    backend.collections.clear();
+    HttpResponse<String> health = get("/health");
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(json(health).get("role").asText()).isEqualTo("STANDBY");
+    HttpResponse<String> ready = get("/ready");
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(json(ready).get("detail").asText()).contains("standby");
+    assertThat(json(get("/status")).get("role").asText()).isEqualTo("STANDBY");
+    assertThat(StatusTable.render(json(get("/status")))).contains("This process is a standby");
+  }
+
+  @Test
+  void aWriterIsReadyOnlyWhileEveryCollectionMovesData() throws Exception {
+    backend.with("orders", CollectionState.STREAMING);
+    assertThat(get("/ready").statusCode()).isEqualTo(200);
+    assertThat(json(get("/ready")).get("role").asText()).isEqualTo("WRITER");
+    backend.with("customers", CollectionState.PAUSED);
+    assertThat(get("/ready").statusCode()).isEqualTo(503);
+  }
+
+  @Test
   void statusHasEveryFieldOfEveryCollection() throws Exception {
     HttpResponse<String> r = get("/status");
     assertThat(r.statusCode()).isEqualTo(200);

@@ -22,9 +22,16 @@ final class FakeBackend implements AdminBackend {
     return this;
   }
 
+  Role role = Role.WRITER;
+
   @Override
   public String pipeline() {
     return "fake";
+  }
+
+  @Override
+  public Role role() {
+    return role;
   }
 
   @Override
