@@ -61,12 +61,34 @@ class ConfigBinderTest {
   }
 
   @Test
+  void streamScopeAndStandbyBindAndRefuseWhatTheyDoNotKnow() {
+    Map<String, Object> tree = minimal();
+    tree.put("standby", true);
+    ((Map<String, Object>) tree.get("source")).put("streamScope", "collection");
+    TidemarkConfig config = ConfigBinder.bind(tree, "tidemark.yaml");
+    assertThat(config.standby()).isTrue();
+    assertThat(config.source().streamScope()).isEqualTo(StreamScope.COLLECTION);
+
+    tree.put("standby", "yes");
+    ((Map<String, Object>) tree.get("source")).put("streamScope", "cluster");
+    assertThat(problems(tree))
+        .anySatisfy(p -> assertThat(p).startsWith("standby: ").contains("true or false"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "source.streamScope: 'cluster' is not one of: collection, database"));
+  }
+
+  @Test
   void minimalConfigBindsWithEveryDefault() {
     TidemarkConfig config = ConfigBinder.bind(minimal(), "tidemark.yaml");
 
     assertThat(config.pipeline()).isEqualTo("tidemark");
     assertThat(config.source().uri()).isEqualTo("mongodb://localhost:27017/?replicaSet=rs0");
     assertThat(config.source().database()).isEqualTo("shop");
+    assertThat(config.source().streamScope()).isEqualTo(StreamScope.DATABASE);
+    assertThat(config.standby()).isFalse();
     assertThat(config.sink())
         .isEqualTo(
             new SinkConfig(
@@ -229,7 +251,7 @@ class ConfigBinderTest {
 
     assertThat(problems)
         .containsExactlyInAnyOrder(
-            "sorce: unknown key; did you mean 'source'? Known keys here: admin, collections, onHistoryLost, pipeline, retry, schema, sink, snapshot, source, stream",
+            "sorce: unknown key; did you mean 'source'? Known keys here: admin, collections, onHistoryLost, pipeline, retry, schema, sink, snapshot, source, standby, stream",
             "source.uri: is required: MongoDB connection string of a replica set or sharded cluster (change streams need one).",
             "sink.passwd: unknown key; did you mean 'password'? Known keys here: jdbcUrl, metadataSchema, password, poolSize, schema, socketTimeout, username",
             "sink.jdbcUrl: 'jdbc:mysql://localhost/shop' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db)",

@@ -426,14 +426,11 @@ public final class DatabaseStream {
   }
 
   private static ClusterTime timeOf(ChangeStreamDocument<RawBsonDocument> document) {
-    if (document.getClusterTime() != null) {
-      return MongoPositions.clusterTime(document.getClusterTime());
-    }
-    ClusterTime decoded = MongoPositions.decodeClusterTime(document.getResumeToken());
-    if (decoded == null) {
+    ClusterTime time = MongoPositions.timeOf(document);
+    if (time == null) {
       throw new IllegalStateException("a change event without clusterTime or a readable token");
     }
-    return decoded;
+    return time;
   }
 
   /** Roughly what a queued change holds on to: its document, or a small event. */

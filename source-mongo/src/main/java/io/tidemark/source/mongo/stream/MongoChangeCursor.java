@@ -61,13 +61,14 @@ public final class MongoChangeCursor implements ChangeCursor {
   }
 
   /**
-   * The cluster time of a change read but not yet turned into an event: used by a database stream's
-   * reader to tell when this cursor has caught up with it. Null when the stream has told nothing.
+   * The stream as the driver reads it: a reader catching up on this cursor ({@link
+   * SharedChangeCursor}) looks at each change's time before turning it into an event.
    */
   RawChangeStream raw() {
     return stream;
   }
 
+  /** What turns this cursor's changes into events. */
   ChangeEvents events() {
     return events;
   }

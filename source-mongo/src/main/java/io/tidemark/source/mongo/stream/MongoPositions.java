@@ -1,5 +1,6 @@
 package io.tidemark.source.mongo.stream;
 
+import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
 import io.tidemark.source.mongo.convert.BsonValues;
@@ -66,6 +67,15 @@ public final class MongoPositions {
       default:
         throw new IllegalArgumentException("unknown position mode '" + mode + "' in " + position);
     }
+  }
+
+  /**
+   * A change's cluster time: its {@code clusterTime}, or the time in its resume token; null when it
+   * has neither.
+   */
+  public static ClusterTime timeOf(ChangeStreamDocument<?> change) {
+    BsonTimestamp time = change.getClusterTime();
+    return time != null ? clusterTime(time) : decodeClusterTime(change.getResumeToken());
   }
 
   public static ClusterTime clusterTime(BsonTimestamp ts) {

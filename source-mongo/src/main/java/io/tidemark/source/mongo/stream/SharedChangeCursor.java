@@ -1,11 +1,9 @@
 package io.tidemark.source.mongo.stream;
 
-import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import io.tidemark.core.event.ChangeEvent;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
 import io.tidemark.core.spi.ChangeCursor;
-import org.bson.RawBsonDocument;
 
 /**
  * One collection's changes read from its database's shared stream ({@link DatabaseStream}). Behind
@@ -107,7 +105,7 @@ public final class SharedChangeCursor implements ChangeCursor {
       RawChangeStream.Change change = own.raw().tryNext();
       ClusterTime reached =
           change != null
-              ? timeOf(change.document())
+              ? MongoPositions.timeOf(change.document())
               : MongoPositions.decodeClusterTime(own.raw().resumeToken());
       if (caughtUp(reached)) {
         return tryNext(); // this change, and all after it, are in the queue
@@ -161,12 +159,6 @@ public final class SharedChangeCursor implements ChangeCursor {
       lastEventTime = event.clusterTime();
     }
     return event;
-  }
-
-  private static ClusterTime timeOf(ChangeStreamDocument<RawBsonDocument> change) {
-    return change.getClusterTime() != null
-        ? MongoPositions.clusterTime(change.getClusterTime())
-        : MongoPositions.decodeClusterTime(change.getResumeToken());
   }
 
   /**
