@@ -114,6 +114,72 @@ class RelaxedJsonTest {
         .isGreaterThan(DOCUMENTS / 2);
   }
 
+  /** UTF-8 byte sequences, well-formed and not, that a string's bytes are drawn from. */
+  private static final int[][] UTF8_PIECES = {
+    {'a'},
+    {'"'},
+    {'\\'},
+    {0x09},
+    {0x7F},
+    {0xC3, 0xA9}, // é
+    {0xC5, 0x84}, // ń, beyond Latin-1
+    {0xCC, 0x81}, // a combining mark, escaped
+    {0xE2, 0x82, 0xAC}, // €
+    {0xE2, 0x80, 0xA8}, // line separator, escaped
+    {0xEF, 0xBB, 0xBF}, // byte order mark, escaped
+    {0xEE, 0x80, 0x80}, // private use, escaped
+    {0xF0, 0x9F, 0x98, 0x80}, // beyond the BMP: two escaped surrogates
+    {0xF4, 0x8F, 0xBF, 0xBF}, // U+10FFFF
+    {0x80}, // a continuation byte alone
+    {0xBF},
+    {0xC0, 0xAF}, // overlong
+    {0xC1, 0xBF},
+    {0xE0, 0x80, 0xAF}, // overlong
+    {0xED, 0xA0, 0x80}, // a surrogate
+    {0xF0, 0x80, 0x80, 0xAF}, // overlong
+    {0xF4, 0x90, 0x80, 0x80}, // above U+10FFFF
+    {0xF5, 0x80},
+    {0xFF},
+    {0xE2, 0x82}, // cut short
+    {0xF0, 0x9F, 0x98},
+    {0xC3}
+  };
+
+  @Test
+  void stringsThatAreNotWellFormedUtf8ReadAsTheDriverDecodesThem() {
+    byte[] example = {(byte) 0xC5, (byte) 0x84, (byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80};
+    assertThat(RelaxedJson.of(withStringBytes(example)))
+        .as("kept, then beyond the BMP as two escaped surrogates")
+        .isEqualTo("{\"s\": \"\u0144\\ud83d\\ude00\"}");
+    byte[] bad = {'a', (byte) 0xE2, (byte) 0x82, 'b', (byte) 0x80};
+    assertThat(RelaxedJson.of(withStringBytes(bad)))
+        .as("each bad sequence one replacement character")
+        .isEqualTo("{\"s\": \"a\ufffdb\ufffd\"}");
+    for (int n = 0; n < DOCUMENTS; n++) {
+      java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+      int pieces = random.nextInt(12);
+      for (int i = 0; i < pieces; i++) {
+        for (int b : UTF8_PIECES[random.nextInt(UTF8_PIECES.length)]) {
+          text.write(b);
+        }
+      }
+      RawBsonDocument raw = withStringBytes(text.toByteArray());
+      assertThat(RelaxedJson.of(raw))
+          .as("bytes %s", java.util.HexFormat.of().formatHex(text.toByteArray()))
+          .isEqualTo(raw.toJson(BsonValues.RELAXED));
+    }
+  }
+
+  /** A document {@code {"s": <string of these bytes>}}, written by hand: no encoder checks them. */
+  private static RawBsonDocument withStringBytes(byte[] text) {
+    java.nio.ByteBuffer doc =
+        java.nio.ByteBuffer.allocate(4 + 1 + 2 + 4 + text.length + 1 + 1)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    doc.putInt(doc.capacity()).put((byte) 0x02).put((byte) 's').put((byte) 0);
+    doc.putInt(text.length + 1).put(text).put((byte) 0).put((byte) 0);
+    return new RawBsonDocument(doc.array());
+  }
+
   @Test
   void theDeprecatedTypesAreLeftToTheDriver() {
     for (BsonValue deprecated :
