@@ -1,5 +1,6 @@
 package io.tidemark.source.mongo.convert;
 
+import io.tidemark.core.value.Utf8Text;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -16,8 +17,9 @@ import org.bson.types.Decimal128;
  *
  * <p>The text is written as UTF-8 bytes: BSON's strings are UTF-8 already, so a character the
  * driver keeps is copied as its bytes and never decoded, and the one {@code String} is made at the
- * end (a bare copy when the document is ASCII). A string that is not well-formed UTF-8 is decoded
- * as the driver decodes it (each bad sequence becomes U+FFFD) from its first bad byte on.
+ * end (a bare copy when the document is ASCII), or none: {@link #utf8Of} hands the bytes on,
+ * well-formed UTF-8 whatever the input. A string that is not well-formed UTF-8 is decoded as the
+ * driver decodes it (each bad sequence becomes U+FFFD) from its first bad byte on.
  *
  * <p>It writes the types documents hold in practice; for the deprecated ones (undefined, regular
  * expression, DBPointer, JavaScript code, symbol, code with scope) it answers null and the caller
@@ -30,29 +32,6 @@ final class RelaxedJson {
 
   private static final long MILLIS_PER_DAY = 86_400_000L;
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-
-  /** How the driver writes each ASCII character inside a string: null for as it is. */
-  private static final byte[][] ASCII_ESCAPES = new byte[128][];
-
-  static {
-    for (int c = 0; c < 128; c++) {
-      if (c < 0x20 || c == 0x7F) {
-        ASCII_ESCAPES[c] = unicodeEscape((char) c);
-      }
-    }
-    String[][] short_ = {
-      {"\"", "\\\""},
-      {"\\", "\\\\"},
-      {"\b", "\\b"},
-      {"\f", "\\f"},
-      {"\n", "\\n"},
-      {"\r", "\\r"},
-      {"\t", "\\t"}
-    };
-    for (String[] escape : short_) {
-      ASCII_ESCAPES[escape[0].charAt(0)] = escape[1].getBytes(StandardCharsets.US_ASCII);
-    }
-  }
 
   /** Thrown inside a write when a type is left to the driver; carries no stack. */
   private static final class LeftToDriver extends RuntimeException {
@@ -77,6 +56,17 @@ final class RelaxedJson {
 
   /** The document's relaxed Extended JSON, or null when it holds a type left to the driver. */
   static String of(RawBsonDocument document) {
+    RelaxedJson writer = written(document);
+    return writer == null ? null : new String(writer.out, 0, writer.size, StandardCharsets.UTF_8);
+  }
+
+  /** {@link #of} as its UTF-8 bytes, never decoded; null when a type is left to the driver. */
+  static Utf8Text utf8Of(RawBsonDocument document) {
+    RelaxedJson writer = written(document);
+    return writer == null ? null : Utf8Text.copyOf(writer.out, 0, writer.size);
+  }
+
+  private static RelaxedJson written(RawBsonDocument document) {
     ByteBuffer buffer = document.getByteBuffer().asNIO();
     if (!buffer.hasArray()) {
       return null;
@@ -88,7 +78,7 @@ final class RelaxedJson {
     } catch (LeftToDriver e) {
       return null;
     }
-    return new String(writer.out, 0, writer.size, StandardCharsets.UTF_8);
+    return writer;
   }
 
   /** Writes the document or array at {@code at}; returns the offset after it. */
@@ -240,10 +230,8 @@ final class RelaxedJson {
   }
 
   /**
-   * A JSON string of {@code length} UTF-8 bytes at {@code at}, escaped as the driver escapes:
-   * quote, backslash and the five short escapes, and {@code \}{@code uXXXX} for every UTF-16 unit
-   * whose Unicode category is a control, format, mark, separator other than space, modifier letter,
-   * surrogate (so every character beyond the BMP), private use or unassigned.
+   * A JSON string of {@code length} UTF-8 bytes at {@code at}, escaped as the driver escapes
+   * ({@link DriverEscapes}); a character beyond the BMP is two surrogates, so two escapes.
    */
   private void string(int at, int length) {
     // Every byte can become at most six ("\u001f"; a 4-byte character becomes twelve).
@@ -254,13 +242,7 @@ final class RelaxedJson {
     while (i < end) {
       int b = bytes[i];
       if (b >= 0) {
-        byte[] escape = ASCII_ESCAPES[b];
-        if (escape == null) {
-          out[size++] = (byte) b;
-        } else {
-          System.arraycopy(escape, 0, out, size, escape.length);
-          size += escape.length;
-        }
+        asciiInPlace(b);
         i++;
         continue;
       }
@@ -273,7 +255,7 @@ final class RelaxedJson {
       if (codePoint >= Character.MIN_SUPPLEMENTARY_CODE_POINT) {
         unicodeEscapeInPlace(Character.highSurrogate(codePoint));
         unicodeEscapeInPlace(Character.lowSurrogate(codePoint));
-      } else if (writtenAsIs(Character.getType(codePoint))) {
+      } else if (DriverEscapes.writtenAsIs(Character.getType(codePoint))) {
         System.arraycopy(bytes, i, out, size, sequence);
         size += sequence;
       } else {
@@ -291,18 +273,23 @@ final class RelaxedJson {
     for (int j = 0; j < rest.length(); j++) {
       char c = rest.charAt(j);
       if (c < 0x80) {
-        byte[] escape = ASCII_ESCAPES[c];
-        if (escape == null) {
-          out[size++] = (byte) c;
-        } else {
-          System.arraycopy(escape, 0, out, size, escape.length);
-          size += escape.length;
-        }
-      } else if (writtenAsIs(Character.getType(c))) {
+        asciiInPlace(c);
+      } else if (DriverEscapes.writtenAsIs(Character.getType(c))) {
         size = Utf8.encode(c, out, size);
       } else {
         unicodeEscapeInPlace(c);
       }
+    }
+  }
+
+  /** An ASCII character of a string, escaped or not; the caller has ensured room for six bytes. */
+  private void asciiInPlace(int c) {
+    byte[] escape = DriverEscapes.ascii(c);
+    if (escape == null) {
+      out[size++] = (byte) c;
+    } else {
+      System.arraycopy(escape, 0, out, size, escape.length);
+      size += escape.length;
     }
   }
 
@@ -313,37 +300,6 @@ final class RelaxedJson {
     out[size++] = HEX[(c >> 8) & 0xF];
     out[size++] = HEX[(c >> 4) & 0xF];
     out[size++] = HEX[c & 0xF];
-  }
-
-  private static byte[] unicodeEscape(char c) {
-    return String.format("\\u%04x", (int) c).getBytes(StandardCharsets.US_ASCII);
-  }
-
-  /** The Unicode categories the driver writes as they are. */
-  private static boolean writtenAsIs(int category) {
-    return switch (category) {
-      case Character.UPPERCASE_LETTER,
-          Character.LOWERCASE_LETTER,
-          Character.TITLECASE_LETTER,
-          Character.OTHER_LETTER,
-          Character.DECIMAL_DIGIT_NUMBER,
-          Character.LETTER_NUMBER,
-          Character.OTHER_NUMBER,
-          Character.SPACE_SEPARATOR,
-          Character.DASH_PUNCTUATION,
-          Character.START_PUNCTUATION,
-          Character.END_PUNCTUATION,
-          Character.CONNECTOR_PUNCTUATION,
-          Character.OTHER_PUNCTUATION,
-          Character.MATH_SYMBOL,
-          Character.CURRENCY_SYMBOL,
-          Character.MODIFIER_SYMBOL,
-          Character.OTHER_SYMBOL,
-          Character.INITIAL_QUOTE_PUNCTUATION,
-          Character.FINAL_QUOTE_PUNCTUATION ->
-          true;
-      default -> false;
-    };
   }
 
   // ---- output: UTF-8 bytes, grown as needed ----------------------------------------------------

@@ -2,6 +2,8 @@ package io.tidemark.source.mongo.convert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidemark.core.value.Utf8Text;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -105,9 +107,11 @@ class RelaxedJsonTest {
       String fromBytes = RelaxedJson.of(raw);
       if (fromBytes != null) {
         assertThat(fromBytes).as("document %d", n).isEqualTo(expected);
+        assertUtf8Of(raw, expected);
         writtenFromBytes++;
       }
       assertThat(new BsonSourceDocument(raw).toJson()).isEqualTo(expected);
+      assertThat(new BsonSourceDocument(raw).toJsonCell().toString()).isEqualTo(expected);
     }
     assertThat(writtenFromBytes)
         .as("most documents avoid the deprecated types")
@@ -164,10 +168,21 @@ class RelaxedJsonTest {
         }
       }
       RawBsonDocument raw = withStringBytes(text.toByteArray());
+      String expected = raw.toJson(BsonValues.RELAXED);
       assertThat(RelaxedJson.of(raw))
           .as("bytes %s", java.util.HexFormat.of().formatHex(text.toByteArray()))
-          .isEqualTo(raw.toJson(BsonValues.RELAXED));
+          .isEqualTo(expected);
+      assertUtf8Of(raw, expected);
     }
+  }
+
+  /** The bytes handed on are the driver's text in well-formed UTF-8, byte for byte. */
+  private static void assertUtf8Of(RawBsonDocument raw, String expected) {
+    Utf8Text utf8 = RelaxedJson.utf8Of(raw);
+    byte[] bytes = new byte[utf8.byteLength()];
+    utf8.copyBytes(0, bytes.length, bytes, 0);
+    assertThat(bytes).isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
+    assertThat(utf8.toString()).isEqualTo(expected);
   }
 
   /** A document {@code {"s": <string of these bytes>}}, written by hand: no encoder checks them. */
@@ -195,6 +210,9 @@ class RelaxedJsonTest {
               new BsonDocumentCodec());
       assertThat(RelaxedJson.of(raw)).as("%s", deprecated).isNull();
       assertThat(new BsonSourceDocument(raw).toJson()).isEqualTo(raw.toJson(BsonValues.RELAXED));
+      assertThat(RelaxedJson.utf8Of(raw)).isNull();
+      assertThat(new BsonSourceDocument(raw).toJsonCell())
+          .isEqualTo(raw.toJson(BsonValues.RELAXED));
     }
   }
 

@@ -1,13 +1,15 @@
 package io.tidemark.sink.jdbc.dialect.postgres;
 
+import io.tidemark.core.value.Utf8Text;
 import java.util.Arrays;
 
 /**
  * A block of rows on its way to {@code COPY ... FROM STDIN (FORMAT text)}, held as the UTF-8 bytes
  * COPY reads. Values are already PostgreSQL text input, so the only work is COPY's own escaping, a
- * tab between values and a newline after the row; each value is escaped and encoded in one pass
- * over its characters, straight into the block, so no {@code String} of the block is built and
- * encoded again (see docs/performance.md, issue 14).
+ * tab between values and a newline after the row. A value held as UTF-8 bytes (the document's JSON,
+ * {@link Utf8Text}) is escaped byte by byte and never decoded; a {@code String} is escaped and
+ * encoded in one pass over its characters. Either goes straight into the block, so no {@code
+ * String} of the block is built and encoded again (see docs/performance.md, issue 14).
  *
  * <p>The bytes are those of the row text encoded by {@code String.getBytes(UTF_8)}: a surrogate
  * without its pair becomes {@code ?}. Public so that the benchmark can measure this last step of
@@ -37,14 +39,22 @@ public final class CopyTextBlock {
   private byte[] bytes = new byte[BLOCK_BYTES + (BLOCK_BYTES >> 2)];
   private int size;
 
-  /** Appends one row of {@code columnCount} values, null as {@code \N}, ended by a newline. */
-  public void appendRow(String[] values, int columnCount) {
+  /**
+   * Appends one row of {@code columnCount} values, null as {@code \N}, ended by a newline. A value
+   * held as UTF-8 bytes ({@link Utf8Text}) is escaped as bytes, never decoded.
+   */
+  public void appendRow(CharSequence[] values, int columnCount) {
     for (int i = 0; i < columnCount; i++) {
       if (i > 0) {
         ensure(1);
         bytes[size++] = '\t';
       }
-      appendEscaped(values[i]);
+      CharSequence value = values[i];
+      if (value instanceof Utf8Text utf8) {
+        appendEscaped(utf8);
+      } else {
+        appendEscaped(value == null ? null : value.toString());
+      }
     }
     ensure(1);
     bytes[size++] = '\n';
@@ -104,6 +114,28 @@ public final class CopyTextBlock {
       }
     }
     size = p;
+  }
+
+  /**
+   * Appends UTF-8 text in COPY text form. COPY's escapes are ASCII, which UTF-8 holds as they are,
+   * so the bytes between two escaped characters are copied as they are.
+   */
+  private void appendEscaped(Utf8Text value) {
+    int n = value.byteLength();
+    ensure(2 * n);
+    int copied = 0;
+    for (int i = 0; i < n; i++) {
+      byte b = value.byteAt(i);
+      if (b >= 0 && ESCAPES[b] != 0) {
+        value.copyBytes(copied, i, bytes, size);
+        size += i - copied;
+        bytes[size++] = '\\';
+        bytes[size++] = ESCAPES[b];
+        copied = i + 1;
+      }
+    }
+    value.copyBytes(copied, n, bytes, size);
+    size += n - copied;
   }
 
   private void ensure(int more) {

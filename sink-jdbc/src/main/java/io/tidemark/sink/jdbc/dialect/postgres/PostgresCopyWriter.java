@@ -15,12 +15,13 @@ final class PostgresCopyWriter {
 
   private PostgresCopyWriter() {}
 
-  static long copy(Connection connection, String sql, List<String[]> rows, int columnCount)
+  static long copy(
+      Connection connection, String sql, List<? extends CharSequence[]> rows, int columnCount)
       throws SQLException {
     CopyIn copyIn = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
     try {
       CopyTextBlock block = new CopyTextBlock();
-      for (String[] values : rows) {
+      for (CharSequence[] values : rows) {
         block.appendRow(values, columnCount);
         if (block.isFull()) {
           block.sendTo(copyIn::writeToCopy);

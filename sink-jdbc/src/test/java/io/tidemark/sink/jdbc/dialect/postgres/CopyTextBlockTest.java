@@ -2,6 +2,7 @@ package io.tidemark.sink.jdbc.dialect.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidemark.core.value.Utf8Text;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -51,7 +52,7 @@ class CopyTextBlockTest {
     return new String(rowBytes(new String[] {value}, 1), StandardCharsets.UTF_8).stripTrailing();
   }
 
-  private static byte[] rowBytes(String[] values, int columnCount) {
+  private static byte[] rowBytes(CharSequence[] values, int columnCount) {
     CopyTextBlock block = new CopyTextBlock();
     block.appendRow(values, columnCount);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -91,10 +92,18 @@ class CopyTextBlockTest {
         .isEqualTo("a?\t?b\t\ud83d\ude00\n".getBytes(StandardCharsets.UTF_8));
   }
 
+  @Test
+  void textHeldAsUtf8BytesIsEscapedAsItsStringIs() {
+    String text = "{\"a\": \"x\\\\y\\u0000 ń \ud83d\ude00\"}\t\r\n";
+    assertThat(rowBytes(new CharSequence[] {Utf8Text.encode(text), Utf8Text.encode("")}, 2))
+        .isEqualTo(rowBytes(new String[] {text, ""}, 2));
+  }
+
   /**
    * The bytes are those of the form before blocks of bytes: each row escaped into one {@code
    * StringBuilder}, the block made a {@code String} and encoded with {@code getBytes(UTF_8)}.
    * Blocks are sent whenever full, as the COPY writer sends them, so rows cross block boundaries.
+   * Values are given as {@code String}s or as their UTF-8 bytes, at random.
    */
   @Test
   void randomRowsGiveTheBytesOfTheStringFormEncoded() {
@@ -108,7 +117,12 @@ class CopyTextBlockTest {
       }
       int columns = 1 + random.nextInt(values.length);
       appendRowAsBefore(before, values, columns);
-      block.appendRow(values, columns);
+      CharSequence[] given = new CharSequence[values.length];
+      for (int i = 0; i < values.length; i++) {
+        given[i] =
+            values[i] != null && random.nextBoolean() ? Utf8Text.encode(values[i]) : values[i];
+      }
+      block.appendRow(given, columns);
       if (block.isFull()) {
         block.sendTo(sent::write);
       }
