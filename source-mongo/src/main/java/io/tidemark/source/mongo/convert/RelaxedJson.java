@@ -166,8 +166,17 @@ final class RelaxedJson {
         return at + 8;
       }
       case 0x13 -> {
-        Decimal128 decimal = Decimal128.fromIEEE754BIDEncoding(int64(at + 8), int64(at));
-        ascii("{\"$numberDecimal\": \"").ascii(decimal.toString()).ascii("\"}");
+        long high = int64(at + 8);
+        long low = int64(at);
+        ascii("{\"$numberDecimal\": \"");
+        ensure(Decimal128Text.MAX_LENGTH);
+        int end = Decimal128Text.write(high, low, out, size);
+        if (end >= 0) {
+          size = end;
+        } else {
+          ascii(Decimal128.fromIEEE754BIDEncoding(high, low).toString());
+        }
+        ascii("\"}");
         return at + 16;
       }
       case (byte) 0xFF -> {
@@ -331,25 +340,16 @@ final class RelaxedJson {
       return ascii(Long.toString(value)); // its magnitude has no positive long
     }
     long magnitude = Math.abs(value);
-    int width = 1;
-    for (long rest = magnitude / 10; rest != 0; rest /= 10) {
-      width++;
-    }
     if (value < 0) {
       put('-');
     }
-    return digits(magnitude, width);
+    return digits(magnitude, AsciiDigits.width(magnitude));
   }
 
   /** The last {@code width} decimal digits of a non-negative number, zero-padded. */
   private RelaxedJson digits(long value, int width) {
     ensure(width);
-    long rest = value;
-    for (int i = size + width - 1; i >= size; i--) {
-      out[i] = (byte) ('0' + rest % 10);
-      rest /= 10;
-    }
-    size += width;
+    size = AsciiDigits.write(value, width, out, size);
     return this;
   }
 

@@ -3,6 +3,8 @@ package io.tidemark.source.mongo.convert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.core.value.Utf8Text;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -328,10 +330,39 @@ class RelaxedJsonTest {
   }
 
   private Decimal128 decimal() {
-    String[] values = {"0", "-0", "1.50", "1E+6144", "-1E-6176", "NaN", "Infinity", "-Infinity"};
-    return random.nextBoolean()
-        ? Decimal128.parse(values[random.nextInt(values.length)])
-        : Decimal128.parse(random.nextInt() + "." + random.nextInt(1000));
+    String[] values = {
+      "0",
+      "-0",
+      "1.50",
+      "1E+6144",
+      "-1E-6176",
+      "NaN",
+      "Infinity",
+      "-Infinity",
+      "-0.000",
+      "0E+3",
+      "0E-6176",
+      "1E-7",
+      "1E-6",
+      "123E-9",
+      "123E-8",
+      "-12.3E+2",
+      "9223372036854775807E-3",
+      "9223372036854775808",
+      "-9999999999999999999999999999999999E+6111",
+      "0.000001",
+      "12345.6789"
+    };
+    return switch (random.nextInt(4)) {
+      case 0 -> Decimal128.parse(values[random.nextInt(values.length)]);
+      case 1 -> Decimal128.parse(random.nextInt() + "." + random.nextInt(1000));
+      default -> {
+        // Coefficients of every width, up to beyond a long, with every kind of exponent.
+        BigInteger coefficient = new BigInteger(1 + random.nextInt(112), random);
+        BigDecimal value = new BigDecimal(coefficient, random.nextInt(60) - 30);
+        yield new Decimal128(random.nextBoolean() ? value : value.negate());
+      }
+    };
   }
 
   private byte binarySubtype() {
