@@ -50,4 +50,24 @@ class Utf8TextTest {
     assertThat(utf8.indexOf('\\', 6)).isEqualTo(-1);
     assertThat(utf8.indexOf('x', -1)).isEqualTo(-1);
   }
+
+  @Test
+  void asciiIsFoundAtEveryPositionOfEveryWord() {
+    java.util.Random random = new java.util.Random(20261204);
+    String[] pieces = {"a", "\\", "ń", "\u0080", "\ud83d\ude00", "\u00dc"};
+    for (int n = 0; n < 5_000; n++) {
+      StringBuilder text = new StringBuilder();
+      for (int i = random.nextInt(40); i > 0; i--) {
+        text.append(pieces[random.nextInt(pieces.length)]);
+      }
+      byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+      Utf8Text utf8 = Utf8Text.encode(text.toString());
+      int from = random.nextInt(bytes.length + 2) - 1;
+      int expected = -1;
+      for (int i = Math.max(0, from); i < bytes.length && expected < 0; i++) {
+        expected = bytes[i] == '\\' ? i : -1;
+      }
+      assertThat(utf8.indexOf('\\', from)).as("%s from %d", text, from).isEqualTo(expected);
+    }
+  }
 }
