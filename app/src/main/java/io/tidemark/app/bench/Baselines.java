@@ -1,10 +1,9 @@
 package io.tidemark.app.bench;
 
 import io.tidemark.app.bench.Measurement.PathResult;
-import io.tidemark.sink.jdbc.dialect.postgres.CopyText;
+import io.tidemark.sink.jdbc.dialect.postgres.CopyTextBlock;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -115,7 +114,7 @@ final class Baselines {
 
   /** COPY into a staging table, then one INSERT ... SELECT ... ON CONFLICT, per transaction. */
   PathResult stagedUpsert(String table, int batchSize) throws SQLException, IOException {
-    StringBuilder block = new StringBuilder(1 << 16);
+    CopyTextBlock block = new CopyTextBlock();
     return inBatches(
         table,
         batchSize,
@@ -127,16 +126,14 @@ final class Baselines {
                 + " (\"_id\", \"doc\") SELECT k, d::jsonb FROM tidemark_bench_stage"
                 + " ON CONFLICT (\"_id\") DO UPDATE SET \"doc\" = EXCLUDED.\"doc\"",
             (c, merge, keys, docs, n) -> {
-              block.setLength(0);
-              for (int i = 0; i < n; i++) {
-                CopyText.appendRow(block, new String[] {keys[i], docs[i]}, 2);
-              }
-              byte[] bytes = block.toString().getBytes(StandardCharsets.UTF_8);
               CopyIn in =
                   c.unwrap(PGConnection.class)
                       .getCopyAPI()
                       .copyIn("COPY tidemark_bench_stage (k, d) FROM STDIN (FORMAT text)");
-              in.writeToCopy(bytes, 0, bytes.length);
+              for (int i = 0; i < n; i++) {
+                block.appendRow(new String[] {keys[i], docs[i]}, 2);
+              }
+              block.sendTo(in::writeToCopy); // the batch in one write, as before blocks of bytes
               in.endCopy();
               merge.executeUpdate();
               c.commit();

@@ -6,9 +6,8 @@ import io.tidemark.core.mapping.RowMapper;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.mapping.ValueEncoding;
 import io.tidemark.core.mapping.ValueRejectedException;
-import io.tidemark.sink.jdbc.dialect.postgres.CopyText;
+import io.tidemark.sink.jdbc.dialect.postgres.CopyTextBlock;
 import io.tidemark.source.mongo.convert.BsonSourceDocument;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.bson.RawBsonDocument;
 
@@ -61,21 +60,21 @@ final class JvmWork {
     }
     RowMapper mapper = new RowMapper(mapping, encoding);
     int columns = mapping.tableColumns().size();
-    StringBuilder block = new StringBuilder(CopyText.BLOCK_CHARS + 4096);
-    long bytes = 0;
+    CopyTextBlock block = new CopyTextBlock();
+    long[] bytes = {0};
+    CopyTextBlock.Destination<RuntimeException> counted = (b, offset, length) -> bytes[0] += length;
     Measurement m = Measurement.start(probes);
     for (long i = 0; i < rows; i++) {
       MappedRow row = mapper.map(new BsonSourceDocument(pool[(int) (i % pool.length)]));
-      CopyText.appendRow(block, row.values(), columns);
-      if (block.length() >= CopyText.BLOCK_CHARS) {
-        bytes += block.toString().getBytes(StandardCharsets.UTF_8).length;
-        block.setLength(0);
+      block.appendRow(row.values(), columns);
+      if (block.isFull()) {
+        block.sendTo(counted);
       }
     }
-    bytes += block.toString().getBytes(StandardCharsets.UTF_8).length;
+    block.sendTo(counted);
     return m.stop(
         "Tidemark alone: raw BSON -> row -> COPY bytes, no database",
         rows,
-        String.format(Locale.ROOT, "%,d bytes of COPY text", bytes));
+        String.format(Locale.ROOT, "%,d bytes of COPY text", bytes[0]));
   }
 }

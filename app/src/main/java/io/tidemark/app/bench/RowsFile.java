@@ -1,11 +1,11 @@
 package io.tidemark.app.bench;
 
-import io.tidemark.sink.jdbc.dialect.postgres.CopyText;
+import io.tidemark.sink.jdbc.dialect.postgres.CopyTextBlock;
 import io.tidemark.source.mongo.convert.BsonSourceDocument;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,14 +33,16 @@ final class RowsFile implements AutoCloseable {
   /** Renders documents {@code 0..rows-1} (version 0) into a temporary file. */
   static RowsFile write(BenchDocuments documents, long rows) throws IOException {
     Path path = Files.createTempFile("tidemark-bench-rows-", ".copy");
-    try (BufferedWriter out = Files.newBufferedWriter(path, StandardCharsets.UTF_8)) {
-      StringBuilder line = new StringBuilder(2048);
+    try (OutputStream out = Files.newOutputStream(path)) {
+      CopyTextBlock block = new CopyTextBlock();
       for (long id = 0; id < rows; id++) {
         BsonSourceDocument doc = new BsonSourceDocument(documents.document(id, 0));
-        line.setLength(0);
-        CopyText.appendRow(line, new String[] {doc.key().text(), doc.toJson()}, 2);
-        out.append(line);
+        block.appendRow(new String[] {doc.key().text(), doc.toJson()}, 2);
+        if (block.isFull()) {
+          block.sendTo(out::write);
+        }
       }
+      block.sendTo(out::write);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(path);
       throw e;

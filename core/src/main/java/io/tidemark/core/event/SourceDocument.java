@@ -19,6 +19,15 @@ public interface SourceDocument extends DocumentFields {
   String toJson();
 
   /**
+   * The text of {@link #toJson()} as a row's cell: a {@link io.tidemark.core.value.Utf8Text} when
+   * the source writes the JSON as UTF-8 bytes, so that a sink sending bytes (COPY) never decodes
+   * it; by default the {@code String} itself.
+   */
+  default CharSequence toJsonCell() {
+    return toJson();
+  }
+
+  /**
    * The document without {@code _id} and without the given fields, as JSON: what a mapping's {@code
    * extraColumn} holds. A sub-document left empty by the removal is dropped too.
    */

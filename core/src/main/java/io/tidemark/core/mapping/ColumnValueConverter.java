@@ -1,6 +1,7 @@
 package io.tidemark.core.mapping;
 
 import io.tidemark.core.value.JsonText;
+import io.tidemark.core.value.Utf8Text;
 import io.tidemark.core.value.Value;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -114,6 +115,31 @@ public final class ColumnValueConverter {
    */
   static boolean holdsNul(String converted) {
     return converted != null && converted.indexOf('\0') >= 0;
+  }
+
+  /**
+   * True when JSON text held as UTF-8 bytes has the escape {@code \u0000} (not an escaped backslash
+   * before it). The escape is ASCII, so the bytes are searched as they are, never decoded.
+   */
+  static boolean jsonHoldsNul(Utf8Text json) {
+    int n = json.byteLength();
+    for (int i = json.indexOf('\\', 0); i >= 0; i = json.indexOf('\\', i)) {
+      int start = i;
+      while (i < n && json.byteAt(i) == '\\') {
+        i++;
+      }
+      // In a run of backslashes, pairs are escaped backslashes; an odd one escapes what follows.
+      if (((i - start) & 1) == 1 && i + 5 <= n && json.byteAt(i) == 'u') {
+        boolean zeros = true;
+        for (int j = i + 1; j < i + 5; j++) {
+          zeros &= json.byteAt(j) == '0';
+        }
+        if (zeros) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** True when JSON text has the escape {@code \u0000} (not an escaped backslash before it). */

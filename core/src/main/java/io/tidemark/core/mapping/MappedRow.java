@@ -7,6 +7,11 @@ import java.util.List;
  * A document converted to its table row: one text input value per {@link
  * TableMapping#tableColumns()} entry (null = SQL NULL), and the rows of its child tables.
  *
+ * <p>A value is a {@code String}, or for the document column the source's {@link
+ * io.tidemark.core.value.Utf8Text} (its JSON as UTF-8 bytes, see {@link
+ * io.tidemark.core.event.SourceDocument#toJsonCell()}); a sink that needs a {@code String} calls
+ * {@code toString()}, one that writes bytes passes the bytes on.
+ *
  * @param unmappedFields for a table that evolves, the document's top-level fields no configured
  *     column maps; empty otherwise
  * @param childRows one list per {@link TableMapping#childTables()} entry, in that order, each row
@@ -15,7 +20,7 @@ import java.util.List;
  */
 public record MappedRow(
     DocumentKey key,
-    String[] values,
+    CharSequence[] values,
     List<List<String[]>> childRows,
     List<UnmappedField> unmappedFields) {
 
@@ -25,12 +30,12 @@ public record MappedRow(
   }
 
   /** A row of a mapping without child tables. */
-  public MappedRow(DocumentKey key, String[] values) {
+  public MappedRow(DocumentKey key, CharSequence[] values) {
     this(key, values, List.of(), List.of());
   }
 
   /** A row of a mapping whose table does not evolve. */
-  public MappedRow(DocumentKey key, String[] values, List<List<String[]>> childRows) {
+  public MappedRow(DocumentKey key, CharSequence[] values, List<List<String[]>> childRows) {
     this(key, values, childRows, List.of());
   }
 

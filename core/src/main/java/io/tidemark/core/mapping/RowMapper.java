@@ -2,6 +2,7 @@ package io.tidemark.core.mapping;
 
 import io.tidemark.core.event.SourceDocument;
 import io.tidemark.core.value.FieldPath;
+import io.tidemark.core.value.Utf8Text;
 import io.tidemark.core.value.Value;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,7 @@ public final class RowMapper {
    * @throws ValueRejectedException when a field's value does not fit its column
    */
   public MappedRow map(SourceDocument document) throws ValueRejectedException {
-    String[] values = new String[width];
+    CharSequence[] values = new CharSequence[width];
     values[0] = document.key().text();
     for (int i = 0; i < columns.size(); i++) {
       values[i + 1] = column(document, i);
@@ -72,7 +73,7 @@ public final class RowMapper {
       values[next++] = storableJson(document.toJsonWithout(mappedFields), mapping.extraColumn());
     }
     if (mapping.documentColumn() != null) {
-      values[next] = storableJson(document.toJson(), mapping.documentColumn());
+      values[next] = storableJson(document.toJsonCell(), mapping.documentColumn());
     }
     if (children.isEmpty() && !mapping.evolvesColumns()) {
       return new MappedRow(document.key(), values);
@@ -122,8 +123,13 @@ public final class RowMapper {
         document.valueAt(c.field()), c.type(), c.field().toString(), c.column());
   }
 
-  private static String storableJson(String json, String column) throws ValueRejectedException {
-    if (ColumnValueConverter.jsonHoldsNul(json)) {
+  private static <T extends CharSequence> T storableJson(T json, String column)
+      throws ValueRejectedException {
+    boolean nul =
+        json instanceof Utf8Text utf8
+            ? ColumnValueConverter.jsonHoldsNul(utf8)
+            : ColumnValueConverter.jsonHoldsNul(json.toString());
+    if (nul) {
       throw new ValueRejectedException(
           "(document)",
           column,

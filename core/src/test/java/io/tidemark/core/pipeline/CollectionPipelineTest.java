@@ -663,7 +663,7 @@ class CollectionPipelineTest {
           insideTransaction.put(e.position(), txn != null && k < n - 1);
           if (e.document() != null) {
             MappedRow row = mapper.map(e.document());
-            expected.put(key, Arrays.asList(row.values()));
+            expected.put(key, FakeSink.stored(row.values()));
           } else {
             expected.remove(key);
           }

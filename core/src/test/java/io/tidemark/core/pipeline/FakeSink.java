@@ -13,7 +13,6 @@ import io.tidemark.core.spi.TableSink;
 import io.tidemark.core.testing.TaggedValueEncoding;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -404,9 +403,18 @@ final class FakeSink implements ChangeSink {
     return new TreeMap<>(stores.get(Target.SHADOW).table);
   }
 
+  /** A row's values as a sink stores them: text, which {@code toString()} gives for every value. */
+  static List<String> stored(CharSequence[] values) {
+    List<String> texts = new ArrayList<>(values.length);
+    for (CharSequence value : values) {
+      texts.add(value == null ? null : value.toString());
+    }
+    return texts;
+  }
+
   private void apply(Store s, RowChange change) {
     if (change instanceof RowChange.Upsert u) {
-      s.table.put(u.key().text(), Arrays.asList(u.row().values()));
+      s.table.put(u.key().text(), stored(u.row().values()));
     } else if (change instanceof RowChange.Delete d) {
       s.table.remove(d.key().text());
     } else if (change instanceof RowChange.DeadLetter dl) {

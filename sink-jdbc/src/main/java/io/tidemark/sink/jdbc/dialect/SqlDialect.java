@@ -154,7 +154,8 @@ public interface SqlDialect {
    *
    * @return rows the database reports as loaded
    */
-  long bulkLoad(Connection connection, String statement, List<String[]> rows, int columnCount)
+  long bulkLoad(
+      Connection connection, String statement, List<? extends CharSequence[]> rows, int columnCount)
       throws SQLException;
 
   /** Binds an array of texts (elements may be null) as one statement parameter. */

@@ -53,10 +53,12 @@ final class ComparableCells {
 
   /** The comparable cells of a row Tidemark would write. */
   String[] fromMapped(MappedRow row) {
-    String[] values = row.values();
+    CharSequence[] values = row.values();
     String[] cells = new String[columns.size() + children.size()];
     for (int i = 0; i < columns.size(); i++) {
-      cells[i] = ColumnForms.fromInput(columns.get(i).type(), values[i + 1]);
+      CharSequence input = values[i + 1];
+      cells[i] =
+          ColumnForms.fromInput(columns.get(i).type(), input == null ? null : input.toString());
     }
     for (int i = 0; i < children.size(); i++) {
       List<String[]> rows = row.childRows().isEmpty() ? List.of() : row.childRows().get(i);

@@ -29,7 +29,8 @@ final class BatchWriter {
     /**
      * @param upsertRows the batch's upserted rows as written, evolved columns included
      */
-    void run(Connection c, TableStatements table, List<String[]> upsertRows) throws SQLException;
+    void run(Connection c, TableStatements table, List<CharSequence[]> upsertRows)
+        throws SQLException;
   }
 
   /**
@@ -51,7 +52,7 @@ final class BatchWriter {
     lock.readLock().lock();
     try {
       TableStatements current = sink.tables().get(key);
-      List<String[]> rows = evolver.rows(current, batch.upserts);
+      List<CharSequence[]> rows = evolver.rows(current, batch.upserts);
       if (rows != null) {
         runFenced(work, current, rows, operation);
         return;
@@ -68,7 +69,7 @@ final class BatchWriter {
   }
 
   private void runFenced(
-      Work work, TableStatements table, List<String[]> rows, Operation operation) {
+      Work work, TableStatements table, List<CharSequence[]> rows, Operation operation) {
     sink.transactions()
         .run(
             c -> {
@@ -84,7 +85,7 @@ final class BatchWriter {
     TableStatements current = sink.tables().get(key);
     SchemaEvolver.Evolution evolution = evolver.plan(current, batch.upserts);
     TableStatements next = current.withEvolved(sink.dialect(), sink.schema(), evolution.columns());
-    List<String[]> rows = evolver.rows(next, batch.upserts);
+    List<CharSequence[]> rows = evolver.rows(next, batch.upserts);
     sink.transactions()
         .runDdl(
             c -> {

@@ -30,7 +30,8 @@ final class RowWrites {
   }
 
   /** Deletes the batch's deleted keys and upserts its rows, in the caller's transaction. */
-  void apply(Connection c, TableStatements table, ChangeBatch batch, List<String[]> upsertRows)
+  void apply(
+      Connection c, TableStatements table, ChangeBatch batch, List<CharSequence[]> upsertRows)
       throws SQLException {
     deleteKeys(c, table, batch.deleteKeys);
     upsert(c, table, batch.upserts, upsertRows);
@@ -40,7 +41,8 @@ final class RowWrites {
    * Writes the rows, replacing rows with the same keys, and replaces the child rows of those
    * documents: their old child rows are deleted and the new ones inserted.
    */
-  void upsert(Connection c, TableStatements table, List<MappedRow> rows, List<String[]> writtenRows)
+  void upsert(
+      Connection c, TableStatements table, List<MappedRow> rows, List<CharSequence[]> writtenRows)
       throws SQLException {
     if (rows.isEmpty()) {
       return;
@@ -60,8 +62,12 @@ final class RowWrites {
     }
   }
 
-  /** Multi-row statements of at most {@link #ROWS_PER_STATEMENT} rows, one array per column. */
-  void writeRows(Connection c, String sql, List<String[]> rows, int columns) throws SQLException {
+  /**
+   * Multi-row statements of at most {@link #ROWS_PER_STATEMENT} rows, one array per column. The
+   * driver binds {@code String}s, so a value held as UTF-8 bytes is decoded here.
+   */
+  void writeRows(Connection c, String sql, List<? extends CharSequence[]> rows, int columns)
+      throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
@@ -71,9 +77,9 @@ final class RowWrites {
         // Column-major: the statement takes one array per column.
         String[][] values = new String[columns][n];
         for (int r = 0; r < n; r++) {
-          String[] row = rows.get(from + r);
+          CharSequence[] row = rows.get(from + r);
           for (int col = 0; col < columns; col++) {
-            values[col][r] = row[col];
+            values[col][r] = row[col] == null ? null : row[col].toString();
           }
         }
         for (int col = 0; col < columns; col++) {
@@ -107,10 +113,10 @@ final class RowWrites {
   }
 
   /** The rows' values, as a view. */
-  static List<String[]> values(List<MappedRow> rows) {
+  static List<CharSequence[]> values(List<MappedRow> rows) {
     return new AbstractList<>() {
       @Override
-      public String[] get(int index) {
+      public CharSequence[] get(int index) {
         return rows.get(index).values();
       }
 

@@ -33,14 +33,14 @@ final class SchemaEvolver {
    *
    * @return null when some field has no column yet, or a value that does not fit its column
    */
-  List<String[]> rows(TableStatements table, List<MappedRow> rows) {
+  List<CharSequence[]> rows(TableStatements table, List<MappedRow> rows) {
     List<EvolvedColumn> evolved = table.evolved();
     Map<String, Integer> index = table.evolvedIndex();
     int at = table.evolvedAt();
-    List<String[]> out = new ArrayList<>(rows.size());
+    List<CharSequence[]> out = new ArrayList<>(rows.size());
     for (MappedRow row : rows) {
-      String[] values = row.values();
-      String[] full = new String[table.columnCount()];
+      CharSequence[] values = row.values();
+      CharSequence[] full = new CharSequence[table.columnCount()];
       System.arraycopy(values, 0, full, 0, at);
       System.arraycopy(values, at, full, at + evolved.size(), values.length - at);
       for (UnmappedField field : row.unmappedFields()) {

@@ -191,7 +191,7 @@ class JdbcChangeSinkArrayTest {
   /** Loads rows with the dialect's COPY, as a snapshot chunk is loaded. */
   private void copy(RowChange... rows) throws SQLException {
     PostgresDialect dialect = new PostgresDialect();
-    List<String[]> mapped = new ArrayList<>();
+    List<CharSequence[]> mapped = new ArrayList<>();
     for (RowChange r : rows) {
       mapped.add(((RowChange.Upsert) r).row().values());
     }

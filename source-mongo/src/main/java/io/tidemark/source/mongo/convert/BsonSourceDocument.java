@@ -3,6 +3,7 @@ package io.tidemark.source.mongo.convert;
 import io.tidemark.core.event.DocumentKey;
 import io.tidemark.core.event.SourceDocument;
 import io.tidemark.core.value.FieldPath;
+import io.tidemark.core.value.Utf8Text;
 import io.tidemark.core.value.Value;
 import java.util.List;
 import org.bson.BsonArray;
@@ -48,6 +49,13 @@ public final class BsonSourceDocument implements SourceDocument {
   @Override
   public String toJson() {
     String json = RelaxedJson.of(raw);
+    return json != null ? json : raw.toJson(BsonValues.RELAXED);
+  }
+
+  /** {@link #toJson()}'s text as UTF-8 bytes, written from the BSON bytes without decoding them. */
+  @Override
+  public CharSequence toJsonCell() {
+    Utf8Text json = RelaxedJson.utf8Of(raw);
     return json != null ? json : raw.toJson(BsonValues.RELAXED);
   }
 

@@ -1,11 +1,10 @@
 package io.tidemark.source.mongo.convert;
 
+import io.tidemark.core.value.Utf8Text;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
+import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.Base64;
 import org.bson.RawBsonDocument;
 import org.bson.types.Decimal128;
@@ -16,6 +15,12 @@ import org.bson.types.Decimal128;
  * document's mapping time in a synchronized {@code StringBuffer} and per-character writes (see
  * docs/performance.md, the profile of "Tidemark alone").
  *
+ * <p>The text is written as UTF-8 bytes: BSON's strings are UTF-8 already, so a character the
+ * driver keeps is copied as its bytes and never decoded, and the one {@code String} is made at the
+ * end (a bare copy when the document is ASCII), or none: {@link #utf8Of} hands the bytes on,
+ * well-formed UTF-8 whatever the input. A string that is not well-formed UTF-8 is decoded as the
+ * driver decodes it (each bad sequence becomes U+FFFD) from its first bad byte on.
+ *
  * <p>It writes the types documents hold in practice; for the deprecated ones (undefined, regular
  * expression, DBPointer, JavaScript code, symbol, code with scope) it answers null and the caller
  * asks the driver, so that their rare spellings stay the driver's. {@code RelaxedJsonTest} compares
@@ -25,8 +30,8 @@ final class RelaxedJson {
   /** The driver's relaxed form writes dates in these years as ISO text, others as numbers. */
   private static final long LAST_MILLI_OF_9999 = 253402300799999L;
 
-  private static final ZoneId UTC = ZoneId.of("Z");
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final long MILLIS_PER_DAY = 86_400_000L;
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   /** Thrown inside a write when a type is left to the driver; carries no stack. */
   private static final class LeftToDriver extends RuntimeException {
@@ -40,15 +45,28 @@ final class RelaxedJson {
   private static final LeftToDriver LEFT_TO_DRIVER = new LeftToDriver();
 
   private final byte[] bytes;
-  private final StringBuilder out;
+  private byte[] out;
+  private int size;
 
   private RelaxedJson(byte[] bytes, int length) {
     this.bytes = bytes;
-    this.out = new StringBuilder(length + length / 4 + 16);
+    // Relaxed JSON of a typical document is a little longer than its BSON: room for both.
+    this.out = new byte[length * 2 + 64];
   }
 
   /** The document's relaxed Extended JSON, or null when it holds a type left to the driver. */
   static String of(RawBsonDocument document) {
+    RelaxedJson writer = written(document);
+    return writer == null ? null : new String(writer.out, 0, writer.size, StandardCharsets.UTF_8);
+  }
+
+  /** {@link #of} as its UTF-8 bytes, never decoded; null when a type is left to the driver. */
+  static Utf8Text utf8Of(RawBsonDocument document) {
+    RelaxedJson writer = written(document);
+    return writer == null ? null : Utf8Text.copyOf(writer.out, 0, writer.size);
+  }
+
+  private static RelaxedJson written(RawBsonDocument document) {
     ByteBuffer buffer = document.getByteBuffer().asNIO();
     if (!buffer.hasArray()) {
       return null;
@@ -60,29 +78,29 @@ final class RelaxedJson {
     } catch (LeftToDriver e) {
       return null;
     }
-    return writer.out.toString();
+    return writer;
   }
 
   /** Writes the document or array at {@code at}; returns the offset after it. */
   private int document(int at, boolean array) {
     int end = at + int32(at);
     int p = at + 4;
-    out.append(array ? '[' : '{');
+    put(array ? '[' : '{');
     boolean first = true;
     while (p < end - 1) {
       byte type = bytes[p++];
       int nameEnd = cstringEnd(p);
       if (!first) {
-        out.append(", ");
+        ascii(", ");
       }
       first = false;
       if (!array) {
         string(p, nameEnd - p);
-        out.append(": ");
+        ascii(": ");
       }
       p = value(type, nameEnd + 1);
     }
-    out.append(array ? ']' : '}');
+    put(array ? ']' : '}');
     return end;
   }
 
@@ -92,9 +110,9 @@ final class RelaxedJson {
       case 0x01 -> {
         double d = Double.longBitsToDouble(int64(at));
         if (Double.isNaN(d) || Double.isInfinite(d)) {
-          out.append("{\"$numberDouble\": \"").append(d).append("\"}");
+          ascii("{\"$numberDouble\": \"").ascii(Double.toString(d)).ascii("\"}");
         } else {
-          out.append(d);
+          ascii(Double.toString(d));
         }
         return at + 8;
       }
@@ -113,15 +131,17 @@ final class RelaxedJson {
         return binary(at);
       }
       case 0x07 -> {
-        out.append("{\"$oid\": \"");
+        ascii("{\"$oid\": \"");
+        ensure(24);
         for (int i = 0; i < 12; i++) {
-          out.append(HEX[(bytes[at + i] >> 4) & 0xF]).append(HEX[bytes[at + i] & 0xF]);
+          out[size++] = HEX[(bytes[at + i] >> 4) & 0xF];
+          out[size++] = HEX[bytes[at + i] & 0xF];
         }
-        out.append("\"}");
+        ascii("\"}");
         return at + 12;
       }
       case 0x08 -> {
-        out.append(bytes[at] != 0);
+        ascii(bytes[at] != 0 ? "true" : "false");
         return at + 1;
       }
       case 0x09 -> {
@@ -129,36 +149,42 @@ final class RelaxedJson {
         return at + 8;
       }
       case 0x0A -> {
-        out.append("null");
+        ascii("null");
         return at;
       }
       case 0x10 -> {
-        out.append(int32(at));
+        number(int32(at));
         return at + 4;
       }
       case 0x11 -> {
-        out.append("{\"$timestamp\": {\"t\": ")
-            .append(Integer.toUnsignedLong(int32(at + 4)))
-            .append(", \"i\": ")
-            .append(Integer.toUnsignedLong(int32(at)))
-            .append("}}");
+        ascii("{\"$timestamp\": {\"t\": ").number(Integer.toUnsignedLong(int32(at + 4)));
+        ascii(", \"i\": ").number(Integer.toUnsignedLong(int32(at))).ascii("}}");
         return at + 8;
       }
       case 0x12 -> {
-        out.append(int64(at));
+        number(int64(at));
         return at + 8;
       }
       case 0x13 -> {
-        Decimal128 decimal = Decimal128.fromIEEE754BIDEncoding(int64(at + 8), int64(at));
-        out.append("{\"$numberDecimal\": \"").append(decimal).append("\"}");
+        long high = int64(at + 8);
+        long low = int64(at);
+        ascii("{\"$numberDecimal\": \"");
+        ensure(Decimal128Text.MAX_LENGTH);
+        int end = Decimal128Text.write(high, low, out, size);
+        if (end >= 0) {
+          size = end;
+        } else {
+          ascii(Decimal128.fromIEEE754BIDEncoding(high, low).toString());
+        }
+        ascii("\"}");
         return at + 16;
       }
       case (byte) 0xFF -> {
-        out.append("{\"$minKey\": 1}");
+        ascii("{\"$minKey\": 1}");
         return at;
       }
       case 0x7F -> {
-        out.append("{\"$maxKey\": 1}");
+        ascii("{\"$maxKey\": 1}");
         return at;
       }
       default -> throw LEFT_TO_DRIVER;
@@ -175,109 +201,159 @@ final class RelaxedJson {
       dataLength = int32(data);
       data += 4;
     }
-    byte[] copy = new byte[dataLength];
-    System.arraycopy(bytes, data, copy, 0, dataLength);
-    out.append("{\"$binary\": {\"base64\": \"")
-        .append(Base64.getEncoder().encodeToString(copy))
-        .append("\", \"subType\": \"")
-        .append(Character.toUpperCase(HEX[(subtype >> 4) & 0xF]))
-        .append(Character.toUpperCase(HEX[subtype & 0xF]))
-        .append("\"}}");
+    byte[] base64 = Base64.getEncoder().encode(Arrays.copyOfRange(bytes, data, data + dataLength));
+    ascii("{\"$binary\": {\"base64\": \"");
+    ensure(base64.length);
+    System.arraycopy(base64, 0, out, size, base64.length);
+    size += base64.length;
+    ascii("\", \"subType\": \"");
+    put(Character.toUpperCase(HEX[(subtype >> 4) & 0xF]));
+    put(Character.toUpperCase(HEX[subtype & 0xF]));
+    ascii("\"}}");
     return at + 5 + length;
   }
 
+  /**
+   * As the driver writes a date: ISO 8601 in UTC for the years 1970 to 9999 (seconds always, the
+   * milliseconds only when not zero and without trailing zeros, as {@code ISO_OFFSET_DATE_TIME}
+   * prints them), the number of milliseconds otherwise.
+   */
   private void date(long millis) {
     if (millis < 0 || millis > LAST_MILLI_OF_9999) {
-      out.append("{\"$date\": {\"$numberLong\": \"").append(millis).append("\"}}");
+      ascii("{\"$date\": {\"$numberLong\": \"").number(millis).ascii("\"}}");
       return;
     }
-    String text =
-        ZonedDateTime.ofInstant(Instant.ofEpochMilli(millis), UTC)
-            .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-    out.append("{\"$date\": \"").append(text).append("\"}");
+    LocalDate day = LocalDate.ofEpochDay(millis / MILLIS_PER_DAY);
+    int milliOfDay = (int) (millis % MILLIS_PER_DAY);
+    int seconds = milliOfDay / 1000;
+    ascii("{\"$date\": \"");
+    digits(day.getYear(), 4).put('-').digits(day.getMonthValue(), 2).put('-');
+    digits(day.getDayOfMonth(), 2).put('T').digits(seconds / 3600, 2).put(':');
+    digits(seconds / 60 % 60, 2).put(':').digits(seconds % 60, 2);
+    int fraction = milliOfDay % 1000;
+    if (fraction != 0) {
+      int width = fraction % 100 == 0 ? 1 : fraction % 10 == 0 ? 2 : 3;
+      put('.').digits(width == 1 ? fraction / 100 : width == 2 ? fraction / 10 : fraction, width);
+    }
+    ascii("Z\"}");
   }
 
   /**
-   * A JSON string of {@code length} UTF-8 bytes at {@code at}, escaped as the driver escapes:
-   * quote, backslash and the five short escapes, and {@code \}{@code uXXXX} for every character
-   * whose Unicode category is a control, format, mark, separator other than space, modifier letter,
-   * surrogate, private use or unassigned.
+   * A JSON string of {@code length} UTF-8 bytes at {@code at}, escaped as the driver escapes
+   * ({@link DriverEscapes}); a character beyond the BMP is two surrogates, so two escapes.
    */
   private void string(int at, int length) {
-    out.append('"');
+    // Every byte can become at most six ("\u001f"; a 4-byte character becomes twelve).
+    ensure(length * 6 + 2);
+    out[size++] = '"';
     int end = at + length;
     int i = at;
     while (i < end) {
-      byte b = bytes[i];
-      if (b < 0) {
-        break; // not ASCII from here: decode the rest
+      int b = bytes[i];
+      if (b >= 0) {
+        asciiInPlace(b);
+        i++;
+        continue;
       }
-      char c = (char) b;
-      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) {
-        out.append(c);
+      int sequence = Utf8.sequenceLength(bytes, i, end);
+      if (sequence == 0) {
+        decodedAsTheDriverDoes(i, end);
+        break;
+      }
+      int codePoint = Utf8.codePoint(bytes, i, sequence);
+      if (codePoint >= Character.MIN_SUPPLEMENTARY_CODE_POINT) {
+        unicodeEscapeInPlace(Character.highSurrogate(codePoint));
+        unicodeEscapeInPlace(Character.lowSurrogate(codePoint));
+      } else if (DriverEscapes.writtenAsIs(Character.getType(codePoint))) {
+        System.arraycopy(bytes, i, out, size, sequence);
+        size += sequence;
       } else {
-        escaped(c);
+        unicodeEscapeInPlace((char) codePoint);
       }
-      i++;
+      i += sequence;
     }
-    if (i < end) {
-      String rest = new String(bytes, i, end - i, StandardCharsets.UTF_8);
-      for (int j = 0; j < rest.length(); j++) {
-        escaped(rest.charAt(j));
-      }
-    }
-    out.append('"');
+    out[size++] = '"';
   }
 
-  private void escaped(char c) {
-    switch (c) {
-      case '"' -> out.append("\\\"");
-      case '\\' -> out.append("\\\\");
-      case '\b' -> out.append("\\b");
-      case '\f' -> out.append("\\f");
-      case '\n' -> out.append("\\n");
-      case '\r' -> out.append("\\r");
-      case '\t' -> out.append("\\t");
-      default -> {
-        if (writtenAsIs(Character.getType(c))) {
-          out.append(c);
-        } else {
-          out.append("\\u")
-              .append(HEX[(c >> 12) & 0xF])
-              .append(HEX[(c >> 8) & 0xF])
-              .append(HEX[(c >> 4) & 0xF])
-              .append(HEX[c & 0xF]);
-        }
+  /** The rest of a string from a malformed sequence on: the driver's decoding, then escaping. */
+  private void decodedAsTheDriverDoes(int from, int end) {
+    String rest = new String(bytes, from, end - from, StandardCharsets.UTF_8);
+    ensure(rest.length() * 6);
+    for (int j = 0; j < rest.length(); j++) {
+      char c = rest.charAt(j);
+      if (c < 0x80) {
+        asciiInPlace(c);
+      } else if (DriverEscapes.writtenAsIs(Character.getType(c))) {
+        size = Utf8.encode(c, out, size);
+      } else {
+        unicodeEscapeInPlace(c);
       }
     }
   }
 
-  /** The Unicode categories the driver writes as they are. */
-  private static boolean writtenAsIs(int category) {
-    return switch (category) {
-      case Character.UPPERCASE_LETTER,
-          Character.LOWERCASE_LETTER,
-          Character.TITLECASE_LETTER,
-          Character.OTHER_LETTER,
-          Character.DECIMAL_DIGIT_NUMBER,
-          Character.LETTER_NUMBER,
-          Character.OTHER_NUMBER,
-          Character.SPACE_SEPARATOR,
-          Character.DASH_PUNCTUATION,
-          Character.START_PUNCTUATION,
-          Character.END_PUNCTUATION,
-          Character.CONNECTOR_PUNCTUATION,
-          Character.OTHER_PUNCTUATION,
-          Character.MATH_SYMBOL,
-          Character.CURRENCY_SYMBOL,
-          Character.MODIFIER_SYMBOL,
-          Character.OTHER_SYMBOL,
-          Character.INITIAL_QUOTE_PUNCTUATION,
-          Character.FINAL_QUOTE_PUNCTUATION ->
-          true;
-      default -> false;
-    };
+  /** An ASCII character of a string, escaped or not; the caller has ensured room for six bytes. */
+  private void asciiInPlace(int c) {
+    byte[] escape = DriverEscapes.ascii(c);
+    if (escape == null) {
+      out[size++] = (byte) c;
+    } else {
+      System.arraycopy(escape, 0, out, size, escape.length);
+      size += escape.length;
+    }
   }
+
+  private void unicodeEscapeInPlace(char c) {
+    out[size++] = '\\';
+    out[size++] = 'u';
+    out[size++] = HEX[(c >> 12) & 0xF];
+    out[size++] = HEX[(c >> 8) & 0xF];
+    out[size++] = HEX[(c >> 4) & 0xF];
+    out[size++] = HEX[c & 0xF];
+  }
+
+  // ---- output: UTF-8 bytes, grown as needed ----------------------------------------------------
+
+  private void ensure(int more) {
+    if (size + more > out.length) {
+      out = Arrays.copyOf(out, Math.max(out.length * 2, size + more));
+    }
+  }
+
+  private RelaxedJson put(int asciiChar) {
+    ensure(1);
+    out[size++] = (byte) asciiChar;
+    return this;
+  }
+
+  /** Text known to be ASCII (punctuation, numbers' digits, the driver's fixed words). */
+  private RelaxedJson ascii(String text) {
+    int n = text.length();
+    ensure(n);
+    for (int i = 0; i < n; i++) {
+      out[size++] = (byte) text.charAt(i);
+    }
+    return this;
+  }
+
+  private RelaxedJson number(long value) {
+    if (value == Long.MIN_VALUE) {
+      return ascii(Long.toString(value)); // its magnitude has no positive long
+    }
+    long magnitude = Math.abs(value);
+    if (value < 0) {
+      put('-');
+    }
+    return digits(magnitude, AsciiDigits.width(magnitude));
+  }
+
+  /** The last {@code width} decimal digits of a non-negative number, zero-padded. */
+  private RelaxedJson digits(long value, int width) {
+    ensure(width);
+    size = AsciiDigits.write(value, width, out, size);
+    return this;
+  }
+
+  // ---- input: BSON's little-endian numbers and C strings ---------------------------------------
 
   private int cstringEnd(int at) {
     int p = at;

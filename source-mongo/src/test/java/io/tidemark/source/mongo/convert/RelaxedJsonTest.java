@@ -2,6 +2,10 @@ package io.tidemark.source.mongo.convert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidemark.core.value.Utf8Text;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -105,13 +109,92 @@ class RelaxedJsonTest {
       String fromBytes = RelaxedJson.of(raw);
       if (fromBytes != null) {
         assertThat(fromBytes).as("document %d", n).isEqualTo(expected);
+        assertUtf8Of(raw, expected);
         writtenFromBytes++;
       }
       assertThat(new BsonSourceDocument(raw).toJson()).isEqualTo(expected);
+      assertThat(new BsonSourceDocument(raw).toJsonCell().toString()).isEqualTo(expected);
     }
     assertThat(writtenFromBytes)
         .as("most documents avoid the deprecated types")
         .isGreaterThan(DOCUMENTS / 2);
+  }
+
+  /** UTF-8 byte sequences, well-formed and not, that a string's bytes are drawn from. */
+  private static final int[][] UTF8_PIECES = {
+    {'a'},
+    {'"'},
+    {'\\'},
+    {0x09},
+    {0x7F},
+    {0xC3, 0xA9}, // é
+    {0xC5, 0x84}, // ń, beyond Latin-1
+    {0xCC, 0x81}, // a combining mark, escaped
+    {0xE2, 0x82, 0xAC}, // €
+    {0xE2, 0x80, 0xA8}, // line separator, escaped
+    {0xEF, 0xBB, 0xBF}, // byte order mark, escaped
+    {0xEE, 0x80, 0x80}, // private use, escaped
+    {0xF0, 0x9F, 0x98, 0x80}, // beyond the BMP: two escaped surrogates
+    {0xF4, 0x8F, 0xBF, 0xBF}, // U+10FFFF
+    {0x80}, // a continuation byte alone
+    {0xBF},
+    {0xC0, 0xAF}, // overlong
+    {0xC1, 0xBF},
+    {0xE0, 0x80, 0xAF}, // overlong
+    {0xED, 0xA0, 0x80}, // a surrogate
+    {0xF0, 0x80, 0x80, 0xAF}, // overlong
+    {0xF4, 0x90, 0x80, 0x80}, // above U+10FFFF
+    {0xF5, 0x80},
+    {0xFF},
+    {0xE2, 0x82}, // cut short
+    {0xF0, 0x9F, 0x98},
+    {0xC3}
+  };
+
+  @Test
+  void stringsThatAreNotWellFormedUtf8ReadAsTheDriverDecodesThem() {
+    byte[] example = {(byte) 0xC5, (byte) 0x84, (byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80};
+    assertThat(RelaxedJson.of(withStringBytes(example)))
+        .as("kept, then beyond the BMP as two escaped surrogates")
+        .isEqualTo("{\"s\": \"\u0144\\ud83d\\ude00\"}");
+    byte[] bad = {'a', (byte) 0xE2, (byte) 0x82, 'b', (byte) 0x80};
+    assertThat(RelaxedJson.of(withStringBytes(bad)))
+        .as("each bad sequence one replacement character")
+        .isEqualTo("{\"s\": \"a\ufffdb\ufffd\"}");
+    for (int n = 0; n < DOCUMENTS; n++) {
+      java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+      int pieces = random.nextInt(12);
+      for (int i = 0; i < pieces; i++) {
+        for (int b : UTF8_PIECES[random.nextInt(UTF8_PIECES.length)]) {
+          text.write(b);
+        }
+      }
+      RawBsonDocument raw = withStringBytes(text.toByteArray());
+      String expected = raw.toJson(BsonValues.RELAXED);
+      assertThat(RelaxedJson.of(raw))
+          .as("bytes %s", java.util.HexFormat.of().formatHex(text.toByteArray()))
+          .isEqualTo(expected);
+      assertUtf8Of(raw, expected);
+    }
+  }
+
+  /** The bytes handed on are the driver's text in well-formed UTF-8, byte for byte. */
+  private static void assertUtf8Of(RawBsonDocument raw, String expected) {
+    Utf8Text utf8 = RelaxedJson.utf8Of(raw);
+    byte[] bytes = new byte[utf8.byteLength()];
+    utf8.copyBytes(0, bytes.length, bytes, 0);
+    assertThat(bytes).isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
+    assertThat(utf8.toString()).isEqualTo(expected);
+  }
+
+  /** A document {@code {"s": <string of these bytes>}}, written by hand: no encoder checks them. */
+  private static RawBsonDocument withStringBytes(byte[] text) {
+    java.nio.ByteBuffer doc =
+        java.nio.ByteBuffer.allocate(4 + 1 + 2 + 4 + text.length + 1 + 1)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    doc.putInt(doc.capacity()).put((byte) 0x02).put((byte) 's').put((byte) 0);
+    doc.putInt(text.length + 1).put(text).put((byte) 0).put((byte) 0);
+    return new RawBsonDocument(doc.array());
   }
 
   @Test
@@ -129,6 +212,9 @@ class RelaxedJsonTest {
               new BsonDocumentCodec());
       assertThat(RelaxedJson.of(raw)).as("%s", deprecated).isNull();
       assertThat(new BsonSourceDocument(raw).toJson()).isEqualTo(raw.toJson(BsonValues.RELAXED));
+      assertThat(RelaxedJson.utf8Of(raw)).isNull();
+      assertThat(new BsonSourceDocument(raw).toJsonCell())
+          .isEqualTo(raw.toJson(BsonValues.RELAXED));
     }
   }
 
@@ -244,10 +330,39 @@ class RelaxedJsonTest {
   }
 
   private Decimal128 decimal() {
-    String[] values = {"0", "-0", "1.50", "1E+6144", "-1E-6176", "NaN", "Infinity", "-Infinity"};
-    return random.nextBoolean()
-        ? Decimal128.parse(values[random.nextInt(values.length)])
-        : Decimal128.parse(random.nextInt() + "." + random.nextInt(1000));
+    String[] values = {
+      "0",
+      "-0",
+      "1.50",
+      "1E+6144",
+      "-1E-6176",
+      "NaN",
+      "Infinity",
+      "-Infinity",
+      "-0.000",
+      "0E+3",
+      "0E-6176",
+      "1E-7",
+      "1E-6",
+      "123E-9",
+      "123E-8",
+      "-12.3E+2",
+      "9223372036854775807E-3",
+      "9223372036854775808",
+      "-9999999999999999999999999999999999E+6111",
+      "0.000001",
+      "12345.6789"
+    };
+    return switch (random.nextInt(4)) {
+      case 0 -> Decimal128.parse(values[random.nextInt(values.length)]);
+      case 1 -> Decimal128.parse(random.nextInt() + "." + random.nextInt(1000));
+      default -> {
+        // Coefficients of every width, up to beyond a long, with every kind of exponent.
+        BigInteger coefficient = new BigInteger(1 + random.nextInt(112), random);
+        BigDecimal value = new BigDecimal(coefficient, random.nextInt(60) - 30);
+        yield new Decimal128(random.nextBoolean() ? value : value.negate());
+      }
+    };
   }
 
   private byte binarySubtype() {

@@ -1,6 +1,5 @@
 package io.tidemark.sink.jdbc.dialect.postgres;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -8,26 +7,27 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /**
- * Streams rows into {@code COPY ... FROM STDIN (FORMAT text)} in the form {@link CopyText} writes.
- * Rows go out in blocks of about {@link CopyText#BLOCK_CHARS} characters, so memory stays flat
- * however large the chunk.
+ * Streams rows into {@code COPY ... FROM STDIN (FORMAT text)} in the form {@link CopyTextBlock}
+ * writes. Rows go out in blocks of about {@link CopyTextBlock#BLOCK_BYTES} bytes, so memory stays
+ * flat however large the chunk.
  */
 final class PostgresCopyWriter {
 
   private PostgresCopyWriter() {}
 
-  static long copy(Connection connection, String sql, List<String[]> rows, int columnCount)
+  static long copy(
+      Connection connection, String sql, List<? extends CharSequence[]> rows, int columnCount)
       throws SQLException {
     CopyIn copyIn = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
     try {
-      StringBuilder block = new StringBuilder(CopyText.BLOCK_CHARS + 4096);
-      for (String[] values : rows) {
-        CopyText.appendRow(block, values, columnCount);
-        if (block.length() >= CopyText.BLOCK_CHARS) {
-          send(copyIn, block);
+      CopyTextBlock block = new CopyTextBlock();
+      for (CharSequence[] values : rows) {
+        block.appendRow(values, columnCount);
+        if (block.isFull()) {
+          block.sendTo(copyIn::writeToCopy);
         }
       }
-      send(copyIn, block);
+      block.sendTo(copyIn::writeToCopy);
       return copyIn.endCopy();
     } catch (SQLException | RuntimeException e) {
       cancelAfter(copyIn, e);
@@ -46,14 +46,6 @@ final class PostgresCopyWriter {
       } catch (SQLException cancelFailure) {
         failure.addSuppressed(cancelFailure);
       }
-    }
-  }
-
-  private static void send(CopyIn copyIn, StringBuilder block) throws SQLException {
-    if (block.length() > 0) {
-      byte[] bytes = block.toString().getBytes(StandardCharsets.UTF_8);
-      copyIn.writeToCopy(bytes, 0, bytes.length);
-      block.setLength(0);
     }
   }
 }

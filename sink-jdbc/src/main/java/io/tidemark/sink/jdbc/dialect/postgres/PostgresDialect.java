@@ -228,7 +228,7 @@ public final class PostgresDialect implements SqlDialect {
 
   @Override
   public long bulkLoad(
-      Connection connection, String statement, List<String[]> rows, int columnCount)
+      Connection connection, String statement, List<? extends CharSequence[]> rows, int columnCount)
       throws SQLException {
     return PostgresCopyWriter.copy(connection, statement, rows, columnCount);
   }
