@@ -1,19 +1,14 @@
 package io.tidemark.source.mongo.stream;
 
-import com.mongodb.client.model.changestream.ChangeStreamDocument;
-import com.mongodb.client.model.changestream.SplitEvent;
 import io.tidemark.core.position.ClusterTime;
 import io.tidemark.core.position.Position;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
-import org.bson.BsonDocument;
-import org.bson.RawBsonDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,20 +38,11 @@ public final class DatabaseStream {
   /** How long a new stream waits for the expected collections before it starts without some. */
   static final Duration GATHER = Duration.ofSeconds(2);
 
-  /** Changes one queue may hold before its reader is sent back to its own stream. */
-  static final int QUEUE_MAX_CHANGES = 4096;
-
-  /** Bytes one queue may hold (at least one change, whatever its size). */
-  static final long QUEUE_MAX_BYTES = 16L << 20;
-
   /**
    * Changes one pull routes at most: the rest of a large batch stays in the driver, so that the
    * reader who pulled empties its queue before the next pull and no queue grows by a whole batch.
    */
   static final int PULL_MAX_CHANGES = 256;
-
-  /** Bytes all queues together may hold; past it, the longest queue is dropped. */
-  static final long TOTAL_MAX_BYTES = 64L << 20;
 
   /** Opens the database's change stream over these collections, at a time (inclusive). */
   @FunctionalInterface
@@ -83,8 +69,7 @@ public final class DatabaseStream {
   private ClusterTime routedThrough; // the time of the last change or batch end routed
   private ClusterTime lastChangeTime; // the time of the last change routed
   private long gatherStartedNanos;
-  private long queuedBytes;
-  private List<Subscription> splitTargets = List.of(); // where the fragments of a split event go
+  private final ChangeRouter router;
   private long streamsOpened;
 
   /**
@@ -101,6 +86,7 @@ public final class DatabaseStream {
     this.opener = opener;
     this.maxAwait = maxAwait;
     this.nanoTime = nanoTime;
+    this.router = new ChangeRouter(database);
   }
 
   /** A collection that will subscribe: a new stream waits for it (up to {@link #GATHER}). */
@@ -161,7 +147,7 @@ public final class DatabaseStream {
   void unsubscribe(Subscription s) {
     synchronized (lock) {
       if (subscriptions.remove(s)) {
-        queuedBytes -= s.clear();
+        router.dropped(s);
       }
       if (!subscriptions.isEmpty()) {
         return;
@@ -200,12 +186,12 @@ public final class DatabaseStream {
   }
 
   /** The next change queued for a reader, or null. */
-  Queued poll(Subscription s) {
+  Subscription.Queued poll(Subscription s) {
     synchronized (lock) {
-      Queued next = s.queue.poll();
+      Subscription.Queued next = s.queue.poll();
       if (next != null) {
         s.bytes -= next.bytes();
-        queuedBytes -= next.bytes();
+        router.taken(next.bytes());
       }
       return next;
     }
@@ -364,101 +350,14 @@ public final class DatabaseStream {
 
   /** Hands a change to the queues of the collections it concerns. Holds the lock. */
   private void route(RawChangeStream.Change change) {
-    ChangeStreamDocument<RawBsonDocument> document = change.document();
-    ClusterTime time = timeOf(document);
-    List<Subscription> targets = targetsOf(document);
-    int bytes = sizeOf(document);
-    boolean ends = "invalidate".equals(document.getOperationTypeString());
-    for (Subscription s : targets) {
-      if (s.ended || s.failure != null || s.overflowed || time.compareTo(s.from) < 0) {
-        continue;
-      }
-      long before = s.bytes;
-      s.offer(time, document.getResumeToken(), new Queued(change, bytes));
-      queuedBytes += s.bytes - before;
-      if (ends) {
-        s.ended = true;
-      }
-      if (s.queue.size() > 1 && (s.queue.size() > QUEUE_MAX_CHANGES || s.bytes > QUEUE_MAX_BYTES)) {
-        overflow(s);
-      }
-    }
-    while (queuedBytes > TOTAL_MAX_BYTES) {
-      overflow(longestQueue());
-    }
+    ClusterTime time = router.route(change, subscriptions);
     if (time.compareTo(routedThrough) > 0) {
       routedThrough = time;
     }
     lastChangeTime = time;
-    if (ends) {
+    if ("invalidate".equals(change.document().getOperationTypeString())) {
       closeStream(); // MongoDB closes a stream after its invalidate; its readers end with it
     }
-  }
-
-  private List<Subscription> targetsOf(ChangeStreamDocument<RawBsonDocument> document) {
-    SplitEvent split = document.getSplitEvent();
-    if (split != null && split.getFragment() > 1) {
-      return splitTargets; // later fragments may lack ns: they go where the first went
-    }
-    String type = document.getOperationTypeString();
-    List<Subscription> targets = new ArrayList<>();
-    if ("dropDatabase".equals(type) || "invalidate".equals(type)) {
-      targets.addAll(subscriptions);
-    } else {
-      String from = collectionOf(document.getNamespaceDocument());
-      String to = collectionOf(document.getDestinationNamespaceDocument());
-      for (Subscription s : subscriptions) {
-        if (s.collection.equals(from) || s.collection.equals(to)) {
-          targets.add(s);
-        }
-      }
-    }
-    if (split != null) {
-      splitTargets = targets;
-    }
-    return targets;
-  }
-
-  private static String collectionOf(BsonDocument namespace) {
-    return namespace != null && namespace.isString("coll")
-        ? namespace.getString("coll").getValue()
-        : null;
-  }
-
-  private static ClusterTime timeOf(ChangeStreamDocument<RawBsonDocument> document) {
-    ClusterTime time = MongoPositions.timeOf(document);
-    if (time == null) {
-      throw new IllegalStateException("a change event without clusterTime or a readable token");
-    }
-    return time;
-  }
-
-  /** Roughly what a queued change holds on to: its document, or a small event. */
-  private static int sizeOf(ChangeStreamDocument<RawBsonDocument> document) {
-    RawBsonDocument full = document.getFullDocument();
-    return 512 + (full == null ? 0 : full.getByteBuffer().remaining());
-  }
-
-  private void overflow(Subscription s) {
-    queuedBytes -= s.clear();
-    s.overflowed = true;
-    LOG.info(
-        "database {}: the reader of {} fell behind the shared change stream by over {} changes or"
-            + " {} MB; it reads its collection's own stream until it catches up",
-        database,
-        s.collection,
-        QUEUE_MAX_CHANGES,
-        QUEUE_MAX_BYTES >> 20);
-  }
-
-  private Subscription longestQueue() {
-    Subscription longest = subscriptions.get(0);
-    for (Subscription s : subscriptions) {
-      if (s.bytes > longest.bytes) {
-        longest = s;
-      }
-    }
-    return longest;
   }
 
   /** The stream failed while open: every reader fails and opens again; a new stream gathers. */
@@ -497,107 +396,7 @@ public final class DatabaseStream {
     routedThrough = null;
     lastChangeTime = null;
     reopen = false;
-    splitTargets = List.of();
+    router.reset();
     gatherStartedNanos = nanoTime.getAsLong();
-  }
-
-  /** A change waiting for its reader, with the bytes it holds on to. */
-  record Queued(RawChangeStream.Change change, int bytes) {}
-
-  /** One reader's place in the shared stream. Its fields are guarded by the stream's lock. */
-  static final class Subscription {
-    private final String collection;
-    private final ClusterTime from;
-    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
-    private long bytes;
-    private boolean ended;
-    // Skipping the changes at `from` up to the saved event (`savedEvent`, null: all of them).
-    private boolean skipping;
-    private final BsonDocument savedEvent;
-    private final List<Queued> held = new ArrayList<>();
-    // Also read by the reader without the lock:
-    private volatile boolean overflowed;
-    private volatile RuntimeException failure;
-    private volatile ClusterTime catchUpUntil;
-
-    private Subscription(String collection, Position position) {
-      this.collection = collection;
-      this.from = position.clusterTime();
-      MongoPositions.Parsed parsed = MongoPositions.parse(position);
-      switch (parsed.mode()) {
-        case RESUME_AFTER -> {
-          skipping = true;
-          savedEvent = parsed.resumeToken();
-        }
-        case START_AFTER -> {
-          skipping = true; // after an invalidate: nothing at its time is this reader's any more
-          savedEvent = null;
-        }
-        default -> savedEvent = null; // a start time: everything from it on, inclusive
-      }
-    }
-
-    /**
-     * How far the reader must read on its own stream before its queue takes over, or null when the
-     * queue holds everything from its position on.
-     */
-    ClusterTime catchUpUntil() {
-      return catchUpUntil;
-    }
-
-    boolean overflowed() {
-      return overflowed;
-    }
-
-    RuntimeException failure() {
-      return failure;
-    }
-
-    /**
-     * Queues a change, unless the reader's saved position covers it: while skipping, the changes at
-     * its time are held until its saved event shows up, and then dropped with it. MongoDB does not
-     * promise that an event has the same token on every kind of stream, so when the stream passes
-     * that time without showing it, what was held is queued: a replay from the start of that time.
-     */
-    private void offer(ClusterTime time, BsonDocument token, Queued change) {
-      if (skipping && time.compareTo(from) > 0) {
-        stopSkipping();
-      }
-      if (!skipping) {
-        queue.add(change);
-      } else if (savedEvent != null && savedEvent.equals(token)) {
-        for (Queued covered : held) {
-          bytes -= covered.bytes();
-        }
-        held.clear();
-        skipping = false;
-        return;
-      } else if (savedEvent != null) {
-        held.add(change);
-      } else {
-        return; // after an invalidate: everything at its time is skipped
-      }
-      bytes += change.bytes();
-    }
-
-    /** Ends the skipping: what was held is queued (its bytes are counted already). */
-    private void stopSkipping() {
-      skipping = false;
-      queue.addAll(held);
-      held.clear();
-    }
-
-    private boolean isIdle() {
-      return queue.isEmpty() && failure == null && !overflowed;
-    }
-
-    /** Empties the queue; returns the bytes it held. */
-    private long clear() {
-      long dropped = bytes;
-      queue.clear();
-      held.clear();
-      bytes = 0;
-      return dropped;
-    }
   }
 }

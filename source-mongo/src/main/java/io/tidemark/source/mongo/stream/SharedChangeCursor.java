@@ -23,7 +23,7 @@ public final class SharedChangeCursor implements ChangeCursor {
   }
 
   private final DatabaseStream shared;
-  private final DatabaseStream.Subscription subscription;
+  private final Subscription subscription;
   private final String collection;
   private final DocumentLookup lookup;
   private final OwnStream ownStream;
@@ -71,7 +71,7 @@ public final class SharedChangeCursor implements ChangeCursor {
       if (own != null) {
         return nextOwn();
       }
-      DatabaseStream.Queued queued = shared.poll(subscription);
+      Subscription.Queued queued = shared.poll(subscription);
       if (queued != null) {
         ChangeEvent event = delivered(events.toEvent(queued.change()));
         if (event != null) {

@@ -176,7 +176,7 @@ class DatabaseStreamTest {
 
   @Test
   void aReaderThatStopsReadingHoldsNobodyBackAndLosesNothing() {
-    int many = DatabaseStream.QUEUE_MAX_CHANGES + 1000;
+    int many = ChangeRouter.QUEUE_MAX_CHANGES + 1000;
     for (int i = 1; i <= many; i++) {
       log.write("paused", "insert", i);
       if (i % 50 == 0) {
@@ -192,7 +192,7 @@ class DatabaseStreamTest {
     assertThat(read(busy, many / 50)).isEqualTo(inserts(1, many / 50));
     assertThat(stream.queuedChanges())
         .as("the paused reader's queue was dropped when it outgrew its bound")
-        .isLessThanOrEqualTo(DatabaseStream.QUEUE_MAX_CHANGES);
+        .isLessThanOrEqualTo(ChangeRouter.QUEUE_MAX_CHANGES);
 
     assertThat(read(paused, many)).isEqualTo(inserts(1, many));
     assertThat(log.ownStreamsOpened.get()).as("it caught up on its own stream").isEqualTo(1);
