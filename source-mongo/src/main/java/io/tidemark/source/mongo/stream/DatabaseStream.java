@@ -117,8 +117,8 @@ public final class DatabaseStream {
   /**
    * Subscribes a reader of {@code collection} whose position lies at {@code from}: it is sent every
    * change of its collection at or after that time. When the stream has already passed that time,
-   * the subscription {@linkplain Subscription#catchUpUntil() says how far} the reader must read on
-   * its own first; the changes after that point wait in its queue.
+   * the subscription {@linkplain #catchUpUntil says how far} the reader must read on its own first;
+   * the changes after that point wait in its queue.
    */
   Subscription subscribe(String collection, Position position) {
     synchronized (lock) {
@@ -185,6 +185,30 @@ public final class DatabaseStream {
     }
   }
 
+  /** The failure that ended the reader's stream, or null. */
+  RuntimeException failure(Subscription s) {
+    synchronized (lock) {
+      return s.failure;
+    }
+  }
+
+  /** Whether the reader's queue was dropped because it fell too far behind. */
+  boolean overflowed(Subscription s) {
+    synchronized (lock) {
+      return s.overflowed;
+    }
+  }
+
+  /**
+   * How far the reader must read on its own stream before its queue takes over, or null when the
+   * queue holds everything from its position on.
+   */
+  ClusterTime catchUpUntil(Subscription s) {
+    synchronized (lock) {
+      return s.catchUpUntil;
+    }
+  }
+
   /** The next change queued for a reader, or null. */
   Subscription.Queued poll(Subscription s) {
     synchronized (lock) {
@@ -212,9 +236,9 @@ public final class DatabaseStream {
   }
 
   /**
-   * A reader that has caught up to {@link Subscription#catchUpUntil()} on its own stream switches
-   * to its queue; returns false when its queue overflowed meanwhile, and the reader must catch up
-   * further (to a new {@code catchUpUntil}).
+   * A reader that has caught up to {@link #catchUpUntil} on its own stream switches to its queue;
+   * returns false when its queue overflowed meanwhile, and the reader must catch up further (to a
+   * new {@code catchUpUntil}).
    */
   boolean finishCatchUp(Subscription s) {
     synchronized (lock) {

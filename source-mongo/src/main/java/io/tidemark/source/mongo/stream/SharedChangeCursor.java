@@ -50,7 +50,7 @@ public final class SharedChangeCursor implements ChangeCursor {
     this.start = from;
     this.events = new ChangeEvents(collection, lookup, from.clusterTime());
     this.subscription = shared.subscribe(collection, from);
-    if (subscription.catchUpUntil() != null) {
+    if (shared.catchUpUntil(subscription) != null) {
       try {
         own = ownStream.open(from);
       } catch (RuntimeException e) {
@@ -64,7 +64,7 @@ public final class SharedChangeCursor implements ChangeCursor {
   public ChangeEvent tryNext() {
     boolean pulled = false;
     while (true) {
-      RuntimeException failure = subscription.failure();
+      RuntimeException failure = shared.failure(subscription);
       if (failure != null) {
         throw failure;
       }
@@ -79,7 +79,7 @@ public final class SharedChangeCursor implements ChangeCursor {
         }
         continue; // a fragment, or a kind Tidemark does not apply
       }
-      if (subscription.overflowed()) {
+      if (shared.overflowed(subscription)) {
         catchUpFromLastEvent();
         continue;
       }
@@ -126,7 +126,7 @@ public final class SharedChangeCursor implements ChangeCursor {
    * be missing from the queue), outside a split event; if so the queue takes over.
    */
   private boolean caughtUp(ClusterTime reached) {
-    ClusterTime until = subscription.catchUpUntil();
+    ClusterTime until = shared.catchUpUntil(subscription);
     if (reached == null
         || until == null
         || own.events().insideSplitEvent()

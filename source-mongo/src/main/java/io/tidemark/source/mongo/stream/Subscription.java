@@ -9,8 +9,8 @@ import org.bson.BsonDocument;
 
 /**
  * One reader's place in its database's shared stream ({@link DatabaseStream}): its queue, what its
- * saved position covers, and whether it must catch up on its own stream first. Its fields are
- * guarded by the stream's lock; the three the reader also reads without it are volatile.
+ * saved position covers, and whether it must catch up on its own stream first. Every field is
+ * guarded by the stream's lock: the reader reads them through the stream's methods.
  */
 final class Subscription {
 
@@ -26,10 +26,9 @@ final class Subscription {
   boolean skipping;
   private final BsonDocument savedEvent;
   final List<Queued> held = new ArrayList<>();
-  // Also read by the reader without the lock:
-  volatile boolean overflowed;
-  volatile RuntimeException failure;
-  volatile ClusterTime catchUpUntil;
+  boolean overflowed;
+  RuntimeException failure;
+  ClusterTime catchUpUntil;
 
   Subscription(String collection, Position position) {
     this.collection = collection;
@@ -46,22 +45,6 @@ final class Subscription {
       }
       default -> savedEvent = null; // a start time: everything from it on, inclusive
     }
-  }
-
-  /**
-   * How far the reader must read on its own stream before its queue takes over, or null when the
-   * queue holds everything from its position on.
-   */
-  ClusterTime catchUpUntil() {
-    return catchUpUntil;
-  }
-
-  boolean overflowed() {
-    return overflowed;
-  }
-
-  RuntimeException failure() {
-    return failure;
   }
 
   /**
