@@ -51,6 +51,11 @@ final class RunCommand implements Callable<Integer> {
     }
     try (Daemon daemon = started) {
       StopSignals.onStop(daemon::close);
+      if (loaded.standby() && Thread.interrupted()) {
+        // A stop that arrived while the standby was taking over: honour it now, cleanly.
+        LOG.info("stopped while taking over as the writer");
+        daemon.close();
+      }
       return daemon.awaitTermination() ? ExitCodes.OK : ExitCodes.FAILED;
     }
   }

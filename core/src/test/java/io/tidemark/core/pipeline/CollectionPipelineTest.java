@@ -429,6 +429,32 @@ class CollectionPipelineTest {
     assertThat(pipeline.status().state()).isEqualTo(CollectionState.STREAMING);
   }
 
+  /**
+   * A steady trickle (an event every 5 ms) is committed as it comes, not held for {@code
+   * maxBatchDelay} (10 s here): before the writer called the source quiet only after 100 ms without
+   * an event, which a trickle never gives, so nothing was committed until the trickle stopped.
+   */
+  @Test
+  void aSteadyTrickleIsCommittedAsItComesNotHeldForTheBatchDelay() throws Exception {
+    FakeSource source = new FakeSource(COLLECTION);
+    FakeSink sink = new FakeSink().streamingFrom(START);
+    CollectionPipeline pipeline = pipeline(WITH_V, source, sink, config(WITH_V));
+    start(pipeline);
+    awaitState(pipeline, CollectionState.STREAMING, Duration.ofSeconds(10));
+    int committedDuringTrickle = 0;
+    for (int i = 0; i < 100; i++) {
+      source.events.add(upsert(Operation.INSERT, "k" + i, 60 + i, 1, i));
+      Thread.sleep(5);
+      committedDuringTrickle = sink.batches().size();
+    }
+    ChangeEvent last = source.events.get(source.events.size() - 1);
+    sink.awaitPosition(last.position());
+    assertThat(committedDuringTrickle)
+        .as("batches committed while the trickle ran (0.5 s, events 5 ms apart)")
+        .isGreaterThanOrEqualTo(5);
+    assertThat(sink.table()).hasSize(100);
+  }
+
   @Test
   void quietCollectionSavesTheStreamsPositionWithAnEmptyBatch() throws Exception {
     FakeSource source = new FakeSource(COLLECTION);
