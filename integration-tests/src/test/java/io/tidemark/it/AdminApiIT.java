@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tidemark.app.Daemon;
 import io.tidemark.app.DaemonAdminBackend;
 import io.tidemark.app.admin.AdminServer;
-import io.tidemark.app.config.YamlConfigLoader;
+import io.tidemark.core.config.YamlConfigLoader;
 import io.tidemark.core.config.TidemarkConfig;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.it.support.CounterWorkload;

@@ -6,7 +6,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import io.tidemark.app.Daemon;
-import io.tidemark.app.config.YamlConfigLoader;
+import io.tidemark.core.config.YamlConfigLoader;
 import io.tidemark.app.verify.CollectionResult;
 import io.tidemark.app.verify.Verifier;
 import io.tidemark.app.verify.VerifyOptions;

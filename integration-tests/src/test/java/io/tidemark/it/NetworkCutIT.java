@@ -8,7 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.mongodb.ConnectionString;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tidemark.app.Daemon;
-import io.tidemark.app.config.YamlConfigLoader;
+import io.tidemark.core.config.YamlConfigLoader;
 import io.tidemark.core.logging.LogContext;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.core.pipeline.PhaseListener;

@@ -3,7 +3,7 @@ package io.tidemark.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.app.Daemon;
-import io.tidemark.app.config.YamlConfigLoader;
+import io.tidemark.core.config.YamlConfigLoader;
 import io.tidemark.app.verify.CollectionResult;
 import io.tidemark.app.verify.Difference;
 import io.tidemark.app.verify.Difference.Kind;

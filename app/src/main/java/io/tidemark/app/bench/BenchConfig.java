@@ -2,8 +2,8 @@ package io.tidemark.app.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.tidemark.app.config.YamlConfigLoader;
 import io.tidemark.core.config.TidemarkConfig;
+import io.tidemark.core.config.YamlConfigLoader;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.tidemark.app.cli;
 
-import io.tidemark.app.config.YamlConfigLoader;
 import io.tidemark.core.config.TidemarkConfig;
+import io.tidemark.core.config.YamlConfigLoader;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

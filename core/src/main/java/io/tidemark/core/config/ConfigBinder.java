@@ -29,6 +29,19 @@ public final class ConfigBinder {
    * @throws io.tidemark.core.error.TidemarkException with code CONFIG_INVALID listing every problem
    */
   public static TidemarkConfig bind(Object tree, String origin) {
+    return bind(tree, origin, true);
+  }
+
+  /**
+   * Binds a configuration whose changes come from elsewhere than MongoDB (the Kafka Connect sink
+   * reads them from Kafka): the same keys, without {@code source}, which is refused when present so
+   * that nobody believes it is used. The result's {@link TidemarkConfig#source()} is null.
+   */
+  public static TidemarkConfig bindWithoutSource(Object tree, String origin) {
+    return bind(tree, origin, false);
+  }
+
+  private static TidemarkConfig bind(Object tree, String origin, boolean readsSource) {
     ConfigProblems problems = new ConfigProblems();
     ConfigSection root = new ConfigSection("", "", tree, problems);
     if (tree == null) {
@@ -44,13 +57,21 @@ public final class ConfigBinder {
     schema.rejectUnknownKeys();
     SchemaEvolution defaultEvolve = schema.value(ConfigKeys.SCHEMA_EVOLVE);
 
-    ConfigSection source = root.section("source");
-    source.rejectUnknownKeys();
-    var sourceConfig =
-        new TidemarkConfig.SourceConfig(
-            source.value(ConfigKeys.SOURCE_URI),
-            source.value(ConfigKeys.SOURCE_DATABASE),
-            source.value(ConfigKeys.SOURCE_STREAM_SCOPE));
+    TidemarkConfig.SourceConfig sourceConfig = null;
+    if (readsSource) {
+      ConfigSection source = root.section("source");
+      source.rejectUnknownKeys();
+      sourceConfig =
+          new TidemarkConfig.SourceConfig(
+              source.value(ConfigKeys.SOURCE_URI),
+              source.value(ConfigKeys.SOURCE_DATABASE),
+              source.value(ConfigKeys.SOURCE_STREAM_SCOPE));
+    } else if (tree != null && !root.isAbsent("source")) {
+      root.problem(
+          "source",
+          "is not read here: the changes come from Kafka topics (topics and topic.collections in"
+              + " the connector's configuration); remove the source section");
+    }
 
     ConfigSection sink = root.section("sink");
     sink.rejectUnknownKeys();

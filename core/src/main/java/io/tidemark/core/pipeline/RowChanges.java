@@ -12,21 +12,22 @@ import io.tidemark.core.spi.RowChange;
 
 /**
  * Turns a document into the row change the sink applies, following the collection's {@code
- * onError}: a value that does not fit either stops the collection or becomes a dead letter.
+ * onError}: a value that does not fit either stops the collection or becomes a dead letter. The
+ * daemon's pipeline and the Kafka Connect sink both map with it.
  */
-final class RowChanges {
+public final class RowChanges {
   private final RowMapper mapper;
   private final TableMapping mapping;
 
   /**
    * @param encoding the sink's ({@link io.tidemark.core.spi.ChangeSink#valueEncoding()})
    */
-  RowChanges(TableMapping mapping, ValueEncoding encoding) {
+  public RowChanges(TableMapping mapping, ValueEncoding encoding) {
     this.mapping = mapping;
     this.mapper = new RowMapper(mapping, encoding);
   }
 
-  RowChange upsert(SourceDocument document) {
+  public RowChange upsert(SourceDocument document) {
     try {
       return new RowChange.Upsert(mapper.map(document));
     } catch (ValueRejectedException e) {

@@ -7,7 +7,7 @@ import com.mongodb.client.MongoDatabase;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tidemark.app.Daemon;
-import io.tidemark.app.config.YamlConfigLoader;
+import io.tidemark.core.config.YamlConfigLoader;
 import io.tidemark.core.config.ConfigKeys;
 import io.tidemark.core.config.StreamScope;
 import io.tidemark.core.pipeline.CollectionState;

@@ -184,6 +184,9 @@ public interface SqlDialect {
    */
   boolean isLockConflict(SQLException e);
 
+  /** True when the statement broke a unique or primary-key constraint (a key already there). */
+  boolean isUniqueViolation(SQLException e);
+
   /**
    * True when the statement was cancelled (a statement timeout, an administrator, or the sink's own
    * caller); retrying later may succeed, but not at once and not without the caller deciding.

@@ -20,6 +20,7 @@ import io.tidemark.sink.jdbc.dialect.postgres.PostgresDialect;
 import io.tidemark.sink.jdbc.schema.MetadataSchema;
 import io.tidemark.sink.jdbc.schema.TargetTables;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -68,6 +69,7 @@ public final class JdbcChangeSink implements ChangeSink {
   private final BatchWriter writer;
   private final ShadowSwap swap;
   private final DeadLetters deadLetters;
+  private final PartitionedWrites partitioned;
 
   /**
    * Opens a HikariCP pool named {@code tidemark-sink} on the configured database and migrates the
@@ -187,6 +189,9 @@ public final class JdbcChangeSink implements ChangeSink {
     this.writer = new BatchWriter(context);
     this.swap = new ShadowSwap(context);
     this.deadLetters = new DeadLetters(context, writer);
+    this.partitioned =
+        new PartitionedWrites(
+            context, writer, new PartitionOffsets(dialect, metadataSchema, pipeline));
     // Opened by tools and tests too, not only on a thread that already names the pipeline.
     try (LogContext.Scope scope = LogContext.open(pipeline, null)) {
       LOG.info(
@@ -272,6 +277,46 @@ public final class JdbcChangeSink implements ChangeSink {
           "dead letters are replayed into a live table this sink opened, not " + table);
     }
     deadLetters.replay(table.mapping().collection(), changes, replayedIds);
+  }
+
+  /**
+   * Gives each partition a new epoch for {@code owner}, which fences every earlier owner's writes
+   * from now on, and returns where each stands. A partition never claimed before gets a row with no
+   * offset. Waits for a batch an earlier owner is committing, so the offsets returned include it.
+   */
+  public List<PartitionClaim> claimPartitions(Collection<LogPartition> partitions, String owner) {
+    return partitioned.claim(partitions, owner);
+  }
+
+  /** Every partition row of this pipeline, in partition order. */
+  public List<PartitionClaim> partitionOffsets() {
+    return partitioned.read();
+  }
+
+  /**
+   * Applies changes to a live table and moves the partitions they came from to their next offsets,
+   * in one transaction, instead of the collection's stream position ({@link TableSink#applyBatch}).
+   *
+   * @param table the live table, opened by this sink
+   * @param changes at most one per key, as for {@link TableSink#applyBatch}
+   * @param bulkFirst try the bulk load first (a batch of upserts of mostly new keys)
+   * @return whether the rows went in by bulk load
+   * @throws PartitionConflictException when a partition was claimed by another owner or is
+   *     committed past the batch's first offset; nothing is committed
+   */
+  public boolean applyPartitionBatch(
+      TableSink table,
+      List<RowChange> changes,
+      List<PartitionAdvance> advances,
+      boolean bulkFirst) {
+    if (!(table instanceof JdbcTableSink) || table.target() != Target.LIVE) {
+      throw new IllegalArgumentException(
+          "partition batches are written to a live table this sink opened, not " + table);
+    }
+    if (advances.isEmpty()) {
+      throw new IllegalArgumentException("a partition batch advances at least one partition");
+    }
+    return partitioned.apply(table.mapping().collection(), changes, advances, bulkFirst);
   }
 
   @Override

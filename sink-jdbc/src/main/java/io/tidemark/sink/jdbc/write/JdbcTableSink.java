@@ -8,7 +8,6 @@ import io.tidemark.core.spi.ChangeSink.CollectionProgress;
 import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.spi.RowChange;
 import io.tidemark.core.spi.TableSink;
-import io.tidemark.sink.jdbc.write.TableStatements.ChildStatements;
 import java.util.List;
 
 /**
@@ -98,17 +97,8 @@ final class JdbcTableSink implements TableSink {
         key,
         batch,
         (c, table, upsertRows) -> {
-          if (!upsertRows.isEmpty()) {
-            sink.dialect().bulkLoad(c, table.bulkLoad(), upsertRows, table.columnCount());
-            // A copied document has no child rows yet: its row was not there either.
-            for (int i = 0; i < table.children().size(); i++) {
-              ChildStatements child = table.children().get(i);
-              List<String[]> childRows = RowWrites.childRows(batch.upserts, i);
-              if (!childRows.isEmpty()) {
-                sink.dialect().bulkLoad(c, child.bulkLoad(), childRows, child.columnCount());
-              }
-            }
-          }
+          // A copied document has no row and no child rows yet.
+          sink.rowWrites().bulkInsert(c, table, batch.upserts, upsertRows);
           sink.rowWrites().deleteKeys(c, table, batch.deleteKeys);
           sink.meta().insertDeadLetters(c, key, null, batch);
           sink.meta().markSnapshot(c, key, range, markAfterLast, rows.size(), rangeDone);

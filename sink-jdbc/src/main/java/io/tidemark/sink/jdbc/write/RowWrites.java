@@ -6,6 +6,7 @@ import io.tidemark.sink.jdbc.write.TableStatements.ChildStatements;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,6 +88,57 @@ final class RowWrites {
         }
         ps.executeUpdate();
       }
+    }
+  }
+
+  /**
+   * Inserts new documents' rows and child rows with the dialect's bulk load (COPY): the fastest
+   * write, for rows whose keys are not in the table yet (a copied document has no row and no child
+   * rows). A key that is there already fails the load with a unique violation.
+   */
+  void bulkInsert(
+      Connection c, TableStatements table, List<MappedRow> rows, List<CharSequence[]> writtenRows)
+      throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    dialect.bulkLoad(c, table.bulkLoad(), writtenRows, table.columnCount());
+    for (int i = 0; i < table.children().size(); i++) {
+      ChildStatements child = table.children().get(i);
+      List<String[]> childRows = childRows(rows, i);
+      if (!childRows.isEmpty()) {
+        dialect.bulkLoad(c, child.bulkLoad(), childRows, child.columnCount());
+      }
+    }
+  }
+
+  /**
+   * Writes a batch of upserts only, bulk first: {@link #bulkInsert} under a savepoint, and when a
+   * key turns out to be in the table already, back to the savepoint and {@link #apply}. For batches
+   * that are mostly new keys (the copy a source connector streams first), where the bulk load is
+   * the faster write.
+   *
+   * @return whether the bulk load wrote the batch
+   */
+  boolean applyBulkFirst(
+      Connection c, TableStatements table, ChangeBatch batch, List<CharSequence[]> upsertRows)
+      throws SQLException {
+    if (batch.deleteKeys.length > 0 || batch.upserts.isEmpty()) {
+      apply(c, table, batch, upsertRows);
+      return false;
+    }
+    Savepoint beforeBulk = c.setSavepoint();
+    try {
+      bulkInsert(c, table, batch.upserts, upsertRows);
+      c.releaseSavepoint(beforeBulk);
+      return true;
+    } catch (SQLException e) {
+      if (!dialect.isUniqueViolation(e)) {
+        throw e;
+      }
+      c.rollback(beforeBulk);
+      apply(c, table, batch, upsertRows);
+      return false;
     }
   }
 

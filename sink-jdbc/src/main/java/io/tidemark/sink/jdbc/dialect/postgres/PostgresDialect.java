@@ -281,6 +281,12 @@ public final class PostgresDialect implements SqlDialect {
   }
 
   @Override
+  public boolean isUniqueViolation(SQLException e) {
+    // 23505 unique_violation: https://www.postgresql.org/docs/current/errcodes-appendix.html
+    return "23505".equals(e.getSQLState());
+  }
+
+  @Override
   public boolean isLockConflict(SQLException e) {
     // 40P01 deadlock_detected, 40001 serialization_failure, 55P03 lock_not_available (also what
     // lock_timeout raises): PostgreSQL rolls the transaction back whole, so it may be run again.

@@ -1,11 +1,9 @@
-package io.tidemark.app.config;
+package io.tidemark.core.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.tidemark.core.config.ConfigBinder;
-import io.tidemark.core.config.TidemarkConfig;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import java.io.IOException;
@@ -59,6 +57,24 @@ public final class YamlConfigLoader {
   }
 
   public TidemarkConfig parse(String text, String origin) {
+    return ConfigBinder.bind(tree(text, origin), origin);
+  }
+
+  /**
+   * Parses a configuration whose changes do not come from MongoDB ({@link
+   * ConfigBinder#bindWithoutSource}): the Kafka Connect sink's. Its pipeline is named {@code
+   * defaultPipeline} (the connector's name) unless the file names one.
+   */
+  @SuppressWarnings("unchecked")
+  public TidemarkConfig parseWithoutSource(String text, String origin, String defaultPipeline) {
+    Object tree = tree(text, origin);
+    if (tree instanceof Map<?, ?> root && !root.containsKey("pipeline")) {
+      ((Map<String, Object>) root).put("pipeline", defaultPipeline);
+    }
+    return ConfigBinder.bindWithoutSource(tree, origin);
+  }
+
+  private Object tree(String text, String origin) {
     String substituted = substitute(text, origin);
     Object tree;
     try {
@@ -77,7 +93,7 @@ public final class YamlConfigLoader {
           ErrorCode.CONFIG_INVALID,
           origin + " is not valid YAML" + where + ": " + e.getOriginalMessage());
     }
-    return ConfigBinder.bind(tree, origin);
+    return tree;
   }
 
   /** Replaces every variable; reports every missing one at once, with its line. */
