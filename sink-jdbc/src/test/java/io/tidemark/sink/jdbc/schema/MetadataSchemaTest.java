@@ -20,16 +20,17 @@ class MetadataSchemaTest {
     MetadataSchema.MigrationResult second =
         MetadataSchema.migrate(db.dataSource(), new PostgresDialect(), schema);
 
-    assertThat(first.migrationsApplied()).isEqualTo(5);
-    assertThat(first.version()).isEqualTo("5");
+    assertThat(first.migrationsApplied()).isEqualTo(6);
+    assertThat(first.version()).isEqualTo("6");
     assertThat(second.migrationsApplied()).isZero();
-    assertThat(second.version()).isEqualTo("5");
+    assertThat(second.version()).isEqualTo("6");
     assertThat(tables(schema))
         .containsExactly(
             "checkpoint",
             "dead_letter",
             "evolved_column",
             "flyway_schema_history",
+            "partition_offset",
             "snapshot",
             "snapshot_range",
             "writer_lock");
