@@ -1,0 +1,197 @@
+package io.tidemark.connect;
+
+import io.tidemark.connect.decode.ChangeDecoder;
+import io.tidemark.connect.decode.DocumentChange;
+import io.tidemark.connect.write.PartitionWriter;
+import io.tidemark.connect.write.ReadRecord;
+import io.tidemark.connect.write.WriteCounters;
+import io.tidemark.core.config.TidemarkConfig;
+import io.tidemark.core.error.TidemarkException;
+import io.tidemark.sink.jdbc.write.JdbcChangeSink;
+import io.tidemark.sink.jdbc.write.LogPartition;
+import io.tidemark.sink.jdbc.write.PartitionClaim;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Connect task: the Kafka side of a {@link PartitionWriter}.
+ *
+ * <ul>
+ *   <li>{@link #open}: claims the assigned partitions in PostgreSQL, which fences their previous
+ *       owners, and rewinds the consumer to the offsets PostgreSQL holds ({@code context.offset}):
+ *       PostgreSQL, not Kafka's consumer group, is where a partition stands.
+ *   <li>{@link #put}: decodes the records and applies them, rows and offsets in one transaction.
+ *       PostgreSQL out of reach is a {@link RetriableException}: the worker hands the same records
+ *       again, and what was committed meanwhile is skipped.
+ *   <li>{@link #preCommit}: reports to Kafka only what PostgreSQL has committed.
+ * </ul>
+ */
+public final class TidemarkSinkTask extends SinkTask {
+  private static final Logger LOG = LoggerFactory.getLogger(TidemarkSinkTask.class);
+
+  private JdbcChangeSink sink;
+  private PartitionWriter writer;
+  private ChangeDecoder decoder;
+  private final WriteCounters counters = new WriteCounters();
+  private long retryBackoffMillis;
+  private String name;
+
+  @Override
+  public String version() {
+    return Versions.tidemark();
+  }
+
+  @Override
+  public void start(Map<String, String> props) {
+    ConnectorSettings settings = new ConnectorSettings(props);
+    String connector = props.getOrDefault("name", "tidemark");
+    TidemarkConfig config = settings.tidemark(connector);
+    this.name = connector + "-task-" + settings.taskId();
+    this.decoder = new ChangeDecoder(settings.inputFormat(), settings.topicCollections());
+    this.retryBackoffMillis = settings.retryBackoffMillis();
+    try {
+      this.sink = JdbcChangeSink.open(config.sink(), config.pipeline());
+      this.writer =
+          new PartitionWriter(sink, config.collections(), name, settings.bulkSnapshot(), counters);
+    } catch (TidemarkException e) {
+      closeSink();
+      // Connect restarts a failed task only when asked: the reason goes to the operator (the
+      // task's trace in the REST API) with what to do, rather than into a retry loop here.
+      throw new ConnectException(e.getMessage(), e);
+    }
+    LOG.info(
+        "{} started: pipeline '{}', {} collections",
+        name,
+        config.pipeline(),
+        config.collections().size());
+  }
+
+  @Override
+  public void open(Collection<TopicPartition> partitions) {
+    Map<LogPartition, PartitionClaim> claims;
+    try {
+      claims = writer.claim(partitions.stream().map(TidemarkSinkTask::partition).toList());
+    } catch (TidemarkException e) {
+      throw new ConnectException("claim partitions " + partitions + ": " + e.getMessage(), e);
+    }
+    Map<TopicPartition, Long> rewind = new HashMap<>();
+    claims.forEach(
+        (p, claim) -> {
+          if (claim.nextOffset() != null) {
+            rewind.put(new TopicPartition(p.topic(), p.partition()), claim.nextOffset());
+          }
+        });
+    if (!rewind.isEmpty()) {
+      context.offset(rewind);
+    }
+  }
+
+  @Override
+  public void put(Collection<SinkRecord> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    List<ReadRecord> read = new ArrayList<>(records.size());
+    for (SinkRecord record : records) {
+      read.add(read(record));
+    }
+    try {
+      writer.write(read);
+    } catch (TidemarkException e) {
+      if (e.retriable()) {
+        LOG.warn(
+            "{}: {}; the worker hands the records again in {} ms",
+            name,
+            e.getMessage(),
+            retryBackoffMillis);
+        context.timeout(retryBackoffMillis);
+        throw new RetriableException(e.getMessage(), e);
+      }
+      throw new ConnectException(e.getMessage(), e);
+    }
+  }
+
+  private ReadRecord read(SinkRecord record) {
+    // The offset of the record as consumed: a transform that rewrote the topic name or partition
+    // must not move where the partition's position is kept.
+    LogPartition partition =
+        new LogPartition(record.originalTopic(), record.originalKafkaPartition());
+    long offset = record.originalKafkaOffset();
+    String text = text(record.value());
+    try {
+      DocumentChange change = decoder.decode(record.topic(), record.key(), record.value());
+      return new ReadRecord(partition, offset, change.collection(), change, text, null);
+    } catch (IllegalArgumentException e) {
+      String topic = record.topic();
+      String collection = topic.substring(topic.lastIndexOf('.') + 1);
+      return new ReadRecord(partition, offset, collection, null, text, e.getMessage());
+    }
+  }
+
+  private static String text(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof byte[] bytes) {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+    return value.toString();
+  }
+
+  @Override
+  public Map<TopicPartition, OffsetAndMetadata> preCommit(
+      Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+    Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+    writer
+        .committedOffsets()
+        .forEach(
+            (p, next) -> {
+              TopicPartition tp = new TopicPartition(p.topic(), p.partition());
+              if (currentOffsets.containsKey(tp)) {
+                committed.put(tp, new OffsetAndMetadata(next));
+              }
+            });
+    return committed;
+  }
+
+  @Override
+  public void close(Collection<TopicPartition> partitions) {
+    if (writer != null) {
+      writer.release(partitions.stream().map(TidemarkSinkTask::partition).toList());
+    }
+  }
+
+  @Override
+  public void stop() {
+    LOG.info("{} stopping: {}", name, counters);
+    closeSink();
+  }
+
+  private void closeSink() {
+    if (sink != null) {
+      sink.close();
+      sink = null;
+    }
+  }
+
+  /** What this task did so far; for tests and logs. */
+  WriteCounters counters() {
+    return counters;
+  }
+
+  private static LogPartition partition(TopicPartition tp) {
+    return new LogPartition(tp.topic(), tp.partition());
+  }
+}

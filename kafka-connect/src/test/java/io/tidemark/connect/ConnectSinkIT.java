@@ -1,0 +1,285 @@
+package io.tidemark.connect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tidemark.harness.net.TcpProxy;
+import io.tidemark.harness.postgres.PostgresServer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The connector on a real Connect cluster: Kafka's own test kit runs a KRaft broker and three
+ * distributed workers in this JVM, PostgreSQL is the tests' (reached through a proxy that can cut
+ * it). Debezium-format events go in; afterwards the tables must equal the events' end state, every
+ * record must be counted once in PostgreSQL's transactional counter, and the offsets PostgreSQL
+ * holds must equal the ends of the partitions.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConnectSinkIT {
+  private static final int PARTITIONS = 6;
+
+  private PostgresServer postgres;
+  private String database;
+  private TcpProxy proxy;
+  private EmbeddedConnectCluster connect;
+  private KafkaProducer<byte[], byte[]> producer;
+
+  @BeforeAll
+  void startCluster() {
+    postgres = PostgresServer.shared();
+    String url = postgres.newDatabase("connect");
+    database = url.substring(url.lastIndexOf('/') + 1);
+    proxy = TcpProxy.start(postgres.host(), postgres.port());
+    Map<String, String> worker = new HashMap<>();
+    worker.put("offset.flush.interval.ms", "500");
+    // A task stuck in a batch longer than this is abandoned by its stopping worker: the zombie
+    // the partition epochs fence.
+    worker.put("task.shutdown.graceful.timeout.ms", "1000");
+    worker.put("scheduled.rebalance.max.delay.ms", "2000");
+    connect =
+        new EmbeddedConnectCluster.Builder()
+            .name("tidemark-connect")
+            .numWorkers(3)
+            .numBrokers(1)
+            .workerProps(worker)
+            .build();
+    connect.start();
+    producer = connect.kafka().createProducer(Map.of("linger.ms", 5, "batch.size", 262_144));
+  }
+
+  @AfterAll
+  void stopCluster() {
+    if (producer != null) {
+      producer.close();
+    }
+    if (connect != null) {
+      connect.stop();
+    }
+    if (proxy != null) {
+      proxy.close();
+    }
+  }
+
+  @Test
+  void exactlyOnceThroughAWorkerStoppedMidBatchARebalanceAndAPostgresCut() throws Exception {
+    String topic = "cdc.shop.orders";
+    connect.kafka().createTopic(topic, PARTITIONS);
+    DebeziumStream events = new DebeziumStream("orders", 15);
+    events.snapshot(3_000);
+    events.changes(6_000, 4_000);
+    events.sendTo(producer, topic);
+
+    long start = System.nanoTime();
+    connect.configureConnector("orders-sink", connector(topic, "orders_pipeline", "orders"));
+    connect
+        .assertions()
+        .assertConnectorAndExactlyNumTasksAreRunning(
+            "orders-sink", 3, "the connector did not start");
+    awaitApplied("orders_pipeline", events.produced() / 3, Duration.ofSeconds(90));
+
+    // A worker stops while its tasks' transactions crawl through a slow link: they outlive the
+    // graceful shutdown and are abandoned mid-batch while their partitions move to other tasks.
+    proxy.delayFor(Duration.ofSeconds(4), Duration.ofMillis(200));
+    connect.removeWorker();
+    events.changes(3_000, 4_000);
+    events.sendTo(producer, topic);
+    Thread.sleep(4_000);
+    // A worker joins: the partitions are spread again over three.
+    connect.addWorker();
+    events.changes(3_000, 4_500);
+    events.sendTo(producer, topic);
+    // PostgreSQL out of reach for 3 s while the load continues.
+    Thread.sleep(1_000);
+    proxy.cutFor(Duration.ofSeconds(3));
+    events.changes(3_000, 4_500);
+    events.sendTo(producer, topic);
+
+    awaitApplied("orders_pipeline", events.produced(), Duration.ofSeconds(180));
+    double seconds = (System.nanoTime() - start) / 1e9;
+
+    assertThat(tableState()).isEqualTo(events.endState());
+    Map<TopicPartition, Long> ends = endOffsets(topic);
+    Map<TopicPartition, Long> stored = storedOffsets("orders_pipeline");
+    assertThat(stored).isEqualTo(ends);
+    assertThat(recordsApplied("orders_pipeline"))
+        .as("records counted by the transactions that applied them: each once")
+        .isEqualTo(events.produced());
+    Map<TopicPartition, OffsetAndMetadata> kafkaCommitted = consumerGroupOffsets("orders-sink");
+    kafkaCommitted.forEach(
+        (tp, offset) ->
+            assertThat(offset.offset())
+                .as("Kafka's committed offset of %s never passes PostgreSQL's", tp)
+                .isLessThanOrEqualTo(stored.get(tp)));
+    System.out.printf(
+        "connect fault run: %d records over %d partitions applied exactly once in %.1f s"
+            + " (a worker stopped mid-batch, a rebalance, a %d-cut of PostgreSQL); %d documents at"
+            + " the end; partition epochs %s%n",
+        events.produced(),
+        PARTITIONS,
+        seconds,
+        proxy.cuts(),
+        events.endState().size(),
+        epochs("orders_pipeline"));
+    connect.deleteConnector("orders-sink");
+  }
+
+  private Map<String, String> connector(String topics, String pipeline, String collection) {
+    Map<String, String> config = new HashMap<>();
+    config.put("connector.class", TidemarkSinkConnector.class.getName());
+    config.put("tasks.max", "3");
+    config.put("topics", topics);
+    config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+    config.put("key.converter.schemas.enable", "false");
+    config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+    config.put("value.converter.schemas.enable", "false");
+    config.put("consumer.override.max.poll.records", "1000");
+    config.put(
+        "tidemark.config.yaml",
+        String.join(
+            "\n",
+            "pipeline: " + pipeline,
+            "sink:",
+            "  jdbcUrl: jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database,
+            "  username: " + postgres.username(),
+            "  password: '" + postgres.password() + "'",
+            "  schema: shop",
+            "  socketTimeout: 10s",
+            "collections:",
+            "  - name: " + collection,
+            "    columns:",
+            "      - { field: status }",
+            "      - { field: version, type: integer }",
+            "    children:",
+            "      - field: items",
+            "        table: " + collection + "_items",
+            "        columns:",
+            "          - { field: qty, type: integer }"));
+    return config;
+  }
+
+  private void awaitApplied(String pipeline, long records, Duration timeout) throws Exception {
+    await(
+        () -> recordsApplied(pipeline) >= records,
+        timeout,
+        () -> "records applied: " + recordsApplied(pipeline) + " of " + records);
+  }
+
+  private static void await(
+      BooleanSupplier condition, Duration timeout, java.util.function.Supplier<String> state)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + ": " + state.get());
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private long recordsApplied(String pipeline) {
+    List<List<String>> rows =
+        query(
+            "SELECT coalesce(sum(records_applied), 0) FROM tidemark.partition_offset WHERE pipeline = '"
+                + pipeline
+                + "'");
+    return Long.parseLong(rows.get(0).get(0));
+  }
+
+  private Map<TopicPartition, Long> storedOffsets(String pipeline) {
+    Map<TopicPartition, Long> offsets =
+        new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+    for (List<String> row :
+        query(
+            "SELECT topic, kafka_partition, next_offset FROM tidemark.partition_offset WHERE pipeline = '"
+                + pipeline
+                + "'")) {
+      offsets.put(
+          new TopicPartition(row.get(0), Integer.parseInt(row.get(1))), Long.parseLong(row.get(2)));
+    }
+    return offsets;
+  }
+
+  private String epochs(String pipeline) {
+    return query(
+            "SELECT kafka_partition || ':' || epoch FROM tidemark.partition_offset WHERE pipeline = '"
+                + pipeline
+                + "' ORDER BY kafka_partition")
+        .stream()
+        .map(r -> r.get(0))
+        .collect(Collectors.joining(" "));
+  }
+
+  private Map<String, String> tableState() {
+    Map<String, String> state = new TreeMap<>();
+    for (List<String> row :
+        query(
+            "SELECT o._id, o.status, o.version, coalesce((SELECT string_agg(i.qty::text, ',' ORDER BY i.items_index) FROM shop.orders_items i WHERE i._id = o._id), '') FROM shop.orders o")) {
+      state.put(row.get(0), row.get(1) + "|" + row.get(2) + "|" + row.get(3));
+    }
+    return state;
+  }
+
+  private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of("bootstrap.servers", connect.kafka().bootstrapServers()))) {
+      Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+      for (int p = 0; p < PARTITIONS; p++) {
+        request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+      }
+      Map<TopicPartition, Long> ends =
+          new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+      admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+      return ends;
+    }
+  }
+
+  private Map<TopicPartition, OffsetAndMetadata> consumerGroupOffsets(String connector)
+      throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of("bootstrap.servers", connect.kafka().bootstrapServers()))) {
+      return admin
+          .listConsumerGroupOffsets("connect-" + connector)
+          .partitionsToOffsetAndMetadata()
+          .get();
+    }
+  }
+
+  private List<List<String>> query(String sql) {
+    DataSource ds = postgres.dataSource(postgres.jdbcUrl(database));
+    try (Connection c = ds.getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      int columns = rs.getMetaData().getColumnCount();
+      List<List<String>> rows = new java.util.ArrayList<>();
+      while (rs.next()) {
+        List<String> row = new java.util.ArrayList<>();
+        for (int i = 1; i <= columns; i++) {
+          row.add(rs.getString(i));
+        }
+        rows.add(row);
+      }
+      return rows;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+}
