@@ -142,6 +142,30 @@ class ConnectSinkIT {
     connect.deleteConnector("orders-sink");
   }
 
+  @Test
+  void throughputOfInsertsThroughTheClusterIntoPostgres() throws Exception {
+    String topic = "bench.shop.events";
+    connect.kafka().createTopic(topic, PARTITIONS);
+    DebeziumStream events = new DebeziumStream("events", 7);
+    int documents = Integer.getInteger("connect.bench.documents", 60_000);
+    events.inserts(0, documents);
+    events.sendTo(producer, topic);
+
+    long start = System.nanoTime();
+    connect.configureConnector("events-sink", connector(topic, "events_pipeline", "events"));
+    awaitApplied("events_pipeline", events.produced(), Duration.ofSeconds(300));
+    double seconds = (System.nanoTime() - start) / 1e9;
+
+    assertThat(query("SELECT count(*) FROM shop.events").get(0).get(0))
+        .isEqualTo(Integer.toString(documents));
+    System.out.printf(
+        "connect throughput: %d inserts (with child rows) from 6 partitions by 3 tasks on 3"
+            + " workers: %.1f s, %.0f rows/s (from the connector's creation, its start and the"
+            + " consumers' first fetch included)%n",
+        documents, seconds, documents / seconds);
+    connect.deleteConnector("events-sink");
+  }
+
   private Map<String, String> connector(String topics, String pipeline, String collection) {
     Map<String, String> config = new HashMap<>();
     config.put("connector.class", TidemarkSinkConnector.class.getName());

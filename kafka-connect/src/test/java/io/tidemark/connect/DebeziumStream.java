@@ -36,6 +36,13 @@ final class DebeziumStream {
     }
   }
 
+  /** Inserts (op c) of documents {@code from} .. {@code from + n - 1}. */
+  void inserts(int from, int n) {
+    for (int i = from; i < from + n; i++) {
+      write("c", id(i));
+    }
+  }
+
   /** {@code n} random changes: updates (full document), inserts of new ids, deletes. */
   void changes(int n, int idRange) {
     for (int k = 0; k < n; k++) {
