@@ -184,6 +184,13 @@ public interface SqlDialect {
    */
   boolean isLockConflict(SQLException e);
 
+  /**
+   * A statement with one text parameter (a name) that waits, inside the caller's transaction, for a
+   * lock on that name held until the transaction ends: it serialises the creation of schemas and
+   * tables between sessions, which {@code IF NOT EXISTS} alone does not.
+   */
+  String lockNameForTransaction();
+
   /** True when the statement broke a unique or primary-key constraint (a key already there). */
   boolean isUniqueViolation(SQLException e);
 

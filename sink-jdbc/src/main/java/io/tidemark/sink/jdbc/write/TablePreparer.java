@@ -3,6 +3,7 @@ package io.tidemark.sink.jdbc.write;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.sink.jdbc.schema.TargetTables;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -37,10 +38,18 @@ final class TablePreparer {
     Found found =
         sink.transactions()
             .runDdl(
-                c ->
-                    new Found(
-                        sink.targetTables().prepare(c, table),
-                        sink.meta().readEvolvedColumns(c, key)),
+                c -> {
+                  // Several writers may prepare the same new tables at once (the tasks of a Kafka
+                  // Connect sink): one at a time per schema, each finding what the last created.
+                  try (PreparedStatement lock =
+                      c.prepareStatement(sink.dialect().lockNameForTransaction())) {
+                    lock.setString(1, "tidemark: define tables in schema " + sink.schema());
+                    lock.execute();
+                  }
+                  return new Found(
+                      sink.targetTables().prepare(c, table),
+                      sink.meta().readEvolvedColumns(c, key));
+                },
                 () ->
                     "prepare table "
                         + described

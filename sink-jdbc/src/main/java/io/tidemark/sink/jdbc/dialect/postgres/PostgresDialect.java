@@ -281,6 +281,16 @@ public final class PostgresDialect implements SqlDialect {
   }
 
   @Override
+  public String lockNameForTransaction() {
+    // Two sessions running CREATE SCHEMA/TABLE IF NOT EXISTS at once can both find the name free
+    // and one then fails on the catalog's unique index (pg_namespace_nspname_index,
+    // pg_type_typname_nsp_index): IF NOT EXISTS is checked before, not under, the catalog insert.
+    // A transaction-level advisory lock on the name serialises them; it is released at commit.
+    // https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-ADVISORY-LOCKS
+    return "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
+  }
+
+  @Override
   public boolean isUniqueViolation(SQLException e) {
     // 23505 unique_violation: https://www.postgresql.org/docs/current/errcodes-appendix.html
     return "23505".equals(e.getSQLState());
