@@ -47,6 +47,7 @@ public final class TidemarkSinkTask extends SinkTask {
   private final WriteCounters counters = new WriteCounters();
   private long retryBackoffMillis;
   private String name;
+  private String lastReported = "";
 
   @Override
   public String version() {
@@ -153,6 +154,12 @@ public final class TidemarkSinkTask extends SinkTask {
   @Override
   public Map<TopicPartition, OffsetAndMetadata> preCommit(
       Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+    String done = counters.toString();
+    if (!done.equals(lastReported)) {
+      // Once per offset commit (offset.flush.interval.ms): progress in the worker's log.
+      LOG.info("{}: {}", name, done);
+      lastReported = done;
+    }
     Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
     writer
         .committedOffsets()

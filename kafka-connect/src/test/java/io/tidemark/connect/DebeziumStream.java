@@ -50,6 +50,8 @@ final class DebeziumStream {
       int dice = random.nextInt(10);
       if (dice == 0 && endState.containsKey(id)) {
         delete(id);
+      } else if (dice == 1 && endState.containsKey(id)) {
+        patch(id);
       } else {
         write(endState.containsKey(id) ? "u" : "c", id);
       }
@@ -90,6 +92,26 @@ final class DebeziumStream {
             + ",\"placed\": {\"$date\": 1717508730123}}";
     endState.put(id, status + "|" + version + "|" + qtys);
     add(key(id), value(op, quote(after)));
+  }
+
+  /**
+   * An update as Debezium sends it in capture.mode change_streams: no after, only the delta
+   * (events/debezium/update-delta.json), with updatedFields as relaxed Extended JSON text.
+   */
+  private void patch(String id) {
+    int version = versions.merge(id, 1, Integer::sum);
+    String status = "patched-" + random.nextInt(5);
+    String[] was = endState.get(id).split("\\|", -1);
+    endState.put(id, status + "|" + version + "|" + was[2]);
+    String updated = "{\"status\": \"" + status + "\", \"version\": " + version + "}";
+    add(
+        key(id),
+        value("u", "null")
+            .replace(
+                "\"updateDescription\": null",
+                "\"updateDescription\": {\"updatedFields\": "
+                    + quote(updated)
+                    + ", \"removedFields\": null, \"truncatedArrays\": null}"));
   }
 
   private void delete(String id) {

@@ -17,14 +17,19 @@ import org.bson.RawBsonDocument;
  * resources/events} cite the pages):
  *
  * <ul>
- *   <li>Debezium: {@code op} is {@code c}, {@code u}, {@code r} (the initial copy) or {@code d};
- *       {@code after} holds the full document as Extended JSON when there is one; an update
- *       captured without it carries {@code updateDescription} only; the key is {@code {"id": "<_id
- *       as Extended JSON>"}}; a delete is followed by a tombstone (null value).
+ *   <li>Debezium: {@code op} is {@code c}, {@code u} (an update or a replace), {@code r} (the
+ *       initial copy) or {@code d}; {@code after} holds the full document as Extended JSON when
+ *       there is one; an update captured without it carries {@code updateDescription} only, its
+ *       {@code updatedFields} as JSON text; the key is {@code {"id": "<_id as Extended JSON>"}}; a
+ *       delete is followed by a tombstone (null value).
  *   <li>Change stream: {@code operationType}, {@code documentKey}, {@code fullDocument} (absent on
- *       an update unless the connector looks it up; null when the lookup found the document gone,
- *       in which case its delete follows), {@code ns}.
+ *       an update unless the connector looks it up, null when the lookup found the document gone),
+ *       {@code updateDescription}, {@code ns}.
  *   <li>Full document only: the document; a tombstone keyed by the document key is a delete.
+ * </ul>
+ *
+ * <p>An update without a full document becomes a {@link DocumentChange.Kind#PATCH} carrying its
+ * {@link UpdateDelta}, applied by the writer to the document as it stands.
  * </ul>
  */
 public final class ChangeDecoder {
@@ -87,17 +92,14 @@ public final class ChangeDecoder {
     switch (op) {
       case "c", "r", "u" -> {
         if (after != null) {
-          return DocumentChange.upsert(
-              collection, document(RecordValues.parse(after)), op.equals("r"));
+          return upsert(collection, RecordValues.parse(after), op.equals("r"));
         }
         if (op.equals("u")) {
-          return DocumentChange.unapplicable(
+          return DocumentChange.patch(
               collection,
               debeziumKey(key),
-              "the update carries only its delta (updateDescription "
-                  + describe(body.get("updateDescription"))
-                  + ") and no full document; capture the full document with the connector's"
-                  + " capture.mode: change_streams_update_full");
+              UpdateDelta.from(body.get("updateDescription")),
+              "have Debezium send full documents with capture.mode: change_streams_update_full");
         }
         throw new IllegalArgumentException("a Debezium '" + op + "' event without after");
       }
@@ -105,7 +107,7 @@ public final class ChangeDecoder {
         return DocumentChange.delete(collection, debeziumKey(key));
       }
       default -> {
-        return DocumentChange.skip(collection, "Debezium op '" + op + "' changes no document");
+        return DocumentChange.ignored(collection, "Debezium op '" + op + "' changes no document");
       }
     }
   }
@@ -125,30 +127,25 @@ public final class ChangeDecoder {
       case "insert", "replace", "update" -> {
         BsonValue full = body.get("fullDocument");
         if (full != null && !full.isNull()) {
-          return DocumentChange.upsert(
-              collection, document(subDocument(body, "fullDocument")), false);
+          return upsert(collection, subDocument(body, "fullDocument"), false);
         }
-        DocumentKey id = documentKey(body);
-        if (full != null && full.isNull()) {
-          // The lookup found no document: it was deleted since, and its delete event follows.
-          return DocumentChange.skip(
-              collection, "the looked-up document of " + id + " was gone; its delete follows");
+        if (!type.equals("update")) {
+          throw new IllegalArgumentException("a change event '" + type + "' without fullDocument");
         }
-        return DocumentChange.unapplicable(
+        // No document: none was looked up, or the lookup found it deleted since (its delete
+        // follows, and a schema'd value cannot tell the two apart). The delta is right in both.
+        return DocumentChange.patch(
             collection,
-            id,
-            "the "
-                + type
-                + " carries only its delta (updateDescription "
-                + describe(body.get("updateDescription"))
-                + ") and no full document; set the source connector's"
-                + " change.stream.full.document: updateLookup");
+            documentKey(body),
+            UpdateDelta.from(body.get("updateDescription")),
+            "have MongoDB's connector send full documents with change.stream.full.document:"
+                + " updateLookup");
       }
       case "delete" -> {
         return DocumentChange.delete(collection, documentKey(body));
       }
       default -> {
-        return DocumentChange.skip(
+        return DocumentChange.ignored(
             collection, "operationType '" + type + "' changes no single document");
       }
     }
@@ -157,7 +154,7 @@ public final class ChangeDecoder {
   private DocumentChange fullDocument(String topic, Object key, BsonDocument body) {
     String collection = collectionOf(topic, null);
     if (body != null) {
-      return DocumentChange.upsert(collection, document(body), false);
+      return upsert(collection, body, false);
     }
     BsonDocument keyDocument = key == null ? null : RecordValues.toDocument(key);
     if (keyDocument != null && keyDocument.containsKey("_id") && !isResumeToken(keyDocument)) {
@@ -194,13 +191,16 @@ public final class ChangeDecoder {
     return topic.substring(topic.lastIndexOf('.') + 1);
   }
 
-  private static BsonSourceDocument document(BsonDocument parsed) {
+  /** A full document, mapped as the daemon maps what it reads (raw BSON, decoded lazily). */
+  static DocumentChange upsert(String collection, BsonDocument parsed, boolean snapshot) {
     if (!parsed.containsKey("_id")) {
       throw new IllegalArgumentException("a document without _id");
     }
     RawBsonDocument raw =
-        parsed instanceof RawBsonDocument r ? r : RawBsonDocument.parse(parsed.toJson());
-    return new BsonSourceDocument(raw);
+        parsed instanceof RawBsonDocument r
+            ? r
+            : new RawBsonDocument(parsed, new org.bson.codecs.BsonDocumentCodec());
+    return DocumentChange.upsert(collection, new BsonSourceDocument(raw), parsed, snapshot);
   }
 
   private static DocumentKey debeziumKey(Object key) {

@@ -3,6 +3,7 @@ package io.tidemark.connect.decode;
 import io.tidemark.core.event.DocumentKey;
 import io.tidemark.core.event.SourceDocument;
 import java.util.Objects;
+import org.bson.BsonDocument;
 
 /**
  * What one Kafka record says happened to one document of a collection, whichever connector wrote
@@ -12,6 +13,8 @@ import java.util.Objects;
  * @param kind what to do with the collection's table
  * @param key the document's identity; null for {@link Kind#SKIP}
  * @param document the document's full state after the change, for {@link Kind#UPSERT}
+ * @param bson the same document as BSON, the base a later {@link Kind#PATCH} of it applies to
+ * @param delta what an update changed, for {@link Kind#PATCH}
  * @param snapshot whether the record is part of a connector's initial copy (Debezium's {@code op:
  *     r}): a run of such records goes to the table by bulk load first
  * @param note for {@link Kind#SKIP} and {@link Kind#UNAPPLICABLE}, why
@@ -21,6 +24,8 @@ public record DocumentChange(
     Kind kind,
     DocumentKey key,
     SourceDocument document,
+    BsonDocument bson,
+    UpdateDelta delta,
     boolean snapshot,
     String note) {
 
@@ -31,38 +36,58 @@ public record DocumentChange(
     /** Delete the document's row. */
     DELETE,
     /**
-     * A change the sink cannot apply as it stands: an update that carries only its delta, with no
-     * full document to map. Parked as a dead letter (or stops the task) with {@link #note()}.
+     * An update that carries only its delta ({@link #delta()}), no full document: applied to the
+     * document as the table stores it (the mapping's {@code documentColumn}) or as an earlier
+     * record of the batch left it. Without either it is a dead letter (or stops the task), with
+     * {@link #note()} saying how to have full documents sent.
      */
-    UNAPPLICABLE,
-    /** Nothing to apply (a tombstone after a delete, a collection-level event). */
-    SKIP
+    PATCH,
+    /** Nothing to apply: a tombstone after a delete, an update whose document was gone. */
+    SKIP,
+    /**
+     * A collection-level event (drop, rename, dropDatabase, invalidate): the table is left as it
+     * is, and the writer logs it, since it may mean the table no longer matches the source.
+     */
+    IGNORED
   }
 
   public DocumentChange {
     Objects.requireNonNull(collection, "collection");
     Objects.requireNonNull(kind, "kind");
-    if (kind == Kind.UPSERT && document == null) {
+    if (kind == Kind.UPSERT && (document == null || bson == null)) {
       throw new IllegalArgumentException("an upsert carries its document");
     }
-    if (kind != Kind.SKIP && key == null) {
+    if (kind == Kind.PATCH && delta == null) {
+      throw new IllegalArgumentException("a patch carries its delta");
+    }
+    if (kind != Kind.SKIP && kind != Kind.IGNORED && key == null) {
       throw new IllegalArgumentException(kind + " without a document key");
     }
   }
 
-  static DocumentChange upsert(String collection, SourceDocument document, boolean snapshot) {
-    return new DocumentChange(collection, Kind.UPSERT, document.key(), document, snapshot, null);
+  static DocumentChange upsert(
+      String collection, SourceDocument document, BsonDocument bson, boolean snapshot) {
+    return new DocumentChange(
+        collection, Kind.UPSERT, document.key(), document, bson, null, snapshot, null);
   }
 
   static DocumentChange delete(String collection, DocumentKey key) {
-    return new DocumentChange(collection, Kind.DELETE, key, null, false, null);
+    return new DocumentChange(collection, Kind.DELETE, key, null, null, null, false, null);
   }
 
-  static DocumentChange unapplicable(String collection, DocumentKey key, String why) {
-    return new DocumentChange(collection, Kind.UNAPPLICABLE, key, null, false, why);
+  /**
+   * @param fix how to have the source connector send full documents, for when the delta cannot be
+   *     applied
+   */
+  static DocumentChange patch(String collection, DocumentKey key, UpdateDelta delta, String fix) {
+    return new DocumentChange(collection, Kind.PATCH, key, null, null, delta, false, fix);
   }
 
   static DocumentChange skip(String collection, String why) {
-    return new DocumentChange(collection, Kind.SKIP, null, null, false, why);
+    return new DocumentChange(collection, Kind.SKIP, null, null, null, null, false, why);
+  }
+
+  static DocumentChange ignored(String collection, String why) {
+    return new DocumentChange(collection, Kind.IGNORED, null, null, null, null, false, why);
   }
 }

@@ -1,10 +1,7 @@
 package io.tidemark.connect.write;
 
-import io.tidemark.connect.decode.DocumentChange;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
-import io.tidemark.core.event.DocumentKey;
-import io.tidemark.core.mapping.OnError;
 import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.pipeline.RowChanges;
 import io.tidemark.core.spi.ChangeSink.Target;
@@ -49,7 +46,7 @@ public final class PartitionWriter {
   private final String owner;
   private final boolean bulkSnapshots;
   private final Map<String, TableSink> tables = new HashMap<>();
-  private final Map<String, RowChanges> mappers = new HashMap<>();
+  private final Map<String, ChangeFolder> folders = new HashMap<>();
   private final Map<LogPartition, PartitionClaim> owned = new TreeMap<>();
   private final WriteCounters counters;
 
@@ -70,8 +67,11 @@ public final class PartitionWriter {
     this.bulkSnapshots = bulkSnapshots;
     this.counters = counters;
     for (TableMapping mapping : collections) {
-      tables.put(mapping.collection(), sink.open(mapping, Target.LIVE));
-      mappers.put(mapping.collection(), new RowChanges(mapping, sink.valueEncoding()));
+      TableSink table = sink.open(mapping, Target.LIVE);
+      tables.put(mapping.collection(), table);
+      folders.put(
+          mapping.collection(),
+          new ChangeFolder(sink, table, new RowChanges(mapping, sink.valueEncoding()), counters));
     }
   }
 
@@ -164,26 +164,20 @@ public final class PartitionWriter {
               + "). Add the collection to collections, or name the topic's collection in"
               + " topic.collections.");
     }
-    Map<DocumentKey, RowChange> finalStates = new LinkedHashMap<>();
     Map<LogPartition, long[]> spans = new LinkedHashMap<>(); // first, last, count
     boolean allSnapshot = bulkSnapshots;
     for (ReadRecord r : records) {
       long[] span = spans.computeIfAbsent(r.partition(), p -> new long[] {r.offset(), 0, 0});
       span[1] = r.offset();
       span[2]++;
-      RowChange change = rowChange(table.mapping(), r);
       allSnapshot &= r.change() != null && r.change().snapshot();
-      if (change != null) {
-        finalStates.remove(change.key()); // the last change of a key is its final state
-        finalStates.put(change.key(), change);
-      }
     }
+    List<RowChange> changes = folders.get(collection).fold(records);
     List<PartitionAdvance> advances = new ArrayList<>(spans.size());
     spans.forEach(
         (p, span) ->
             advances.add(
                 new PartitionAdvance(p, owned.get(p).epoch(), span[0], span[1] + 1, span[2])));
-    List<RowChange> changes = new ArrayList<>(finalStates.values());
     boolean bulk = sink.applyPartitionBatch(table, changes, advances, allSnapshot);
     for (PartitionAdvance a : advances) {
       PartitionClaim was = owned.get(a.partition());
@@ -197,54 +191,6 @@ public final class PartitionWriter {
               owner));
     }
     counters.applied(records.size(), changes.size(), bulk);
-  }
-
-  /** The row change a record makes, null for none; follows the collection's onError. */
-  private RowChange rowChange(TableMapping mapping, ReadRecord r) {
-    DocumentChange change = r.change();
-    if (change == null) {
-      return refused(mapping, r, new DocumentKey("kafka:" + r.where()), r.problem());
-    }
-    return switch (change.kind()) {
-      case UPSERT -> mapped(mapping, r);
-      case DELETE -> new RowChange.Delete(change.key());
-      case UNAPPLICABLE -> refused(mapping, r, change.key(), change.note());
-      case SKIP -> {
-        counters.skippedNoChange(1);
-        yield null;
-      }
-    };
-  }
-
-  private RowChange mapped(TableMapping mapping, ReadRecord r) {
-    try {
-      return mappers.get(mapping.collection()).upsert(r.change().document());
-    } catch (TidemarkException e) {
-      throw new TidemarkException(e.code(), "Record " + r.where() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private RowChange refused(TableMapping mapping, ReadRecord r, DocumentKey key, String why) {
-    String described =
-        "Record "
-            + r.where()
-            + " of collection '"
-            + mapping.collection()
-            + "' (_id "
-            + key.text()
-            + ") cannot be applied: "
-            + why;
-    if (mapping.onError() == OnError.DEADLETTER) {
-      counters.deadLettered(1);
-      return new RowChange.DeadLetter(key, r.text() == null ? "null" : r.text(), described);
-    }
-    throw new TidemarkException(
-        ErrorCode.MAPPING_FAILED,
-        described
-            + ". To keep going and park such records in the dead-letter table, set onError:"
-            + " deadletter for collection "
-            + mapping.collection()
-            + ".");
   }
 
   private void resolve(PartitionConflictException conflict) {

@@ -17,6 +17,7 @@ public final class WriteCounters {
   private final AtomicLong skippedNoChange = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong fenced = new AtomicLong();
+  private final AtomicLong patched = new AtomicLong();
 
   void applied(long records, long changes, boolean bulk) {
     recordsApplied.addAndGet(records);
@@ -41,6 +42,10 @@ public final class WriteCounters {
 
   void deadLettered(long n) {
     deadLettered.addAndGet(n);
+  }
+
+  void patched(long n) {
+    patched.addAndGet(n);
   }
 
   void fenced(long n) {
@@ -75,6 +80,11 @@ public final class WriteCounters {
     return deadLettered.get();
   }
 
+  /** Updates that arrived as deltas and were applied to the stored document. */
+  public long patched() {
+    return patched.get();
+  }
+
   /** Partitions this process found claimed by another owner in a transaction. */
   public long fenced() {
     return fenced.get();
@@ -89,7 +99,9 @@ public final class WriteCounters {
         + bulkBatches
         + " by bulk load), "
         + rowChanges
-        + " row changes, "
+        + " row changes ("
+        + patched
+        + " from deltas), "
         + deadLettered
         + " dead letters, "
         + skippedNoChange

@@ -58,7 +58,13 @@ class PartitionWriterTest {
                     "  - name: orders",
                     "    onError: deadletter",
                     "    columns:",
-                    "      - { field: name }"),
+                    "      - { field: name }",
+                    "  - name: customers",
+                    "    onError: deadletter",
+                    "    documentColumn: doc",
+                    "    columns:",
+                    "      - { field: name }",
+                    "      - { field: address.city, column: city }"),
                 "test.yaml",
                 "orders-sink");
   }
@@ -157,6 +163,38 @@ class PartitionWriterTest {
   }
 
   @Test
+  void aDeltaIsAppliedToTheStoredDocumentAndToOneEarlierInTheSameBatch() {
+    PartitionWriter writer = writer("task-0", new WriteCounters());
+    writer.claim(List.of(P0));
+    writer.write(
+        List.of(
+            customer(
+                0,
+                "{\"_id\": 7, \"name\": \"Ada\", \"address\": {\"city\": \"London\"},"
+                    + " \"tags\": [\"a\", \"b\", \"c\"]}")));
+
+    writer.write(
+        List.of(
+            customerDelta(
+                1,
+                7,
+                "{\"address.city\": \"Paris\"}",
+                "[]",
+                "[{\"field\": \"tags\", \"newSize\": 1}]"),
+            customerDelta(2, 7, "{\"name\": \"Ada L.\"}", "[\"tags\"]", "[]"),
+            customerDelta(3, 8, "{\"name\": \"nobody\"}", "[]", "[]")));
+
+    assertThat(query("SELECT name || '/' || city FROM shop.customers WHERE _id = '7'"))
+        .isEqualTo("Ada L./Paris");
+    assertThat(query("SELECT doc::text FROM shop.customers WHERE _id = '7'"))
+        .isEqualTo("{\"_id\": 7, \"name\": \"Ada L.\", \"address\": {\"city\": \"Paris\"}}");
+    assertThat(query("SELECT reason FROM tidemark.dead_letter"))
+        .contains("(_id 8) cannot be applied: the update carries only its delta")
+        .contains("table customers holds no document 8 to apply it to");
+    assertThat(writer.committedOffsets()).containsEntry(P0, 4L);
+  }
+
+  @Test
   void aChangeOfACollectionTheConfigurationDoesNotListStopsWithWhatToDo() {
     PartitionWriter writer = writer("task-0", new WriteCounters());
     writer.claim(List.of(P0));
@@ -168,7 +206,7 @@ class PartitionWriterTest {
         .isInstanceOf(TidemarkException.class)
         .hasMessage(
             "Record cdc.shop.orders-0@0 is a change of collection 'invoices', which the"
-                + " configuration does not list (it lists [orders]). Add the collection to"
+                + " configuration does not list (it lists [customers, orders]). Add the collection to"
                 + " collections, or name the topic's collection in topic.collections.");
     assertThat(writer.committedOffsets()).isEmpty();
   }
@@ -184,6 +222,31 @@ class PartitionWriterTest {
             + "\", \"name\": \""
             + name
             + "\"}}");
+  }
+
+  private static ReadRecord customer(long offset, String document) {
+    return record(
+        offset,
+        "{\"operationType\": \"insert\", \"ns\": {\"db\": \"shop\", \"coll\": \"customers\"},"
+            + " \"documentKey\": {\"_id\": 0}, \"fullDocument\": "
+            + document
+            + "}");
+  }
+
+  private static ReadRecord customerDelta(
+      long offset, int id, String updated, String removed, String truncated) {
+    return record(
+        offset,
+        "{\"operationType\": \"update\", \"ns\": {\"db\": \"shop\", \"coll\": \"customers\"},"
+            + " \"documentKey\": {\"_id\": "
+            + id
+            + "}, \"updateDescription\": {\"updatedFields\": "
+            + updated
+            + ", \"removedFields\": "
+            + removed
+            + ", \"truncatedArrays\": "
+            + truncated
+            + "}}");
   }
 
   private static ReadRecord record(long offset, String json) {

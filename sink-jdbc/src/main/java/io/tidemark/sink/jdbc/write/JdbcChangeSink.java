@@ -22,6 +22,7 @@ import io.tidemark.sink.jdbc.schema.TargetTables;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.FlywayException;
@@ -317,6 +318,25 @@ public final class JdbcChangeSink implements ChangeSink {
       throw new IllegalArgumentException("a partition batch advances at least one partition");
     }
     return partitioned.apply(table.mapping().collection(), changes, advances, bulkFirst);
+  }
+
+  /**
+   * The whole documents a live table stores in its mapping's {@code documentColumn}, as JSON
+   * (relaxed Extended JSON, as written), by key text; keys without a row are absent. For applying
+   * an update that arrives as a delta.
+   *
+   * @throws IllegalArgumentException when the mapping keeps no whole document
+   */
+  public Map<String, String> storedDocuments(TableSink table, Collection<String> keys) {
+    if (!(table instanceof JdbcTableSink) || table.mapping().documentColumn() == null) {
+      throw new IllegalArgumentException(
+          "stored documents are read from a table this sink opened with a documentColumn, not "
+              + table);
+    }
+    if (keys.isEmpty()) {
+      return Map.of();
+    }
+    return partitioned.storedDocuments(table.mapping(), keys);
   }
 
   @Override

@@ -1,9 +1,14 @@
 package io.tidemark.sink.jdbc.write;
 
+import io.tidemark.core.mapping.TableMapping;
 import io.tidemark.core.spi.ChangeSink.Target;
 import io.tidemark.core.spi.RowChange;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
@@ -87,6 +92,44 @@ final class PartitionedWrites {
                 + "' from "
                 + origin);
     return bulk.get();
+  }
+
+  /**
+   * The whole documents the table stores (its {@code documentColumn}, as JSON) of the given keys;
+   * keys without a row are absent from the result.
+   */
+  Map<String, String> storedDocuments(TableMapping mapping, Collection<String> keys) {
+    String sql =
+        "SELECT "
+            + sink.dialect().quoteIdentifier(mapping.keyColumn())
+            + ", "
+            + sink.dialect().quoteIdentifier(mapping.documentColumn())
+            + "::text FROM "
+            + sink.dialect().qualify(sink.schema(), mapping.table())
+            + " WHERE "
+            + sink.dialect().quoteIdentifier(mapping.keyColumn())
+            + " = ANY(?)";
+    return sink.transactions()
+        .run(
+            c -> {
+              Map<String, String> documents = new HashMap<>();
+              try (PreparedStatement ps = c.prepareStatement(sql)) {
+                sink.dialect().bindTextArray(ps, 1, keys.toArray(new String[0]));
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    documents.put(rs.getString(1), rs.getString(2));
+                  }
+                }
+              }
+              return documents;
+            },
+            () ->
+                "read "
+                    + keys.size()
+                    + " stored documents of collection '"
+                    + mapping.collection()
+                    + "' from "
+                    + mapping.table());
   }
 
   /** Where the batch's records came from, as dead letters record it: {@code topic-0@10..19}. */
