@@ -22,6 +22,7 @@ final class DebeziumStream {
   private final Map<String, Integer> versions = new TreeMap<>();
   private final Map<String, String> endState = new TreeMap<>(); // _id -> "status|version|qtys"
   private final List<byte[][]> pending = new ArrayList<>();
+  private final List<String> documents = new ArrayList<>();
   private long produced;
 
   DebeziumStream(String collection, long seed) {
@@ -91,6 +92,7 @@ final class DebeziumStream {
             + itemsJson
             + ",\"placed\": {\"$date\": 1717508730123}}";
     endState.put(id, status + "|" + version + "|" + qtys);
+    documents.add(after);
     add(key(id), value(op, quote(after)));
   }
 
@@ -158,6 +160,11 @@ final class DebeziumStream {
     producer.flush();
     produced += pending.size();
     pending.clear();
+  }
+
+  /** Every full document written so far, as Extended JSON, in order. */
+  List<String> documents() {
+    return List.copyOf(documents);
   }
 
   long produced() {
