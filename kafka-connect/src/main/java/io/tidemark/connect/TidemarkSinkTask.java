@@ -10,7 +10,6 @@ import io.tidemark.core.error.TidemarkException;
 import io.tidemark.sink.jdbc.write.JdbcChangeSink;
 import io.tidemark.sink.jdbc.write.LogPartition;
 import io.tidemark.sink.jdbc.write.PartitionClaim;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -130,25 +129,14 @@ public final class TidemarkSinkTask extends SinkTask {
     LogPartition partition =
         new LogPartition(record.originalTopic(), record.originalKafkaPartition());
     long offset = record.originalKafkaOffset();
-    String text = text(record.value());
     try {
       DocumentChange change = decoder.decode(record.topic(), record.key(), record.value());
-      return new ReadRecord(partition, offset, change.collection(), change, text, null);
+      return new ReadRecord(partition, offset, change.collection(), change, record.value(), null);
     } catch (IllegalArgumentException e) {
       String topic = record.topic();
       String collection = topic.substring(topic.lastIndexOf('.') + 1);
-      return new ReadRecord(partition, offset, collection, null, text, e.getMessage());
+      return new ReadRecord(partition, offset, collection, null, record.value(), e.getMessage());
     }
-  }
-
-  private static String text(Object value) {
-    if (value == null) {
-      return null;
-    }
-    if (value instanceof byte[] bytes) {
-      return new String(bytes, StandardCharsets.UTF_8);
-    }
-    return value.toString();
   }
 
   @Override

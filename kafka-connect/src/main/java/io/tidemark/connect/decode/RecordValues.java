@@ -21,8 +21,29 @@ import org.bson.BsonValue;
  * (schemaless JSON), or the message's text as a {@link String} or {@code byte[]} (String and
  * ByteArray converters), which is parsed as MongoDB Extended JSON, relaxed or canonical.
  */
-final class RecordValues {
+public final class RecordValues {
   private RecordValues() {}
+
+  /**
+   * A key or value as text for a dead letter: the message's own text, or a structured value as
+   * JSON; what cannot be read as a document is described as Java prints it.
+   */
+  public static String text(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof byte[] bytes) {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+    if (value instanceof String s) {
+      return s;
+    }
+    try {
+      return toDocument(value).toJson();
+    } catch (RuntimeException e) {
+      return value.toString();
+    }
+  }
 
   /**
    * @return the document, or null for a null value

@@ -186,7 +186,7 @@ final class ChangeFolder {
             + why;
     if (mapping.onError() == OnError.DEADLETTER) {
       counters.deadLettered(1);
-      return new RowChange.DeadLetter(key, r.text() == null ? "null" : r.text(), described);
+      return new RowChange.DeadLetter(key, r.text(), described);
     }
     throw new TidemarkException(
         ErrorCode.MAPPING_FAILED,

@@ -1,6 +1,7 @@
 package io.tidemark.connect.write;
 
 import io.tidemark.connect.decode.DocumentChange;
+import io.tidemark.connect.decode.RecordValues;
 import io.tidemark.sink.jdbc.write.LogPartition;
 
 /**
@@ -8,7 +9,7 @@ import io.tidemark.sink.jdbc.write.LogPartition;
  *
  * @param change what it says, or null when it could not be decoded
  * @param collection the collection it belongs to (also when it could not be decoded: the topic's)
- * @param text the record's value as text, kept for a dead letter when decoding or mapping fails
+ * @param value the record's value as the converter gave it; turned into text only for a dead letter
  * @param problem why it could not be decoded; null when it was
  */
 public record ReadRecord(
@@ -16,8 +17,13 @@ public record ReadRecord(
     long offset,
     String collection,
     DocumentChange change,
-    String text,
+    Object value,
     String problem) {
+
+  /** The record's value as text, for a dead letter's document. */
+  public String text() {
+    return RecordValues.text(value);
+  }
 
   /** Where the record is, as an error message names it: {@code topic-0@42}. */
   public String where() {
