@@ -235,13 +235,15 @@ class ConnectSinkIT {
   private Map<String, String> connector(String topics, String pipeline, String collection) {
     Map<String, String> config = new HashMap<>();
     config.put("connector.class", TidemarkSinkConnector.class.getName());
-    config.put("tasks.max", "3");
+    config.put("tasks.max", System.getProperty("connect.tasks", "3"));
     config.put("topics", topics);
     config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
     config.put("key.converter.schemas.enable", "false");
     config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
     config.put("value.converter.schemas.enable", "false");
-    config.put("consumer.override.max.poll.records", "1000");
+    config.put(
+        "consumer.override.max.poll.records",
+        System.getProperty("connect.max.poll.records", "5000"));
     config.put(
         "tidemark.config.yaml",
         String.join(
