@@ -104,4 +104,17 @@ final class ChangeBatch {
         + deadLetters()
         + " dead letters";
   }
+
+  /** "apply N changes (…) to tables … for collection 'c'", for an error message. */
+  String describeApply(int changes, TableStatements table, String collection) {
+    return "apply "
+        + changes
+        + " changes ("
+        + describe()
+        + ") to "
+        + table.describeTables()
+        + " for collection '"
+        + collection
+        + "'";
+  }
 }

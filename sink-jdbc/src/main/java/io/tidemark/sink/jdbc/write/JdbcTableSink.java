@@ -155,15 +155,8 @@ final class JdbcTableSink implements TableSink {
           sink.meta().moveCheckpoint(c, key, position);
         },
         () ->
-            "apply "
-                + changes.size()
-                + " changes ("
-                + batch.describe()
-                + ") to "
-                + statements.describeTables()
-                + " for collection '"
-                + collection()
-                + "' up to source time "
+            batch.describeApply(changes.size(), statements, collection())
+                + " up to source time "
                 + position.clusterTime());
   }
 

@@ -80,17 +80,7 @@ final class PartitionedWrites {
           }
           sink.meta().insertDeadLetters(c, key, origin, batch);
         },
-        () ->
-            "apply "
-                + changes.size()
-                + " changes ("
-                + batch.describe()
-                + ") to "
-                + statements.describeTables()
-                + " for collection '"
-                + collection
-                + "' from "
-                + origin);
+        () -> batch.describeApply(changes.size(), statements, collection) + " from " + origin);
     return bulk.get();
   }
 
