@@ -13,8 +13,10 @@ import io.tidemark.sink.jdbc.write.PartitionClaim;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -40,10 +42,16 @@ import org.slf4j.LoggerFactory;
 public final class TidemarkSinkTask extends SinkTask {
   private static final Logger LOG = LoggerFactory.getLogger(TidemarkSinkTask.class);
 
+  private ConnectorSettings settings;
+  private TidemarkConfig config;
   private JdbcChangeSink sink;
   private PartitionWriter writer;
   private ChangeDecoder decoder;
   private final WriteCounters counters = new WriteCounters();
+
+  /** Partitions assigned to this task that it has not claimed in PostgreSQL yet. */
+  private final Set<TopicPartition> unclaimed = new HashSet<>();
+
   private long retryBackoffMillis;
   private String name;
   private String lastReported = "";
@@ -53,23 +61,26 @@ public final class TidemarkSinkTask extends SinkTask {
     return Versions.tidemark();
   }
 
+  /**
+   * Reads the configuration (a mistake fails the task, with every problem named) and opens the
+   * sink. PostgreSQL out of reach does not fail the task: the sink is opened again before the first
+   * batch, which the worker keeps handing until it can be written.
+   */
   @Override
   public void start(Map<String, String> props) {
-    ConnectorSettings settings = new ConnectorSettings(props);
+    this.settings = new ConnectorSettings(props);
     String connector = props.getOrDefault("name", "tidemark");
-    TidemarkConfig config = settings.tidemark(connector);
+    this.config = settings.tidemark(connector);
     this.name = connector + "-task-" + settings.taskId();
     this.decoder = new ChangeDecoder(settings.inputFormat(), settings.topicCollections());
     this.retryBackoffMillis = settings.retryBackoffMillis();
     try {
-      this.sink = JdbcChangeSink.open(config.sink(), config.pipeline());
-      this.writer =
-          new PartitionWriter(sink, config.collections(), name, settings.bulkSnapshot(), counters);
-    } catch (TidemarkException e) {
-      closeSink();
-      // Connect restarts a failed task only when asked: the reason goes to the operator (the
-      // task's trace in the REST API) with what to do, rather than into a retry loop here.
-      throw new ConnectException(e.getMessage(), e);
+      openSink();
+    } catch (RetriableException e) {
+      LOG.warn(
+          "{} started without PostgreSQL: {}; it tries again before each batch",
+          name,
+          e.getMessage());
     }
     LOG.info(
         "{} started: pipeline '{}', {} collections",
@@ -78,13 +89,49 @@ public final class TidemarkSinkTask extends SinkTask {
         config.collections().size());
   }
 
+  /** Opens the sink and the tables, unless open; PostgreSQL out of reach is retriable. */
+  private void openSink() {
+    if (writer != null) {
+      return;
+    }
+    try {
+      this.sink = JdbcChangeSink.open(config.sink(), config.pipeline());
+      this.writer =
+          new PartitionWriter(sink, config.collections(), name, settings.bulkSnapshot(), counters);
+    } catch (TidemarkException e) {
+      closeSink();
+      throw translate(e);
+    }
+  }
+
+  /**
+   * Claims the partitions in PostgreSQL, which fences their previous owners, and rewinds the
+   * consumer to the offsets PostgreSQL holds. When PostgreSQL cannot be reached the claim waits for
+   * the next batch: nothing of these partitions is applied before it.
+   */
   @Override
   public void open(Collection<TopicPartition> partitions) {
+    unclaimed.addAll(partitions);
+    try {
+      claimAssigned();
+    } catch (RetriableException e) {
+      LOG.warn("{} could not claim {} yet: {}", name, partitions, e.getMessage());
+    }
+  }
+
+  /**
+   * @return the partitions claimed now (their records in hand are dropped: the rewind resends)
+   */
+  private Set<TopicPartition> claimAssigned() {
+    if (unclaimed.isEmpty()) {
+      return Set.of();
+    }
+    openSink();
     Map<LogPartition, PartitionClaim> claims;
     try {
-      claims = writer.claim(partitions.stream().map(TidemarkSinkTask::partition).toList());
+      claims = writer.claim(unclaimed.stream().map(TidemarkSinkTask::partition).toList());
     } catch (TidemarkException e) {
-      throw new ConnectException("claim partitions " + partitions + ": " + e.getMessage(), e);
+      throw translate(e);
     }
     Map<TopicPartition, Long> rewind = new HashMap<>();
     claims.forEach(
@@ -96,31 +143,48 @@ public final class TidemarkSinkTask extends SinkTask {
     if (!rewind.isEmpty()) {
       context.offset(rewind);
     }
+    unclaimed.clear();
+    return rewind.keySet();
   }
 
   @Override
   public void put(Collection<SinkRecord> records) {
+    Set<TopicPartition> rewound = claimAssigned();
     if (records.isEmpty()) {
       return;
     }
+    openSink();
     List<ReadRecord> read = new ArrayList<>(records.size());
     for (SinkRecord record : records) {
-      read.add(read(record));
+      TopicPartition tp =
+          new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
+      if (!rewound.contains(tp)) {
+        read.add(read(record));
+      }
     }
     try {
       writer.write(read);
     } catch (TidemarkException e) {
-      if (e.retriable()) {
-        LOG.warn(
-            "{}: {}; the worker hands the records again in {} ms",
-            name,
-            e.getMessage(),
-            retryBackoffMillis);
-        context.timeout(retryBackoffMillis);
-        throw new RetriableException(e.getMessage(), e);
-      }
-      throw new ConnectException(e.getMessage(), e);
+      throw translate(e);
     }
+  }
+
+  /**
+   * A retriable failure (PostgreSQL out of reach, a lock conflict) becomes the worker's {@link
+   * RetriableException}: it hands the same records again after {@code retry.backoff.ms}, and what
+   * was committed meanwhile is skipped. Any other fails the task with the reason.
+   */
+  private RuntimeException translate(TidemarkException e) {
+    if (e.retriable()) {
+      LOG.warn(
+          "{}: {}; the worker hands the records again in {} ms",
+          name,
+          e.getMessage(),
+          retryBackoffMillis);
+      context.timeout(retryBackoffMillis);
+      return new RetriableException(e.getMessage(), e);
+    }
+    return new ConnectException(e.getMessage(), e);
   }
 
   private ReadRecord read(SinkRecord record) {
@@ -149,6 +213,9 @@ public final class TidemarkSinkTask extends SinkTask {
       lastReported = done;
     }
     Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+    if (writer == null) {
+      return committed;
+    }
     writer
         .committedOffsets()
         .forEach(
@@ -163,6 +230,7 @@ public final class TidemarkSinkTask extends SinkTask {
 
   @Override
   public void close(Collection<TopicPartition> partitions) {
+    unclaimed.removeAll(partitions);
     if (writer != null) {
       writer.release(partitions.stream().map(TidemarkSinkTask::partition).toList());
     }
@@ -179,6 +247,7 @@ public final class TidemarkSinkTask extends SinkTask {
       sink.close();
       sink = null;
     }
+    writer = null;
   }
 
   /** What this task did so far; for tests and logs. */

@@ -1,0 +1,200 @@
+package io.tidemark.connect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tidemark.harness.net.TcpProxy;
+import io.tidemark.harness.postgres.PostgresServer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The task's life with the worker played by hand: PostgreSQL out of reach at start and when
+ * partitions are assigned must not fail the task (Connect does not restart a failed task by
+ * itself), and a new task must rewind to PostgreSQL's offsets and apply nothing twice.
+ */
+class TidemarkSinkTaskTest {
+  private static final PostgresServer POSTGRES = PostgresServer.shared();
+  private static final TopicPartition TP = new TopicPartition("cdc.shop.orders", 0);
+
+  private TcpProxy proxy;
+  private String url;
+  private final List<TidemarkSinkTask> tasks = new ArrayList<>();
+
+  @BeforeEach
+  void proxy() {
+    url = POSTGRES.newDatabase("task");
+    proxy = TcpProxy.start(POSTGRES.host(), POSTGRES.port());
+  }
+
+  @AfterEach
+  void stop() {
+    tasks.forEach(TidemarkSinkTask::stop);
+    proxy.close();
+  }
+
+  @Test
+  void postgresOutOfReachAtStartIsWaitedForAndNothingIsAppliedTwiceAfter() {
+    proxy.cutFor(Duration.ofMinutes(5));
+    RecordingContext context = new RecordingContext();
+    TidemarkSinkTask task = task(context);
+
+    task.open(List.of(TP)); // the claim waits: nothing of the partition is applied before it
+    assertThatThrownBy(() -> task.put(List.of(record(0, "a", "v0"), record(1, "b", "v0"))))
+        .isInstanceOf(RetriableException.class);
+    assertThat(context.timeouts).isNotEmpty().allMatch(millis -> millis == 500L);
+
+    proxy.heal();
+    task.put(List.of(record(0, "a", "v0"), record(1, "b", "v0")));
+    assertThat(task.preCommit(Map.of(TP, new OffsetAndMetadata(2))))
+        .containsEntry(TP, new OffsetAndMetadata(2));
+
+    // The partition moves to a new task, which rewinds to PostgreSQL's offset; the consumer hands
+    // offset 1 again with the next one, and only the next one is applied.
+    RecordingContext next = new RecordingContext();
+    TidemarkSinkTask successor = task(next);
+    successor.open(List.of(TP));
+    assertThat(next.rewinds).containsExactly(Map.of(TP, 2L));
+    successor.put(List.of(record(1, "b", "v0"), record(2, "a", "v1")));
+
+    assertThat(query("SELECT string_agg(_id || '=' || name, ',' ORDER BY _id) FROM public.orders"))
+        .isEqualTo("a=v1,b=v0");
+    assertThat(query("SELECT records_applied || '/' || next_offset FROM tidemark.partition_offset"))
+        .isEqualTo("3/3");
+    // The first task's partition was claimed by the successor: its late batch is dropped.
+    task.put(List.of(record(2, "a", "late")));
+    assertThat(query("SELECT name FROM public.orders WHERE _id = 'a'")).isEqualTo("v1");
+  }
+
+  @Test
+  void aPartitionClaimedLateIsRewoundAndTheRecordsInHandAreLeftToTheRewind() {
+    RecordingContext context = new RecordingContext();
+    TidemarkSinkTask first = task(context);
+    first.open(List.of(TP));
+    first.put(List.of(record(0, "a", "v0")));
+    first.close(List.of(TP));
+
+    proxy.cutFor(Duration.ofMinutes(5));
+    RecordingContext later = new RecordingContext();
+    TidemarkSinkTask task = task(later);
+    task.open(List.of(TP));
+    assertThat(later.rewinds).isEmpty();
+    proxy.heal();
+
+    // The consumer started from wherever Kafka's group offset was (offset 5 here, say): the
+    // claim rewinds to PostgreSQL's offset 1 and drops the batch, which the rewind resends.
+    task.put(List.of(record(5, "z", "from the wrong place")));
+    assertThat(later.rewinds).containsExactly(Map.of(TP, 1L));
+    assertThat(query("SELECT count(*) FROM public.orders WHERE _id = 'z'")).isEqualTo("0");
+  }
+
+  private TidemarkSinkTask task(SinkTaskContext context) {
+    TidemarkSinkTask task = new TidemarkSinkTask();
+    tasks.add(task);
+    task.initialize(context);
+    String proxied = url.replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/");
+    Map<String, String> props = new HashMap<>();
+    props.put("name", "orders-sink");
+    props.put("topics", TP.topic());
+    props.put("retry.backoff.ms", "500");
+    props.put(
+        "tidemark.config.yaml",
+        String.join(
+            "\n",
+            "sink:",
+            "  jdbcUrl: " + proxied,
+            "  username: " + POSTGRES.username(),
+            "  password: '" + POSTGRES.password() + "'",
+            "collections:",
+            "  - name: orders",
+            "    columns:",
+            "      - { field: name }"));
+    task.start(props);
+    return task;
+  }
+
+  private static SinkRecord record(long offset, String id, String name) {
+    String value =
+        "{\"operationType\": \"replace\", \"ns\": {\"db\": \"shop\", \"coll\": \"orders\"},"
+            + " \"documentKey\": {\"_id\": \""
+            + id
+            + "\"}, \"fullDocument\": {\"_id\": \""
+            + id
+            + "\", \"name\": \""
+            + name
+            + "\"}}";
+    return new SinkRecord(
+        TP.topic(), TP.partition(), null, "{\"_id\": \"" + id + "\"}", null, value, offset);
+  }
+
+  private String query(String sql) {
+    try (Connection c = POSTGRES.dataSource(url).getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  /** What the worker is asked to do: rewinds and pauses before a retry. */
+  private static final class RecordingContext implements SinkTaskContext {
+    final List<Map<TopicPartition, Long>> rewinds = new ArrayList<>();
+    final List<Long> timeouts = new ArrayList<>();
+
+    @Override
+    public Map<String, String> configs() {
+      return Map.of();
+    }
+
+    @Override
+    public void offset(Map<TopicPartition, Long> offsets) {
+      rewinds.add(Map.copyOf(offsets));
+    }
+
+    @Override
+    public void offset(TopicPartition tp, long offset) {
+      rewinds.add(Map.of(tp, offset));
+    }
+
+    @Override
+    public void timeout(long timeoutMs) {
+      timeouts.add(timeoutMs);
+    }
+
+    @Override
+    public Set<TopicPartition> assignment() {
+      return Set.of(TP);
+    }
+
+    @Override
+    public void pause(TopicPartition... partitions) {}
+
+    @Override
+    public void resume(TopicPartition... partitions) {}
+
+    @Override
+    public void requestCommit() {}
+
+    @Override
+    public PluginMetrics pluginMetrics() {
+      return null;
+    }
+  }
+}
