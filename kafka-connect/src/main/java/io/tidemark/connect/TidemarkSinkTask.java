@@ -74,6 +74,7 @@ public final class TidemarkSinkTask extends SinkTask {
     this.name = connector + "-task-" + settings.taskId();
     this.decoder = new ChangeDecoder(settings.inputFormat(), settings.topicCollections());
     this.retryBackoffMillis = settings.retryBackoffMillis();
+    TaskMetrics.register(context, counters, name);
     try {
       openSink();
     } catch (RetriableException e) {

@@ -195,6 +195,9 @@ class ConnectSinkIT {
         daemonRate,
         connectRate / daemonRate);
     assertThat(connectRate).isPositive();
+    assertThat(workerMetric("events-sink", "records-applied-total"))
+        .as("the tasks' counters, as the workers report them (plugin metrics, in JMX)")
+        .isEqualTo(documents);
     connect.deleteConnector("events-sink");
   }
 
@@ -230,6 +233,24 @@ class ConnectSinkIT {
           .isEqualTo(Integer.toString(documents.size()));
       return documents.size() / seconds;
     }
+  }
+
+  /** A task metric summed over the connector's tasks, read from the workers' JMX beans. */
+  private static long workerMetric(String connector, String metric) throws Exception {
+    javax.management.MBeanServer jmx =
+        java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    long sum = 0;
+    for (javax.management.ObjectName bean :
+        jmx.queryNames(new javax.management.ObjectName("kafka.connect:type=plugins,*"), null)) {
+      if (connector.equals(bean.getKeyProperty("connector"))) {
+        try {
+          sum += ((Number) jmx.getAttribute(bean, metric)).longValue();
+        } catch (javax.management.AttributeNotFoundException notThisPlugin) {
+          // the converters' beans carry other attributes
+        }
+      }
+    }
+    return sum;
   }
 
   private Map<String, String> connector(String topics, String pipeline, String collection) {

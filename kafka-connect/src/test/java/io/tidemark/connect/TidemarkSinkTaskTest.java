@@ -64,6 +64,8 @@ class TidemarkSinkTaskTest {
     task.put(List.of(record(0, "a", "v0"), record(1, "b", "v0")));
     assertThat(task.preCommit(Map.of(TP, new OffsetAndMetadata(2))))
         .containsEntry(TP, new OffsetAndMetadata(2));
+    assertThat(context.metric("records-applied-total")).isEqualTo(2L);
+    assertThat(context.metric("transactions-total")).isEqualTo(1L);
 
     // The partition moves to a new task, which rewinds to PostgreSQL's offset; the consumer hands
     // offset 1 again with the next one, and only the next one is applied.
@@ -80,6 +82,8 @@ class TidemarkSinkTaskTest {
     // The first task's partition was claimed by the successor: its late batch is dropped.
     task.put(List.of(record(2, "a", "late")));
     assertThat(query("SELECT name FROM public.orders WHERE _id = 'a'")).isEqualTo("v1");
+    assertThat(context.metric("partitions-fenced-total")).isEqualTo(1L);
+    assertThat(next.metric("records-skipped-committed-total")).isEqualTo(1L);
   }
 
   @Test
@@ -192,9 +196,39 @@ class TidemarkSinkTaskTest {
     @Override
     public void requestCommit() {}
 
+    final Map<String, org.apache.kafka.common.metrics.Gauge<?>> metrics = new HashMap<>();
+
     @Override
     public PluginMetrics pluginMetrics() {
-      return null;
+      return new PluginMetrics() {
+        @Override
+        public org.apache.kafka.common.MetricName metricName(
+            String name, String description, java.util.LinkedHashMap<String, String> tags) {
+          return new org.apache.kafka.common.MetricName(name, "plugins", description, tags);
+        }
+
+        @Override
+        public void addMetric(
+            org.apache.kafka.common.MetricName name,
+            org.apache.kafka.common.metrics.MetricValueProvider<?> provider) {
+          metrics.put(name.name(), (org.apache.kafka.common.metrics.Gauge<?>) provider);
+        }
+
+        @Override
+        public void removeMetric(org.apache.kafka.common.MetricName name) {}
+
+        @Override
+        public org.apache.kafka.common.metrics.Sensor addSensor(String name) {
+          throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void removeSensor(String name) {}
+      };
+    }
+
+    Object metric(String name) {
+      return metrics.get(name).value(null, 0);
     }
   }
 }

@@ -196,11 +196,8 @@ public final class ChangeDecoder {
     if (!parsed.containsKey("_id")) {
       throw new IllegalArgumentException("a document without _id");
     }
-    RawBsonDocument raw =
-        parsed instanceof RawBsonDocument r
-            ? r
-            : new RawBsonDocument(parsed, new org.bson.codecs.BsonDocumentCodec());
-    return DocumentChange.upsert(collection, new BsonSourceDocument(raw), parsed, snapshot);
+    RawBsonDocument raw = UpdateDelta.raw(parsed);
+    return DocumentChange.upsert(collection, new BsonSourceDocument(raw), raw, snapshot);
   }
 
   private static DocumentKey debeziumKey(Object key) {

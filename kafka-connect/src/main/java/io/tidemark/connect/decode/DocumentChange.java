@@ -3,7 +3,7 @@ package io.tidemark.connect.decode;
 import io.tidemark.core.event.DocumentKey;
 import io.tidemark.core.event.SourceDocument;
 import java.util.Objects;
-import org.bson.BsonDocument;
+import org.bson.RawBsonDocument;
 
 /**
  * What one Kafka record says happened to one document of a collection, whichever connector wrote
@@ -24,7 +24,7 @@ public record DocumentChange(
     Kind kind,
     DocumentKey key,
     SourceDocument document,
-    BsonDocument bson,
+    RawBsonDocument bson,
     UpdateDelta delta,
     boolean snapshot,
     String note) {
@@ -66,7 +66,7 @@ public record DocumentChange(
   }
 
   static DocumentChange upsert(
-      String collection, SourceDocument document, BsonDocument bson, boolean snapshot) {
+      String collection, SourceDocument document, RawBsonDocument bson, boolean snapshot) {
     return new DocumentChange(
         collection, Kind.UPSERT, document.key(), document, bson, null, snapshot, null);
   }

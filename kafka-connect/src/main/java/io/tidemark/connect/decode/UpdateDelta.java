@@ -3,9 +3,13 @@ package io.tidemark.connect.decode;
 import java.util.ArrayList;
 import java.util.List;
 import org.bson.BsonArray;
+import org.bson.BsonBinaryReader;
 import org.bson.BsonDocument;
 import org.bson.BsonNull;
 import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
+import org.bson.codecs.DecoderContext;
 
 /**
  * What an update changed, when a record carries no full document: MongoDB's {@code
@@ -24,7 +28,10 @@ import org.bson.BsonValue;
  * @param removed paths removed
  * @param truncated arrays cut to a new size
  */
-public record UpdateDelta(BsonDocument updated, List<String> removed, List<Truncation> truncated) {
+public record UpdateDelta(
+    RawBsonDocument updated, List<String> removed, List<Truncation> truncated) {
+
+  private static final BsonDocumentCodec CODEC = new BsonDocumentCodec();
 
   /** An array cut to {@code size} elements. */
   public record Truncation(String field, int size) {}
@@ -51,7 +58,7 @@ public record UpdateDelta(BsonDocument updated, List<String> removed, List<Trunc
     }
     BsonDocument d = description.asDocument();
     BsonValue fields = d.get("updatedFields");
-    BsonDocument updated =
+    BsonDocument sets =
         fields == null || fields.isNull()
             ? new BsonDocument()
             : fields.isString()
@@ -71,7 +78,7 @@ public record UpdateDelta(BsonDocument updated, List<String> removed, List<Trunc
         truncated.add(new Truncation(t.getString("field").getValue(), size.asNumber().intValue()));
       }
     }
-    return new UpdateDelta(updated, removed, truncated);
+    return new UpdateDelta(raw(sets), removed, truncated);
   }
 
   /**
@@ -81,7 +88,8 @@ public record UpdateDelta(BsonDocument updated, List<String> removed, List<Trunc
    *     index of a document that is no array)
    */
   public BsonDocument applyTo(BsonDocument before) {
-    BsonDocument after = before.clone();
+    // Copies that can be changed all the way down: raw BSON, and what it holds, is read-only.
+    BsonDocument after = mutableCopy(before);
     for (Truncation t : truncated) {
       BsonValue array = valueAt(after, t.field());
       if (array == null || !array.isArray()) {
@@ -93,13 +101,25 @@ public record UpdateDelta(BsonDocument updated, List<String> removed, List<Trunc
         values.remove(values.size() - 1);
       }
     }
-    for (var e : updated.entrySet()) {
+    for (var e : mutableCopy(updated).entrySet()) {
       set(after, e.getKey(), e.getValue());
     }
     for (String path : removed) {
       remove(after, path);
     }
     return after;
+  }
+
+  /** The document as raw BSON, which is immutable. */
+  public static RawBsonDocument raw(BsonDocument document) {
+    return document instanceof RawBsonDocument r ? r : new RawBsonDocument(document, CODEC);
+  }
+
+  /** A deep copy every part of which can be changed. */
+  public static BsonDocument mutableCopy(BsonDocument document) {
+    try (BsonBinaryReader reader = new BsonBinaryReader(raw(document).getByteBuffer().asNIO())) {
+      return CODEC.decode(reader, DecoderContext.builder().build());
+    }
   }
 
   private static BsonValue valueAt(BsonValue root, String path) {

@@ -1,6 +1,7 @@
 package io.tidemark.connect.write;
 
 import io.tidemark.connect.decode.DocumentChange;
+import io.tidemark.connect.decode.UpdateDelta;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
 import io.tidemark.core.event.DocumentKey;
@@ -18,11 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.bson.BsonBinaryReader;
 import org.bson.BsonDocument;
-import org.bson.RawBsonDocument;
-import org.bson.codecs.BsonDocumentCodec;
-import org.bson.codecs.DecoderContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ChangeFolder {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeFolder.class);
-  private static final BsonDocumentCodec CODEC = new BsonDocumentCodec();
 
   private final JdbcChangeSink sink;
   private final TableSink table;
@@ -146,24 +142,14 @@ final class ChangeFolder {
     }
     BsonDocument after;
     try {
-      after = change.delta().applyTo(mutable(base));
+      after = change.delta().applyTo(base);
     } catch (IllegalArgumentException e) {
       current.put(key, null);
       return refused(r, key, "its delta does not fit the stored document: " + e.getMessage());
     }
     current.put(key, after);
     counters.patched(1);
-    return mapped(r, new BsonSourceDocument(new RawBsonDocument(after, CODEC)));
-  }
-
-  /** A document that can be changed: raw BSON is read-only, so it is decoded first. */
-  private static BsonDocument mutable(BsonDocument document) {
-    if (document instanceof RawBsonDocument raw) {
-      try (BsonBinaryReader reader = new BsonBinaryReader(raw.getByteBuffer().asNIO())) {
-        return CODEC.decode(reader, DecoderContext.builder().build());
-      }
-    }
-    return document;
+    return mapped(r, new BsonSourceDocument(UpdateDelta.raw(after)));
   }
 
   private RowChange mapped(ReadRecord r, io.tidemark.core.event.SourceDocument document) {

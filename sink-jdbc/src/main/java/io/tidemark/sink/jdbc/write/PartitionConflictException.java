@@ -23,7 +23,7 @@ public final class PartitionConflictException extends TidemarkException {
 
   /** The rows of the partitions in conflict, as stored. */
   public List<PartitionClaim> stored() {
-    return stored;
+    return List.copyOf(stored);
   }
 
   /** What the writer wrote and what was stored. */
