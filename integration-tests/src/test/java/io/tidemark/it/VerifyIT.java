@@ -3,7 +3,6 @@ package io.tidemark.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.app.Daemon;
-import io.tidemark.core.config.YamlConfigLoader;
 import io.tidemark.app.verify.CollectionResult;
 import io.tidemark.app.verify.Difference;
 import io.tidemark.app.verify.Difference.Kind;
@@ -12,6 +11,7 @@ import io.tidemark.app.verify.VerifyOptions;
 import io.tidemark.app.verify.VerifyReport;
 import io.tidemark.app.verify.VerifyReportWriter;
 import io.tidemark.core.config.TidemarkConfig;
+import io.tidemark.core.config.YamlConfigLoader;
 import io.tidemark.core.pipeline.CollectionState;
 import io.tidemark.it.support.CounterWorkload;
 import io.tidemark.it.support.EngineProcess;

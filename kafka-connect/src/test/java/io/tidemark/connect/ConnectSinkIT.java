@@ -37,6 +37,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The connector on a real Connect cluster: Kafka's own test kit runs a KRaft broker and three
@@ -127,23 +128,7 @@ class ConnectSinkIT {
 
     awaitApplied("orders_pipeline", events.produced(), Duration.ofSeconds(180));
     double seconds = (System.nanoTime() - start) / 1e9;
-
-    assertThat(tableState()).isEqualTo(events.endState());
-    assertThat(query("SELECT count(*) FROM tidemark.dead_letter").get(0).get(0))
-        .as("every delta update found its stored document")
-        .isEqualTo("0");
-    Map<TopicPartition, Long> ends = endOffsets(topic);
-    Map<TopicPartition, Long> stored = storedOffsets("orders_pipeline");
-    assertThat(stored).isEqualTo(ends);
-    assertThat(recordsApplied("orders_pipeline"))
-        .as("records counted by the transactions that applied them: each once")
-        .isEqualTo(events.produced());
-    Map<TopicPartition, OffsetAndMetadata> kafkaCommitted = consumerGroupOffsets("orders-sink");
-    kafkaCommitted.forEach(
-        (tp, offset) ->
-            assertThat(offset.offset())
-                .as("Kafka's committed offset of %s never passes PostgreSQL's", tp)
-                .isLessThanOrEqualTo(stored.get(tp)));
+    assertExactlyOnce("orders_pipeline", "orders-sink", topic, "shop", events);
     System.out.printf(
         "connect fault run: %d records over %d partitions applied exactly once in %.1f s"
             + " (a worker stopped mid-batch, a rebalance, a %d-cut of PostgreSQL); %d documents at"
@@ -157,48 +142,182 @@ class ConnectSinkIT {
     connect.deleteConnector("orders-sink");
   }
 
+  /**
+   * The randomized fault campaign on Connect: for each seed of {@code connect.campaign.seeds} (e.g.
+   * {@code 1-5}), six random steps, each a fault under load (a worker stopped while its batches
+   * crawl, a worker added, PostgreSQL cut, a task restarted, the connector paused), then the same
+   * end-state checks. Off by default: the fixed run above is the one in every build.
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "connect.campaign.seeds", matches = "\\d+(-\\d+)?")
+  void randomizedFaultCampaign() throws Exception {
+    String[] range = System.getProperty("connect.campaign.seeds").split("-");
+    long first = Long.parseLong(range[0]);
+    long last = range.length > 1 ? Long.parseLong(range[1]) : first;
+    for (long seed = first; seed <= last; seed++) {
+      campaignRun(seed);
+    }
+  }
+
+  private void campaignRun(long seed) throws Exception {
+    java.util.Random random = new java.util.Random(seed);
+    String topic = "cdc.campaign" + seed + ".orders";
+    String pipeline = "campaign_" + seed;
+    String name = "campaign-" + seed;
+    String schema = "campaign_" + seed;
+    connect.kafka().createTopic(topic, PARTITIONS);
+    DebeziumStream events = new DebeziumStream("orders", seed);
+    events.snapshot(1_000 + random.nextInt(2_000));
+    events.sendTo(producer, topic);
+    long start = System.nanoTime();
+    connect.configureConnector(name, connector(topic, pipeline, "orders", schema));
+    List<String> steps = new java.util.ArrayList<>();
+    int idRange = 3_000;
+    for (int step = 0; step < 6; step++) {
+      int workers = connect.workers().size();
+      int fault = random.nextInt(5);
+      switch (fault) {
+        case 0 -> {
+          if (workers > 1) {
+            proxy.delayFor(
+                Duration.ofMillis(1_000 + random.nextInt(3_000)),
+                Duration.ofMillis(100 + random.nextInt(200)));
+            connect.removeWorker();
+            steps.add("worker stopped mid-batch");
+          } else {
+            connect.addWorker();
+            steps.add("worker added");
+          }
+        }
+        case 1 -> {
+          if (workers < 4) {
+            connect.addWorker();
+            steps.add("worker added");
+          } else {
+            connect.removeWorker();
+            steps.add("worker stopped");
+          }
+        }
+        case 2 -> {
+          int millis = 1_000 + random.nextInt(3_000);
+          proxy.cutFor(Duration.ofMillis(millis));
+          steps.add("PostgreSQL cut " + millis + " ms");
+        }
+        case 3 -> {
+          int task = random.nextInt(3);
+          try {
+            connect.restartTask(name, task);
+            steps.add("task " + task + " restarted");
+          } catch (RuntimeException rebalancing) {
+            steps.add(
+                "task "
+                    + task
+                    + " restart refused ("
+                    + rebalancing.getClass().getSimpleName()
+                    + ")");
+          }
+        }
+        default -> {
+          connect.pauseConnector(name);
+          Thread.sleep(500 + random.nextInt(1_500));
+          connect.resumeConnector(name);
+          steps.add("connector paused");
+        }
+      }
+      idRange += 500;
+      events.changes(500 + random.nextInt(2_500), idRange);
+      events.sendTo(producer, topic);
+      Thread.sleep(500 + random.nextInt(1_500));
+    }
+    while (connect.workers().size() < 3) {
+      connect.addWorker(); // back to three, for the next seed and the other tests
+    }
+    while (connect.workers().size() > 3) {
+      connect.removeWorker();
+    }
+    awaitApplied(pipeline, events.produced(), Duration.ofSeconds(240));
+    assertExactlyOnce(pipeline, name, topic, schema, events);
+    System.out.printf(
+        "connect campaign seed %d: %d records, %d documents at the end, applied exactly once in"
+            + " %.1f s through %s; partition epochs %s%n",
+        seed,
+        events.produced(),
+        events.endState().size(),
+        (System.nanoTime() - start) / 1e9,
+        steps,
+        epochs(pipeline));
+    connect.deleteConnector(name);
+  }
+
   @Test
   void throughputOfInsertsThroughTheClusterIntoPostgres() throws Exception {
-    String topic = "bench.shop.events";
+    measure("events", false);
+  }
+
+  /** A source connector's initial copy (Debezium op r): written by COPY first. */
+  @Test
+  void throughputOfAnInitialCopyThroughTheClusterIntoPostgres() throws Exception {
+    long bulk = measure("copied", true);
+    assertThat(bulk).as("transactions written by COPY").isPositive();
+  }
+
+  /**
+   * Applies {@code connect.bench.documents} new documents through the cluster, then the daemon's
+   * write path on the same rows, and prints both rates.
+   *
+   * @return the transactions the tasks wrote by COPY
+   */
+  private long measure(String collection, boolean initialCopy) throws Exception {
+    String topic = "bench.shop." + collection;
+    String name = collection + "-sink";
+    String pipeline = collection + "_pipeline";
     connect.kafka().createTopic(topic, PARTITIONS);
-    DebeziumStream events = new DebeziumStream("events", 7);
-    int documents = Integer.getInteger("connect.bench.documents", 60_000);
-    events.inserts(0, documents);
+    DebeziumStream events = new DebeziumStream(collection, 7);
+    int documents = Integer.getInteger("connect.bench.documents", 30_000);
+    if (initialCopy) {
+      events.snapshot(documents);
+    } else {
+      events.inserts(0, documents);
+    }
     events.sendTo(producer, topic);
 
     long start = System.nanoTime();
-    connect.configureConnector("events-sink", connector(topic, "events_pipeline", "events"));
-    awaitApplied("events_pipeline", 1, Duration.ofSeconds(120));
+    connect.configureConnector(name, connector(topic, pipeline, collection));
+    awaitApplied(pipeline, 1, Duration.ofSeconds(120));
     // Measured from the first committed batch: the tasks' start and the consumer group's join
     // (seconds, whatever the load) are not the write rate.
     long firstBatch = System.nanoTime();
-    long appliedAtFirst = recordsApplied("events_pipeline");
-    awaitApplied("events_pipeline", events.produced(), Duration.ofSeconds(300));
-    long end = System.nanoTime();
-    double seconds = (end - firstBatch) / 1e9;
+    long appliedAtFirst = recordsApplied(pipeline);
+    awaitApplied(pipeline, events.produced(), Duration.ofSeconds(300));
+    double seconds = (System.nanoTime() - firstBatch) / 1e9;
     double startSeconds = (firstBatch - start) / 1e9;
 
-    assertThat(query("SELECT count(*) FROM shop.events").get(0).get(0))
+    assertThat(query("SELECT count(*) FROM shop." + collection).get(0).get(0))
         .isEqualTo(Integer.toString(documents));
     double connectRate = (documents - appliedAtFirst) / seconds;
-    double daemonRate = daemonWritePath(events.documents(), "events");
+    double daemonRate = daemonWritePath(events.documents(), collection);
+    long bulk = workerMetric(name, "bulk-transactions-total");
     System.out.printf(
-        "connect throughput: %d inserts (with child rows) from %d partitions by 3 tasks on 3"
-            + " workers: first batch after %.1f s, then %.0f rows/s over %.1f s; the daemon's write"
-            + " path on the same rows and PostgreSQL, in this JVM: %.0f rows/s; Connect / daemon ="
-            + " %.2f%n",
+        "connect throughput, %s: %d documents (with child rows) from %d partitions by %s tasks on"
+            + " 3 workers: first batch after %.1f s, then %.0f rows/s over %.1f s (%d of %d"
+            + " transactions by COPY); the daemon's write path on the same rows and PostgreSQL, in"
+            + " this JVM: %.0f rows/s; Connect / daemon = %.2f%n",
+        initialCopy ? "initial copy (op r)" : "inserts (op c)",
         documents,
         PARTITIONS,
+        System.getProperty("connect.tasks", "3"),
         startSeconds,
         connectRate,
         seconds,
+        bulk,
+        workerMetric(name, "transactions-total"),
         daemonRate,
         connectRate / daemonRate);
-    assertThat(connectRate).isPositive();
-    assertThat(workerMetric("events-sink", "records-applied-total"))
+    assertThat(workerMetric(name, "records-applied-total"))
         .as("the tasks' counters, as the workers report them (plugin metrics, in JMX)")
         .isEqualTo(documents);
-    connect.deleteConnector("events-sink");
+    connect.deleteConnector(name);
+    return bulk;
   }
 
   /**
@@ -229,7 +348,7 @@ class ConnectSinkIT {
         table.applyBatch(changes, new Position("baseline", new ClusterTime(1, from + 1)));
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      assertThat(query("SELECT count(*) FROM daemon.events").get(0).get(0))
+      assertThat(query("SELECT count(*) FROM daemon." + collection).get(0).get(0))
           .isEqualTo(Integer.toString(documents.size()));
       return documents.size() / seconds;
     }
@@ -253,7 +372,40 @@ class ConnectSinkIT {
     return sum;
   }
 
+  /**
+   * The end state: the table equals the events', no delta went to the dead letters, PostgreSQL's
+   * offsets are the partitions' ends, every record is counted once by the transactions that applied
+   * it, and Kafka's committed offsets never passed PostgreSQL's.
+   */
+  private void assertExactlyOnce(
+      String pipeline, String connector, String topic, String schema, DebeziumStream events)
+      throws Exception {
+    assertThat(tableState(schema)).isEqualTo(events.endState());
+    assertThat(
+            query("SELECT count(*) FROM tidemark.dead_letter WHERE pipeline = '" + pipeline + "'")
+                .get(0)
+                .get(0))
+        .as("every delta update found its stored document")
+        .isEqualTo("0");
+    Map<TopicPartition, Long> stored = storedOffsets(pipeline);
+    assertThat(stored).isEqualTo(endOffsets(topic));
+    assertThat(recordsApplied(pipeline))
+        .as("records counted by the transactions that applied them: each once")
+        .isEqualTo(events.produced());
+    consumerGroupOffsets(connector)
+        .forEach(
+            (tp, offset) ->
+                assertThat(offset.offset())
+                    .as("Kafka's committed offset of %s never passes PostgreSQL's", tp)
+                    .isLessThanOrEqualTo(stored.get(tp)));
+  }
+
   private Map<String, String> connector(String topics, String pipeline, String collection) {
+    return connector(topics, pipeline, collection, "shop");
+  }
+
+  private Map<String, String> connector(
+      String topics, String pipeline, String collection, String schema) {
     Map<String, String> config = new HashMap<>();
     config.put("connector.class", TidemarkSinkConnector.class.getName());
     config.put("tasks.max", System.getProperty("connect.tasks", "3"));
@@ -274,7 +426,7 @@ class ConnectSinkIT {
             "  jdbcUrl: jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database,
             "  username: " + postgres.username(),
             "  password: '" + postgres.password() + "'",
-            "  schema: shop",
+            "  schema: " + schema,
             "  socketTimeout: 10s",
             "collections:",
             "  - name: " + collection,
@@ -349,11 +501,15 @@ class ConnectSinkIT {
         .collect(Collectors.joining(" "));
   }
 
-  private Map<String, String> tableState() {
+  private Map<String, String> tableState(String schema) {
     Map<String, String> state = new TreeMap<>();
     for (List<String> row :
         query(
-            "SELECT o._id, o.status, o.version, coalesce((SELECT string_agg(i.qty::text, ',' ORDER BY i.items_index) FROM shop.orders_items i WHERE i._id = o._id), '') FROM shop.orders o")) {
+            "SELECT o._id, o.status, o.version, coalesce((SELECT string_agg(i.qty::text, ',' ORDER BY i.items_index) FROM "
+                + schema
+                + ".orders_items i WHERE i._id = o._id), '') FROM "
+                + schema
+                + ".orders o")) {
       state.put(row.get(0), row.get(1) + "|" + row.get(2) + "|" + row.get(3));
     }
     return state;
