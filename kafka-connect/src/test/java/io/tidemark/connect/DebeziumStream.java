@@ -152,12 +152,27 @@ final class DebeziumStream {
         });
   }
 
-  /** Sends what was generated since the last call; partitions by key, as the connector does. */
+  /**
+   * Sends what was generated since the last call, partitioned by key as the connector does, and
+   * waits until the broker has every record: a record the producer failed to write fails here, not
+   * later as a change the sink cannot explain.
+   */
   void sendTo(KafkaProducer<byte[], byte[]> producer, String topic) {
+    List<java.util.concurrent.Future<?>> sent = new ArrayList<>(pending.size());
     for (byte[][] kv : pending) {
-      producer.send(new ProducerRecord<>(topic, kv[0], kv[1]));
+      sent.add(producer.send(new ProducerRecord<>(topic, kv[0], kv[1])));
     }
     producer.flush();
+    for (java.util.concurrent.Future<?> record : sent) {
+      try {
+        record.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while sending to " + topic, e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("the producer lost a record of " + topic, e.getCause());
+      }
+    }
     produced += pending.size();
     pending.clear();
   }
