@@ -79,6 +79,9 @@ class TidemarkSinkTaskTest {
         .isEqualTo("a=v1,b=v0");
     assertThat(query("SELECT records_applied || '/' || next_offset FROM tidemark.partition_offset"))
         .isEqualTo("3/3");
+    assertThat(query("SELECT pipeline FROM tidemark.partition_offset"))
+        .as("a YAML without pipeline is named after the connector")
+        .isEqualTo("orders-sink");
     // The first task's partition was claimed by the successor: its late batch is dropped.
     task.put(List.of(record(2, "a", "late")));
     assertThat(query("SELECT name FROM public.orders WHERE _id = 'a'")).isEqualTo("v1");

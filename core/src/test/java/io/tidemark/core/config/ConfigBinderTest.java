@@ -61,6 +61,23 @@ class ConfigBinderTest {
   }
 
   @Test
+  void aConfigurationForTheConnectSinkBindsWithoutSourceAndRefusesOne() {
+    Map<String, Object> withoutSource = minimal();
+    withoutSource.remove("source");
+
+    TidemarkConfig bound = ConfigBinder.bindWithoutSource(withoutSource, "connector");
+    assertThat(bound.source()).isNull();
+    assertThat(bound.collections()).extracting(TableMapping::collection).containsExactly("orders");
+    // The daemon still needs one.
+    assertThat(problems(withoutSource)).anyMatch(p -> p.contains("source"));
+
+    Map<String, Object> withSource = minimal();
+    assertThatThrownBy(() -> ConfigBinder.bindWithoutSource(withSource, "connector"))
+        .isInstanceOf(TidemarkException.class)
+        .hasMessageContaining("source: is not read here: the changes come from Kafka topics");
+  }
+
+  @Test
   void streamScopeAndStandbyBindAndRefuseWhatTheyDoNotKnow() {
     Map<String, Object> tree = minimal();
     tree.put("standby", true);
