@@ -444,26 +444,25 @@ class ConnectSinkIT {
         System.getProperty("connect.max.poll.records", "5000"));
     config.put(
         "tidemark.config.yaml",
-        String.join(
-            "\n",
-            "pipeline: " + pipeline,
-            "sink:",
-            "  jdbcUrl: jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database,
-            "  username: " + postgres.username(),
-            "  password: '" + postgres.password() + "'",
-            "  schema: " + schema,
-            "  socketTimeout: 10s",
-            "collections:",
-            "  - name: " + collection,
-            "    documentColumn: doc",
-            "    columns:",
-            "      - { field: status }",
-            "      - { field: version, type: integer }",
-            "    children:",
-            "      - field: items",
-            "        table: " + collection + "_items",
-            "        columns:",
-            "          - { field: qty, type: integer }"));
+        "pipeline: "
+            + pipeline
+            + "\n"
+            + SinkYaml.of(
+                postgres,
+                "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database,
+                "  schema: " + schema,
+                "  socketTimeout: 10s",
+                "collections:",
+                "  - name: " + collection,
+                "    documentColumn: doc",
+                "    columns:",
+                "      - { field: status }",
+                "      - { field: version, type: integer }",
+                "    children:",
+                "      - field: items",
+                "        table: " + collection + "_items",
+                "        columns:",
+                "          - { field: qty, type: integer }"));
     return config;
   }
 

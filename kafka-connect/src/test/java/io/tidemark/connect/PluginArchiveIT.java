@@ -47,12 +47,9 @@ class PluginArchiveIT {
             "topics",
             "cdc.shop.orders",
             "tidemark.config.yaml",
-            String.join(
-                "\n",
-                "sink:",
-                "  jdbcUrl: " + url,
-                "  username: " + postgres.username(),
-                "  password: '" + postgres.password() + "'",
+            SinkYaml.of(
+                postgres,
+                url,
                 "collections:",
                 "  - name: orders",
                 "    columns:",

@@ -122,12 +122,9 @@ class TidemarkSinkTaskTest {
     props.put("retry.backoff.ms", "500");
     props.put(
         "tidemark.config.yaml",
-        String.join(
-            "\n",
-            "sink:",
-            "  jdbcUrl: " + proxied,
-            "  username: " + POSTGRES.username(),
-            "  password: '" + POSTGRES.password() + "'",
+        SinkYaml.of(
+            POSTGRES,
+            proxied,
             "collections:",
             "  - name: orders",
             "    columns:",

@@ -74,16 +74,13 @@ public final class ChangeDecoder {
   }
 
   private DocumentChange debezium(String topic, Object key, BsonDocument body) {
-    String explicit = topicCollections.get(topic);
     if (body == null) {
       return DocumentChange.skip(
           collectionOf(topic, null), "a tombstone: its delete came just before it");
     }
     BsonDocument source = body.isDocument("source") ? body.getDocument("source") : null;
     String collection =
-        explicit != null
-            ? explicit
-            : collectionOf(topic, source == null ? null : stringOrNull(source, "collection"));
+        collectionOf(topic, source == null ? null : stringOrNull(source, "collection"));
     String op = stringOrNull(body, "op");
     if (op == null) {
       throw new IllegalArgumentException("a Debezium event without op");
@@ -116,12 +113,8 @@ public final class ChangeDecoder {
     if (body == null) {
       return fullDocument(topic, key, null);
     }
-    String explicit = topicCollections.get(topic);
     BsonDocument ns = subDocument(body, "ns");
-    String collection =
-        explicit != null
-            ? explicit
-            : collectionOf(topic, ns == null ? null : stringOrNull(ns, "coll"));
+    String collection = collectionOf(topic, ns == null ? null : stringOrNull(ns, "coll"));
     String type = stringOrNull(body, "operationType");
     switch (type == null ? "" : type) {
       case "insert", "replace", "update" -> {

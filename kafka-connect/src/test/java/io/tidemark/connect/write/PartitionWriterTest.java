@@ -3,6 +3,7 @@ package io.tidemark.connect.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tidemark.connect.SinkYaml;
 import io.tidemark.connect.decode.ChangeDecoder;
 import io.tidemark.connect.decode.InputFormat;
 import io.tidemark.core.config.TidemarkConfig;
@@ -47,12 +48,9 @@ class PartitionWriterTest {
     config =
         new YamlConfigLoader()
             .parseWithoutSource(
-                String.join(
-                    "\n",
-                    "sink:",
-                    "  jdbcUrl: " + url,
-                    "  username: " + POSTGRES.username(),
-                    "  password: '" + POSTGRES.password() + "'",
+                SinkYaml.of(
+                    POSTGRES,
+                    url,
                     "  schema: shop",
                     "collections:",
                     "  - name: orders",
