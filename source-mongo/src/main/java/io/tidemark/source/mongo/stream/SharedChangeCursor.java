@@ -123,7 +123,10 @@ public final class SharedChangeCursor implements ChangeCursor {
 
   /**
    * Whether the own stream has passed the catch-up point (strictly: changes at that very time may
-   * be missing from the queue), outside a split event; if so the queue takes over.
+   * be missing from the queue), outside a split event; if so the queue takes over. Only a write
+   * after the catch-up point moves the own stream past it: in an idle database that stream stays
+   * open until the next write, which a replica set's primary makes itself, a no-op every {@code
+   * periodicNoopIntervalSecs} (10 s; {@code src/mongo/db/repl/noop_writer.cpp} of mongodb/mongo).
    */
   private boolean caughtUp(ClusterTime reached) {
     ClusterTime until = shared.catchUpUntil(subscription);
