@@ -57,10 +57,9 @@ class DatabaseStreamIT {
       // The resumed reader closes its own stream once that stream has read past the point where
       // its queue took over, strictly (changes at that very time may be missing from the queue).
       // Only a write after it subscribed moves the stream past that point: when the busy inserts
-      // above were routed before it subscribed, nothing else would. A replica set's primary makes
-      // such a write itself when idle, a no-op every periodicNoopIntervalSecs (10 s;
-      // src/mongo/db/repl/noop_writer.cpp of mongodb/mongo); the stand-in writes none, so the test
-      // writes one.
+      // above were routed before it subscribed, nothing else would but the periodic no-op a
+      // primary writes after periodicNoopIntervalSecs of quiet (src/mongo/db/repl/noop_writer.cpp),
+      // which the stand-in writes too, after 10 s. The test writes instead of waiting for it.
       p.collection("quiet").insertOne(new Document("_id", "after-resume"));
       p.awaitMatch("quiet", "quiet", Duration.ofSeconds(30));
       TestPipeline.await(

@@ -137,8 +137,8 @@ final class ChangeStreamCursor extends AbstractCursor {
   }
 
   private boolean isSeen(OplogEntry entry) {
-    if (!entry.database().equals(database)) {
-      return false;
+    if (entry.operation() == Operation.NOOP || !entry.database().equals(database)) {
+      return false; // a no-op belongs to no namespace: the filters above never match it
     }
     if (collection == null) {
       return true;

@@ -91,6 +91,18 @@ final class IndexedOplog implements Oplog {
     return append(Operation.DROP_DATABASE, database, null, null, null, null, null);
   }
 
+  /**
+   * Appends a periodic no-op when the newest entry is still at {@code timestamp}: the check and the
+   * write are one step, as {@code NoopWriter::_writeNoop} makes them under the global lock.
+   */
+  synchronized boolean appendNoopIfNewestIs(long timestamp) {
+    if (lastTimestamp != timestamp) {
+      return false;
+    }
+    append(Operation.NOOP, "", null, null, null, null, null);
+    return true;
+  }
+
   private synchronized OplogEntry append(
       Operation operation,
       String database,

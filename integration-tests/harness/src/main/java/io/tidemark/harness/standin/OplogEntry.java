@@ -11,7 +11,8 @@ import java.time.Instant;
  * @param timestamp the BSON timestamp as its 64-bit value (seconds in the high half, increment in
  *     the low half); unique and increasing, so it doubles as the resume token
  * @param document the inserted document or the replacement; null for other operations
- * @param collection null for a dropped database
+ * @param database the empty string for a no-op, which belongs to no namespace
+ * @param collection null for a dropped database and a no-op
  * @param updateDescription {@code {updatedFields, removedFields, truncatedArrays}} for updates
  * @param targetNamespace {@code db.collection} a rename moved the collection to; null otherwise
  */
@@ -34,7 +35,9 @@ record OplogEntry(
     DELETE("delete"),
     DROP("drop"),
     RENAME("rename"),
-    DROP_DATABASE("dropDatabase");
+    DROP_DATABASE("dropDatabase"),
+    // A periodic no-op ({@code op: "n"}, {@link PeriodicNoopWriter}): no stream shows it.
+    NOOP("noop");
 
     private final String eventName;
 

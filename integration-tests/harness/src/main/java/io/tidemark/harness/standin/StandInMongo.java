@@ -2,6 +2,7 @@ package io.tidemark.harness.standin;
 
 import de.bwaldvogel.mongo.MongoServer;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import org.bson.BsonTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
  *   <li>the oplog is indexed by timestamp, so a getMore reads only what is new to it;
  *   <li>each write is logged under its collection's lock, so the oplog order is the order in which
  *       writes became visible;
+ *   <li>when nothing was written for {@code periodicNoopIntervalSecs} (10 s unless told), it writes
+ *       a no-op to the oplog as a primary does ({@link PeriodicNoopWriter}), so idle streams still
+ *       move forward;
  *   <li>{@link #truncateOplogBefore} simulates a capped oplog losing history (code 286).
  * </ul>
  *
@@ -54,11 +58,17 @@ public final class StandInMongo implements AutoCloseable {
   private final StandInBackend backend;
   private final MongoServer server;
   private final String connectionString;
+  private final PeriodicNoopWriter noopWriter;
 
-  private StandInMongo(StandInBackend backend, MongoServer server, String connectionString) {
+  private StandInMongo(
+      StandInBackend backend,
+      MongoServer server,
+      String connectionString,
+      PeriodicNoopWriter noopWriter) {
     this.backend = backend;
     this.server = server;
     this.connectionString = connectionString;
+    this.noopWriter = noopWriter;
   }
 
   /** Starts a server on 127.0.0.1 and a free port, with an empty oplog. */
@@ -79,6 +89,17 @@ public final class StandInMongo implements AutoCloseable {
    * showing every command it receives to {@code observer}.
    */
   public static StandInMongo start(StandInVersion version, CommandObserver observer) {
+    return start(version, observer, PeriodicNoopWriter.DEFAULT_INTERVAL);
+  }
+
+  /**
+   * Starts a server as {@link #start(StandInVersion, CommandObserver)} does, whose primary writes a
+   * no-op after {@code periodicNoopInterval} without writes (MongoDB's {@code
+   * periodicNoopIntervalSecs}: whole seconds, more than 0 and at most 10; others are refused).
+   */
+  public static StandInMongo start(
+      StandInVersion version, CommandObserver observer, Duration periodicNoopInterval) {
+    PeriodicNoopWriter.checkInterval(periodicNoopInterval);
     StandInBackend backend = new StandInBackend(version, observer);
     MongoServer server = new MongoServer(backend);
     server.enableOplog();
@@ -86,7 +107,9 @@ public final class StandInMongo implements AutoCloseable {
     InetSocketAddress address = server.getLocalAddress();
     String connectionString = "mongodb://127.0.0.1:" + address.getPort();
     LOG.info("Stand-in MongoDB started at {}", connectionString);
-    return new StandInMongo(backend, server, connectionString);
+    PeriodicNoopWriter noopWriter =
+        PeriodicNoopWriter.start(backend.indexedOplog(), periodicNoopInterval);
+    return new StandInMongo(backend, server, connectionString, noopWriter);
   }
 
   /** {@code mongodb://127.0.0.1:<port>}, for {@code MongoClients.create}. */
@@ -124,6 +147,7 @@ public final class StandInMongo implements AutoCloseable {
 
   @Override
   public void close() {
+    noopWriter.close();
     // Wakes waiting getMores first, so the network threads can stop.
     backend.indexedOplog().close();
     server.shutdownNow();
