@@ -53,10 +53,7 @@ class RestartIT {
     List<String> checkpointAfter = p.query(CHECKPOINT);
     long before = Long.parseLong(checkpointBefore.get(0).split(" ")[0]);
     long after = Long.parseLong(checkpointAfter.get(0).split(" ")[0]);
+    // Equal, or later when the primary wrote a periodic no-op meanwhile (the stand-in too).
     assertThat(after).as("checkpoint cluster time").isGreaterThanOrEqualTo(before);
-    if (p.mongo().isStandIn()) {
-      // The stand-in has no post-batch resume token: with no writes the position cannot move.
-      assertThat(checkpointAfter).isEqualTo(checkpointBefore);
-    }
   }
 }

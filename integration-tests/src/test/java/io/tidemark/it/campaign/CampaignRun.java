@@ -5,7 +5,9 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import io.tidemark.harness.net.TcpProxy;
+import io.tidemark.harness.standin.CommandObserver;
 import io.tidemark.harness.standin.StandInMongo;
+import io.tidemark.harness.standin.StandInVersion;
 import io.tidemark.it.campaign.CampaignChecker.VerifyCounts;
 import io.tidemark.it.campaign.CampaignSettings.Avoid;
 import io.tidemark.it.campaign.Findings.Category;
@@ -62,7 +64,13 @@ final class CampaignRun {
     postgres.dropDatabase(database);
     postgres.createDatabase(database);
     try (history;
-        StandInMongo standIn = StandInMongo.start();
+        // Once the workload stops, the stand-in's primary writes a no-op every second, as a real
+        // one does after periodicNoopIntervalSecs of quiet (src/mongo/db/repl/noop_writer.cpp; 1 s
+        // is the least the server takes, and what MongoDB's own change stream tests set), so that
+        // every stream, however quiet its collection, sees time pass while the run converges.
+        StandInMongo standIn =
+            StandInMongo.start(
+                StandInVersion.DEFAULT, CommandObserver.NONE, Duration.ofSeconds(1));
         MongoClient client = MongoClients.create(standIn.connectionString());
         TcpProxy mongoProxy = TcpProxy.start("127.0.0.1", port(standIn), 512);
         TcpProxy pgProxy = TcpProxy.start("127.0.0.1", postgres.port(), 256)) {
@@ -122,9 +130,7 @@ final class CampaignRun {
         }
         writes = workload.operations();
         history.record(Kind.RUN, "writes stopped after " + writes + " operations");
-        try (PeriodicNoops noops = PeriodicNoops.start(db)) {
-          converge(run, workload.collectionNames(), workload.operationTime());
-        }
+        converge(run, workload.collectionNames(), workload.operationTime());
         sampler.close();
         history.record(Kind.RUN, "sampler stopped after " + sampler.samples() + " samples");
         int code = daemon.terminate(60);
