@@ -114,16 +114,7 @@ public final class MongoChangeSource implements ChangeSource {
       database.runCommand(new Document("ping", 1));
     } catch (RuntimeException e) {
       client.close();
-      throw new TidemarkException(
-          ErrorCode.SOURCE_UNAVAILABLE,
-          "Cannot reach MongoDB at "
-              + ConnectionStrings.mask(config.uri())
-              + " within "
-              + serverSelectionTimeout.toSeconds()
-              + " s ("
-              + firstLine(e)
-              + "). Check source.uri, that the server runs, and that this host may connect to it.",
-          e);
+      throw MongoErrors.atOpen(e, ConnectionStrings.mask(config.uri()), serverSelectionTimeout);
     }
     ServerVersion version = readVersion(database);
     switch (version.largeEvents()) {

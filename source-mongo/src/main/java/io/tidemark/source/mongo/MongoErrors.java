@@ -12,6 +12,7 @@ import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
+import java.time.Duration;
 import java.util.Set;
 
 /**
@@ -52,6 +53,7 @@ final class MongoErrors {
 
   private static final String NON_RESUMABLE = "NonResumableChangeStreamError";
   private static final int UNAUTHORIZED = 13;
+  private static final int AUTHENTICATION_FAILED = 18;
   private static final int INVALID_RESUME_TOKEN = 260;
   private static final int BSON_OBJECT_TOO_LARGE = 10334;
 
@@ -145,6 +147,51 @@ final class MongoErrors {
     return new TidemarkException(ErrorCode.SOURCE_FAILED, where + ": " + firstLine(e), code, e);
   }
 
+  /**
+   * The first command of a new client failed: either no server answered within the selection
+   * timeout, or one answered and refused the login. The driver authenticates each new connection
+   * and reports a refusal as {@link MongoSecurityException}, with the server's AuthenticationFailed
+   * (18) as its cause; retrying cannot cure that, so it is not reported as unreachable.
+   *
+   * @param maskedUri the connection string without its password
+   */
+  static TidemarkException atOpen(RuntimeException e, String maskedUri, Duration timeout) {
+    MongoServerException server = serverError(e);
+    if (e instanceof MongoSecurityException
+        || server != null && server.getCode() == AUTHENTICATION_FAILED) {
+      return new TidemarkException(
+          ErrorCode.SOURCE_FAILED,
+          "MongoDB at "
+              + maskedUri
+              + " refused Tidemark's login ("
+              + (server != null ? serverText(server) : firstLine(e))
+              + "). Check the user name and password in source.uri, and its authSource: the"
+              + " database that holds the user (often admin).",
+          server != null ? Integer.toString(server.getCode()) : null,
+          e);
+    }
+    return new TidemarkException(
+        ErrorCode.SOURCE_UNAVAILABLE,
+        "Cannot reach MongoDB at "
+            + maskedUri
+            + " within "
+            + timeout.toSeconds()
+            + " s ("
+            + firstLine(e)
+            + "). Check source.uri, that the server runs, and that this host may connect to it.",
+        e);
+  }
+
+  /** The server's own error within {@code e} and its causes, or null. */
+  private static MongoServerException serverError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof MongoServerException se) {
+        return se;
+      }
+    }
+    return null;
+  }
+
   private static boolean isTransient(RuntimeException e) {
     if (e instanceof MongoException me && me.hasErrorLabel(NON_RESUMABLE)) {
       return false;
@@ -171,7 +218,7 @@ final class MongoErrors {
   }
 
   /** The server's own error text when there is one, without the driver's wrapping. */
-  private static String serverText(RuntimeException e) {
+  private static String serverText(Throwable e) {
     return e instanceof com.mongodb.MongoCommandException ce ? ce.getErrorMessage() : firstLine(e);
   }
 

@@ -3,14 +3,18 @@ package io.tidemark.source.mongo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.MongoConnectionPoolClearedException;
+import com.mongodb.MongoCredential;
 import com.mongodb.MongoException;
+import com.mongodb.MongoSecurityException;
 import com.mongodb.MongoServerException;
 import com.mongodb.MongoSocketReadException;
+import com.mongodb.MongoTimeoutException;
 import com.mongodb.ServerAddress;
 import com.mongodb.connection.ClusterId;
 import com.mongodb.connection.ServerId;
 import io.tidemark.core.error.ErrorCode;
 import io.tidemark.core.error.TidemarkException;
+import java.time.Duration;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt32;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 class MongoErrorsTest {
   private static final ServerAddress SERVER = new ServerAddress("db1", 27017);
+  private static final String MASKED_URI = "mongodb://tidemark:****@db1:27017/?authSource=admin";
 
   /** A command failure as the server reports it. */
   private static MongoServerException commandError(int code, String codeName, String message) {
@@ -221,5 +226,56 @@ class MongoErrorsTest {
 
     assertThat(t.code()).isEqualTo(ErrorCode.SOURCE_FAILED);
     assertThat(t.getMessage()).contains("Only one type of resume option is allowed");
+  }
+
+  @Test
+  void aRefusedLoginAtOpenSaysSoAndIsNotRetried() {
+    MongoCredential credential =
+        MongoCredential.createScramSha256Credential("tidemark", "admin", "s3cret".toCharArray());
+    RuntimeException refused =
+        new MongoSecurityException(
+            credential,
+            "Exception authenticating " + credential,
+            commandError(18, "AuthenticationFailed", "Authentication failed."));
+
+    TidemarkException t = MongoErrors.atOpen(refused, MASKED_URI, Duration.ofSeconds(30));
+
+    assertThat(t.code()).isEqualTo(ErrorCode.SOURCE_FAILED);
+    assertThat(t.retriable()).isFalse();
+    assertThat(t.databaseCode()).as("MongoDB's AuthenticationFailed").isEqualTo("18");
+    assertThat(t.getMessage())
+        .startsWith(
+            "MongoDB at " + MASKED_URI + " refused Tidemark's login (Authentication failed.)")
+        .contains("user name and password in source.uri", "authSource")
+        .doesNotContain("Cannot reach", "s3cret");
+  }
+
+  @Test
+  void aLoginTheDriverCouldNotCompleteIsARefusedLoginToo() {
+    MongoCredential credential =
+        MongoCredential.createScramSha256Credential("tidemark", "admin", "s3cret".toCharArray());
+    RuntimeException failed =
+        new MongoSecurityException(credential, "Exception authenticating " + credential);
+
+    TidemarkException t = MongoErrors.atOpen(failed, MASKED_URI, Duration.ofSeconds(30));
+
+    assertThat(t.code()).isEqualTo(ErrorCode.SOURCE_FAILED);
+    assertThat(t.getMessage())
+        .contains("refused Tidemark's login (Exception authenticating MongoCredential")
+        .doesNotContain("s3cret");
+  }
+
+  @Test
+  void noServerAtOpenIsUnreachableAndRetriable() {
+    RuntimeException timeout =
+        new MongoTimeoutException("Timed out while waiting for a server that matches primary");
+
+    TidemarkException t = MongoErrors.atOpen(timeout, MASKED_URI, Duration.ofSeconds(30));
+
+    assertThat(t.code()).isEqualTo(ErrorCode.SOURCE_UNAVAILABLE);
+    assertThat(t.retriable()).isTrue();
+    assertThat(t.getMessage())
+        .startsWith("Cannot reach MongoDB at " + MASKED_URI + " within 30 s (Timed out while")
+        .contains("that the server runs");
   }
 }
