@@ -89,7 +89,7 @@ public final class ChangeDecoder {
     switch (op) {
       case "c", "r", "u" -> {
         if (after != null) {
-          return upsert(collection, RecordValues.parse(after), op.equals("r"));
+          return upsert(collection, RecordValues.parseRaw(after), op.equals("r"));
         }
         if (op.equals("u")) {
           return DocumentChange.patch(

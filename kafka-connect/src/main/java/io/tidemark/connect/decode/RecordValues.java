@@ -14,6 +14,7 @@ import org.bson.BsonInt64;
 import org.bson.BsonNull;
 import org.bson.BsonString;
 import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
 
 /**
  * Turns a record's key or value, in whatever form the worker's converter produced, into one BSON
@@ -71,6 +72,18 @@ public final class RecordValues {
   static BsonDocument parse(String json) {
     try {
       return BsonDocument.parse(json);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not a JSON document: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Parses Extended JSON text straight into raw BSON, without building the tree {@link #parse}
+   * builds: a full document is mapped from raw BSON, so the tree would only be encoded again.
+   */
+  static RawBsonDocument parseRaw(String json) {
+    try {
+      return RawBsonDocument.parse(json);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a JSON document: " + e.getMessage(), e);
     }
