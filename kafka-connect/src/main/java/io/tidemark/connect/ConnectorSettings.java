@@ -1,6 +1,7 @@
 package io.tidemark.connect;
 
 import io.tidemark.connect.decode.InputFormat;
+import io.tidemark.connect.write.PendingRecords;
 import io.tidemark.core.config.TidemarkConfig;
 import io.tidemark.core.config.YamlConfigLoader;
 import io.tidemark.core.error.TidemarkException;
@@ -26,6 +27,9 @@ final class ConnectorSettings extends AbstractConfig {
   static final String INPUT_FORMAT = "input.format";
   static final String BULK_SNAPSHOT = "bulk.snapshot";
   static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+  static final String BATCH_MAX_RECORDS = "batch.max.records";
+  static final String BATCH_MAX_BYTES = "batch.max.bytes";
+  static final String BATCH_LINGER_MS = "batch.linger.ms";
 
   /** Set by the connector for each task: its number, for the owner name in the offsets table. */
   static final String TASK_ID = "tidemark.task.id";
@@ -80,6 +84,32 @@ final class ConnectorSettings extends AbstractConfig {
               Importance.LOW,
               "How long the worker waits before handing a batch again after PostgreSQL could not"
                   + " be reached.")
+          .define(
+              BATCH_MAX_RECORDS,
+              Type.INT,
+              5_000,
+              ConfigDef.Range.atLeast(1),
+              Importance.MEDIUM,
+              "A task holds the records of several polls (max.poll.records each, 500 by default)"
+                  + " and writes them in one transaction per collection once they are this many,"
+                  + " or batch.max.bytes, or the oldest has waited batch.linger.ms.")
+          .define(
+              BATCH_MAX_BYTES,
+              Type.LONG,
+              32L * 1024 * 1024,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              "The held records are written once their documents reach this many bytes (BSON):"
+                  + " what a task holds in memory beyond the consumer's own buffers.")
+          .define(
+              BATCH_LINGER_MS,
+              Type.LONG,
+              500L,
+              ConfigDef.Range.atLeast(0),
+              Importance.MEDIUM,
+              "How long a record may wait for others before its batch is written; 0 writes each"
+                  + " poll at once. Held records are not committed: the offsets Kafka and"
+                  + " PostgreSQL keep stay before them until they are written.")
           .define(TASK_ID, Type.INT, 0, Importance.LOW, "Set by the connector; do not set.");
 
   ConnectorSettings(Map<String, String> properties) {
@@ -162,6 +192,11 @@ final class ConnectorSettings extends AbstractConfig {
 
   long retryBackoffMillis() {
     return getLong(RETRY_BACKOFF_MS);
+  }
+
+  PendingRecords.Limits batchLimits() {
+    return new PendingRecords.Limits(
+        getInt(BATCH_MAX_RECORDS), getLong(BATCH_MAX_BYTES), getLong(BATCH_LINGER_MS));
   }
 
   int taskId() {

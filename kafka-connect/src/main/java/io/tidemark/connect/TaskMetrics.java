@@ -2,6 +2,7 @@ package io.tidemark.connect;
 
 import io.tidemark.connect.write.WriteCounters;
 import java.util.LinkedHashMap;
+import java.util.function.IntSupplier;
 import java.util.function.ToLongFunction;
 import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.PluginMetrics;
@@ -20,7 +21,8 @@ final class TaskMetrics {
 
   private TaskMetrics() {}
 
-  static void register(SinkTaskContext context, WriteCounters counters, String task) {
+  static void register(
+      SinkTaskContext context, WriteCounters counters, IntSupplier held, String task) {
     PluginMetrics metrics;
     try {
       metrics = context.pluginMetrics();
@@ -37,6 +39,12 @@ final class TaskMetrics {
         "Records committed to PostgreSQL",
         counters,
         WriteCounters::recordsApplied);
+    metrics.addMetric(
+        metrics.metricName(
+            "records-held",
+            "Records accepted from the worker and held for the next batch, not written yet",
+            new LinkedHashMap<>()),
+        (Gauge<Integer>) (config, now) -> held.getAsInt());
     add(metrics, "transactions-total", "Transactions committed", counters, WriteCounters::batches);
     add(
         metrics,

@@ -3,6 +3,7 @@ package io.tidemark.connect;
 import io.tidemark.connect.decode.ChangeDecoder;
 import io.tidemark.connect.decode.DocumentChange;
 import io.tidemark.connect.write.PartitionWriter;
+import io.tidemark.connect.write.PendingRecords;
 import io.tidemark.connect.write.ReadRecord;
 import io.tidemark.connect.write.WriteCounters;
 import io.tidemark.core.config.TidemarkConfig;
@@ -33,11 +34,17 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #open}: claims the assigned partitions in PostgreSQL, which fences their previous
  *       owners, and rewinds the consumer to the offsets PostgreSQL holds ({@code context.offset}):
  *       PostgreSQL, not Kafka's consumer group, is where a partition stands.
- *   <li>{@link #put}: decodes the records and applies them, rows and offsets in one transaction.
- *       PostgreSQL out of reach is a {@link RetriableException}: the worker hands the same records
- *       again, and what was committed meanwhile is skipped.
- *   <li>{@link #preCommit}: reports to Kafka only what PostgreSQL has committed.
+ *   <li>{@link #put}: decodes the records and holds them ({@link PendingRecords}) until several
+ *       polls make a batch, then applies them, rows and offsets in one transaction. PostgreSQL out
+ *       of reach is a {@link RetriableException}: the worker hands the same records again, and what
+ *       was committed meanwhile is skipped. While records are held, the worker is asked to call
+ *       again within {@code batch.linger.ms} ({@code context.timeout}), records or not.
+ *   <li>{@link #preCommit}: writes what is held, then reports to Kafka only what PostgreSQL has
+ *       committed.
  * </ul>
+ *
+ * Held records are not committed anywhere: dropped with a revoked or rewound partition, or a
+ * stopped task, they are read again from the offsets PostgreSQL holds.
  */
 public final class TidemarkSinkTask extends SinkTask {
   private static final Logger LOG = LoggerFactory.getLogger(TidemarkSinkTask.class);
@@ -48,6 +55,7 @@ public final class TidemarkSinkTask extends SinkTask {
   private PartitionWriter writer;
   private ChangeDecoder decoder;
   private final WriteCounters counters = new WriteCounters();
+  private PendingRecords pending = new PendingRecords(PendingRecords.Limits.NONE);
 
   /** Partitions assigned to this task that it has not claimed in PostgreSQL yet. */
   private final Set<TopicPartition> unclaimed = new HashSet<>();
@@ -74,7 +82,8 @@ public final class TidemarkSinkTask extends SinkTask {
     this.name = connector + "-task-" + settings.taskId();
     this.decoder = new ChangeDecoder(settings.inputFormat(), settings.topicCollections());
     this.retryBackoffMillis = settings.retryBackoffMillis();
-    TaskMetrics.register(context, counters, name);
+    this.pending = new PendingRecords(settings.batchLimits());
+    TaskMetrics.register(context, counters, pending::size, name);
     try {
       openSink();
     } catch (RetriableException e) {
@@ -151,7 +160,8 @@ public final class TidemarkSinkTask extends SinkTask {
   @Override
   public void put(Collection<SinkRecord> records) {
     Set<TopicPartition> rewound = claimAssigned();
-    if (records.isEmpty()) {
+    pending.drop(partitions(rewound));
+    if (records.isEmpty() && pending.size() == 0) {
       return;
     }
     openSink();
@@ -164,8 +174,21 @@ public final class TidemarkSinkTask extends SinkTask {
         read.add(read(record));
       }
     }
+    List<ReadRecord> fresh = pending.fresh(read);
+    long now = System.nanoTime();
+    if (!pending.due(fresh, now)) {
+      pending.hold(fresh, now);
+      context.timeout(pending.millisUntilDue(now));
+      return;
+    }
+    // On failure nothing of this call is held: the worker hands these records again.
+    write(pending.with(fresh));
+    pending.clear();
+  }
+
+  private void write(List<ReadRecord> records) {
     try {
-      writer.write(read);
+      writer.write(records);
     } catch (TidemarkException e) {
       throw translate(e);
     }
@@ -218,6 +241,7 @@ public final class TidemarkSinkTask extends SinkTask {
     if (writer == null) {
       return committed;
     }
+    writeHeld();
     writer
         .committedOffsets()
         .forEach(
@@ -230,9 +254,31 @@ public final class TidemarkSinkTask extends SinkTask {
     return committed;
   }
 
+  /**
+   * Writes the held records before an offset commit, so that it reports them (and a revoked
+   * partition's are not read again). A failure leaves them held for the next batch.
+   */
+  private void writeHeld() {
+    if (pending.size() == 0) {
+      return;
+    }
+    try {
+      writer.write(pending.with(List.of()));
+      pending.clear();
+    } catch (TidemarkException e) {
+      LOG.warn(
+          "{}: could not write the {} held records before the offset commit ({}); they go with the"
+              + " next batch",
+          name,
+          pending.size(),
+          e.getMessage());
+    }
+  }
+
   @Override
   public void close(Collection<TopicPartition> partitions) {
     unclaimed.removeAll(partitions);
+    pending.drop(partitions(partitions));
     if (writer != null) {
       writer.release(partitions.stream().map(TidemarkSinkTask::partition).toList());
     }
@@ -240,7 +286,13 @@ public final class TidemarkSinkTask extends SinkTask {
 
   @Override
   public void stop() {
-    LOG.info("{} stopping: {}", name, counters);
+    LOG.info(
+        "{} stopping: {}; {} records held and not written are read again from the committed"
+            + " offsets",
+        name,
+        counters,
+        pending.size());
+    pending.clear();
     closeSink();
   }
 
@@ -255,6 +307,12 @@ public final class TidemarkSinkTask extends SinkTask {
   /** What this task did so far; for tests and logs. */
   WriteCounters counters() {
     return counters;
+  }
+
+  private static Set<LogPartition> partitions(Collection<TopicPartition> partitions) {
+    Set<LogPartition> set = new HashSet<>();
+    partitions.forEach(tp -> set.add(partition(tp)));
+    return set;
   }
 
   private static LogPartition partition(TopicPartition tp) {

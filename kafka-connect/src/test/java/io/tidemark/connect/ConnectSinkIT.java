@@ -439,9 +439,15 @@ class ConnectSinkIT {
     config.put("key.converter.schemas.enable", "false");
     config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
     config.put("value.converter.schemas.enable", "false");
-    config.put(
-        "consumer.override.max.poll.records",
-        System.getProperty("connect.max.poll.records", "5000"));
+    // Connect's defaults unless a measurement asks otherwise (max.poll.records is 500).
+    String maxPollRecords = System.getProperty("connect.max.poll.records");
+    if (maxPollRecords != null) {
+      config.put("consumer.override.max.poll.records", maxPollRecords);
+    }
+    String lingerMillis = System.getProperty("connect.batch.linger.ms");
+    if (lingerMillis != null) {
+      config.put("batch.linger.ms", lingerMillis);
+    }
     config.put(
         "tidemark.config.yaml",
         "pipeline: "

@@ -111,7 +111,12 @@ class TidemarkSinkTaskTest {
     assertThat(query("SELECT count(*) FROM public.orders WHERE _id = 'z'")).isEqualTo("0");
   }
 
+  /** A task that writes every poll at once, as the tests of claims and rewinds want. */
   private TidemarkSinkTask task(SinkTaskContext context) {
+    return task(context, Map.of("batch.linger.ms", "0"));
+  }
+
+  private TidemarkSinkTask task(SinkTaskContext context, Map<String, String> batching) {
     TidemarkSinkTask task = new TidemarkSinkTask();
     tasks.add(task);
     task.initialize(context);
@@ -129,8 +134,103 @@ class TidemarkSinkTaskTest {
             "  - name: orders",
             "    columns:",
             "      - { field: name }"));
+    props.putAll(batching);
     task.start(props);
     return task;
+  }
+
+  @Test
+  void heldRecordsAreWrittenTogetherOnAnOffsetCommitOrWhenTheyReachTheLimit() {
+    RecordingContext context = new RecordingContext();
+    TidemarkSinkTask task =
+        task(context, Map.of("batch.max.records", "3", "batch.linger.ms", "60000"));
+    task.open(List.of(TP));
+
+    task.put(List.of(record(0, "a", "v0")));
+    task.put(List.of(record(1, "b", "v0")));
+    assertThat(query("SELECT count(*) FROM public.orders")).as("held").isEqualTo("0");
+    assertThat(context.metric("records-held")).isEqualTo(2);
+    assertThat(context.timeouts)
+        .as("the worker is asked to call again before the oldest is due")
+        .isNotEmpty()
+        .allMatch(millis -> millis > 0 && millis <= 60_000);
+    assertThat(task.preCommit(Map.of(TP, new OffsetAndMetadata(2))))
+        .as("an offset commit writes what is held first, and reports it")
+        .containsEntry(TP, new OffsetAndMetadata(2));
+    assertThat(context.metric("transactions-total")).isEqualTo(1L);
+
+    task.put(List.of(record(2, "a", "v1"), record(3, "c", "v0")));
+    task.put(List.of(record(4, "d", "v0"))); // the third held record: written, in one transaction
+    assertThat(context.metric("transactions-total")).isEqualTo(2L);
+    assertThat(context.metric("records-held")).isEqualTo(0);
+    assertThat(query("SELECT string_agg(_id || '=' || name, ',' ORDER BY _id) FROM public.orders"))
+        .isEqualTo("a=v1,b=v0,c=v0,d=v0");
+  }
+
+  @Test
+  void aHeldRecordIsWrittenOnceItHasWaitedTheLingerTimeOnTheNextCall() throws Exception {
+    RecordingContext context = new RecordingContext();
+    TidemarkSinkTask task = task(context, Map.of("batch.linger.ms", "200"));
+    task.open(List.of(TP));
+
+    task.put(List.of(record(0, "a", "v0")));
+    assertThat(query("SELECT count(*) FROM public.orders")).isEqualTo("0");
+    Thread.sleep(250);
+    task.put(List.of()); // the worker calls with nothing once the timeout it was given is over
+    assertThat(query("SELECT count(*) FROM public.orders")).isEqualTo("1");
+  }
+
+  @Test
+  void aBatchRetriedAfterAPostgresCutWritesTheHeldRecordsAndTheRetriedOnesOnce() {
+    RecordingContext context = new RecordingContext();
+    TidemarkSinkTask task =
+        task(context, Map.of("batch.max.records", "3", "batch.linger.ms", "60000"));
+    task.open(List.of(TP));
+    task.put(List.of(record(0, "a", "v0"), record(1, "b", "v0")));
+
+    proxy.cutFor(Duration.ofMinutes(5));
+    List<SinkRecord> due = List.of(record(2, "c", "v0"), record(3, "a", "v1"));
+    assertThatThrownBy(() -> task.put(due)).isInstanceOf(RetriableException.class);
+    proxy.heal();
+    putAsTheWorkerDoes(task, due); // it hands the failed call's records again until they go in
+
+    assertThat(query("SELECT string_agg(_id || '=' || name, ',' ORDER BY _id) FROM public.orders"))
+        .isEqualTo("a=v1,b=v0,c=v0");
+    assertThat(query("SELECT records_applied || '/' || next_offset FROM tidemark.partition_offset"))
+        .as("every record applied once")
+        .isEqualTo("4/4");
+  }
+
+  @Test
+  void aRevokedPartitionsHeldRecordsAreLeftToItsNextOwner() {
+    RecordingContext context = new RecordingContext();
+    TidemarkSinkTask task = task(context, Map.of("batch.linger.ms", "60000"));
+    task.open(List.of(TP));
+    task.put(List.of(record(0, "a", "v0"), record(1, "b", "v0")));
+    task.close(List.of(TP));
+    assertThat(context.metric("records-held")).isEqualTo(0);
+
+    RecordingContext next = new RecordingContext();
+    TidemarkSinkTask successor = task(next);
+    successor.open(List.of(TP));
+    assertThat(next.rewinds).as("nothing committed: the consumer's own start").isEmpty();
+    successor.put(List.of(record(0, "a", "v0"), record(1, "b", "v0")));
+    assertThat(query("SELECT records_applied || '/' || next_offset FROM tidemark.partition_offset"))
+        .isEqualTo("2/2");
+  }
+
+  /** Hands the records again after each retriable failure, as the worker does (a few times). */
+  private static void putAsTheWorkerDoes(TidemarkSinkTask task, List<SinkRecord> records) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        task.put(records);
+        return;
+      } catch (RetriableException e) {
+        if (attempt == 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static SinkRecord record(long offset, String id, String name) {
