@@ -116,6 +116,13 @@ class TidemarkSinkTaskTest {
     return task(context, Map.of("batch.linger.ms", "0"));
   }
 
+  /** A task holding records as {@code batching} says, with the partition assigned. */
+  private TidemarkSinkTask opened(SinkTaskContext context, Map<String, String> batching) {
+    TidemarkSinkTask task = task(context, batching);
+    task.open(List.of(TP));
+    return task;
+  }
+
   private TidemarkSinkTask task(SinkTaskContext context, Map<String, String> batching) {
     TidemarkSinkTask task = new TidemarkSinkTask();
     tasks.add(task);
@@ -143,8 +150,7 @@ class TidemarkSinkTaskTest {
   void heldRecordsAreWrittenTogetherOnAnOffsetCommitOrWhenTheyReachTheLimit() {
     RecordingContext context = new RecordingContext();
     TidemarkSinkTask task =
-        task(context, Map.of("batch.max.records", "3", "batch.linger.ms", "60000"));
-    task.open(List.of(TP));
+        opened(context, Map.of("batch.max.records", "3", "batch.linger.ms", "60000"));
 
     task.put(List.of(record(0, "a", "v0")));
     task.put(List.of(record(1, "b", "v0")));
@@ -170,8 +176,7 @@ class TidemarkSinkTaskTest {
   @Test
   void aHeldRecordIsWrittenOnceItHasWaitedTheLingerTimeOnTheNextCall() throws Exception {
     RecordingContext context = new RecordingContext();
-    TidemarkSinkTask task = task(context, Map.of("batch.linger.ms", "200"));
-    task.open(List.of(TP));
+    TidemarkSinkTask task = opened(context, Map.of("batch.linger.ms", "200"));
 
     task.put(List.of(record(0, "a", "v0")));
     assertThat(query("SELECT count(*) FROM public.orders")).isEqualTo("0");
@@ -184,8 +189,7 @@ class TidemarkSinkTaskTest {
   void aBatchRetriedAfterAPostgresCutWritesTheHeldRecordsAndTheRetriedOnesOnce() {
     RecordingContext context = new RecordingContext();
     TidemarkSinkTask task =
-        task(context, Map.of("batch.max.records", "3", "batch.linger.ms", "60000"));
-    task.open(List.of(TP));
+        opened(context, Map.of("batch.max.records", "3", "batch.linger.ms", "60000"));
     task.put(List.of(record(0, "a", "v0"), record(1, "b", "v0")));
 
     proxy.cutFor(Duration.ofMinutes(5));
@@ -204,8 +208,7 @@ class TidemarkSinkTaskTest {
   @Test
   void aRevokedPartitionsHeldRecordsAreLeftToItsNextOwner() {
     RecordingContext context = new RecordingContext();
-    TidemarkSinkTask task = task(context, Map.of("batch.linger.ms", "60000"));
-    task.open(List.of(TP));
+    TidemarkSinkTask task = opened(context, Map.of("batch.linger.ms", "60000"));
     task.put(List.of(record(0, "a", "v0"), record(1, "b", "v0")));
     task.close(List.of(TP));
     assertThat(context.metric("records-held")).isEqualTo(0);

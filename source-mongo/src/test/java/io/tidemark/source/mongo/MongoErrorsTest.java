@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 
 class MongoErrorsTest {
   private static final ServerAddress SERVER = new ServerAddress("db1", 27017);
+  private static final MongoCredential CREDENTIAL =
+      MongoCredential.createScramSha256Credential("tidemark", "admin", "s3cret".toCharArray());
   private static final String MASKED_URI = "mongodb://tidemark:****@db1:27017/?authSource=admin";
 
   /** A command failure as the server reports it. */
@@ -230,12 +232,10 @@ class MongoErrorsTest {
 
   @Test
   void aRefusedLoginAtOpenSaysSoAndIsNotRetried() {
-    MongoCredential credential =
-        MongoCredential.createScramSha256Credential("tidemark", "admin", "s3cret".toCharArray());
     RuntimeException refused =
         new MongoSecurityException(
-            credential,
-            "Exception authenticating " + credential,
+            CREDENTIAL,
+            "Exception authenticating " + CREDENTIAL,
             commandError(18, "AuthenticationFailed", "Authentication failed."));
 
     TidemarkException t = MongoErrors.atOpen(refused, MASKED_URI, Duration.ofSeconds(30));
@@ -252,10 +252,8 @@ class MongoErrorsTest {
 
   @Test
   void aLoginTheDriverCouldNotCompleteIsARefusedLoginToo() {
-    MongoCredential credential =
-        MongoCredential.createScramSha256Credential("tidemark", "admin", "s3cret".toCharArray());
     RuntimeException failed =
-        new MongoSecurityException(credential, "Exception authenticating " + credential);
+        new MongoSecurityException(CREDENTIAL, "Exception authenticating " + CREDENTIAL);
 
     TidemarkException t = MongoErrors.atOpen(failed, MASKED_URI, Duration.ofSeconds(30));
 
