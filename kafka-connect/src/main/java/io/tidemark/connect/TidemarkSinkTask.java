@@ -174,15 +174,16 @@ public final class TidemarkSinkTask extends SinkTask {
         read.add(read(record));
       }
     }
-    List<ReadRecord> fresh = pending.fresh(read);
     long now = System.nanoTime();
-    if (!pending.due(fresh, now)) {
-      pending.hold(fresh, now);
-      context.timeout(pending.millisUntilDue(now));
+    List<ReadRecord> due = pending.holdOrTake(pending.fresh(read), now);
+    if (due == null) {
+      if (pending.size() > 0) {
+        context.timeout(pending.millisUntilDue(now));
+      }
       return;
     }
     // On failure nothing of this call is held: the worker hands these records again.
-    write(pending.with(fresh));
+    write(due);
     pending.clear();
   }
 
@@ -263,7 +264,7 @@ public final class TidemarkSinkTask extends SinkTask {
       return;
     }
     try {
-      writer.write(pending.with(List.of()));
+      writer.write(pending.held());
       pending.clear();
     } catch (TidemarkException e) {
       LOG.warn(

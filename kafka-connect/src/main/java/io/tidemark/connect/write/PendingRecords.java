@@ -59,25 +59,40 @@ public final class PendingRecords {
   }
 
   /**
-   * Whether the held records and {@code more} are to be written now: the limits are reached, or the
-   * oldest record has waited {@code lingerMillis}.
+   * Holds {@code more} until they are due, and returns null; or, when with the held records they
+   * reach a limit or the oldest has waited {@code lingerMillis}, returns them all to write, held
+   * ones first, and holds nothing of {@code more} (call {@link #clear} once they are written: if
+   * writing fails, the worker hands {@code more} again).
    */
-  public boolean due(List<ReadRecord> more, long nowNanos) {
+  public List<ReadRecord> holdOrTake(List<ReadRecord> more, long nowNanos) {
     if (held.isEmpty() && more.isEmpty()) {
-      return false;
+      return null;
     }
+    long[] sizes = new long[more.size()];
     long moreBytes = 0;
-    for (ReadRecord r : more) {
-      moreBytes += sizeOf(r);
+    for (int i = 0; i < sizes.length; i++) {
+      sizes[i] = sizeOf(more.get(i));
+      moreBytes += sizes[i];
     }
     long oldest = held.isEmpty() ? nowNanos : oldestNanos;
-    return held.size() + more.size() >= limits.maxRecords()
-        || bytes + moreBytes >= limits.maxBytes()
-        || nowNanos - oldest >= limits.lingerMillis() * 1_000_000L;
+    boolean due =
+        held.size() + more.size() >= limits.maxRecords()
+            || bytes + moreBytes >= limits.maxBytes()
+            || nowNanos - oldest >= limits.lingerMillis() * 1_000_000L;
+    if (due) {
+      return held(more);
+    }
+    if (held.isEmpty()) {
+      oldestNanos = nowNanos;
+    }
+    for (int i = 0; i < sizes.length; i++) {
+      add(more.get(i), sizes[i]);
+    }
+    return null;
   }
 
-  /** The held records followed by {@code more}: what to write. */
-  public List<ReadRecord> with(List<ReadRecord> more) {
+  /** The held records, oldest first, with {@code more} after them. */
+  private List<ReadRecord> held(List<ReadRecord> more) {
     if (held.isEmpty()) {
       return more;
     }
@@ -85,21 +100,6 @@ public final class PendingRecords {
     all.addAll(held);
     all.addAll(more);
     return all;
-  }
-
-  /** Holds records until they are due. */
-  public void hold(List<ReadRecord> records, long nowNanos) {
-    if (records.isEmpty()) {
-      return;
-    }
-    if (held.isEmpty()) {
-      oldestNanos = nowNanos;
-    }
-    for (ReadRecord r : records) {
-      held.add(r);
-      bytes += sizeOf(r);
-      lastHeld.put(r.partition(), r.offset());
-    }
   }
 
   /** How long until the oldest held record is due by age, in milliseconds; 0 when none is held. */
@@ -130,11 +130,14 @@ public final class PendingRecords {
       }
     }
     clear();
-    held.addAll(kept);
     for (ReadRecord r : kept) {
-      bytes += sizeOf(r);
-      lastHeld.put(r.partition(), r.offset());
+      add(r, sizeOf(r));
     }
+  }
+
+  /** The held records, oldest first: what an offset commit writes. */
+  public List<ReadRecord> held() {
+    return List.copyOf(held);
   }
 
   public int size() {
@@ -143,6 +146,12 @@ public final class PendingRecords {
 
   public long bytes() {
     return bytes;
+  }
+
+  private void add(ReadRecord r, long size) {
+    held.add(r);
+    bytes += size;
+    lastHeld.put(r.partition(), r.offset());
   }
 
   private static long sizeOf(ReadRecord r) {
